@@ -1,0 +1,252 @@
+"""Reminder rules: which reminders an object should have, reconciled with the outbox.
+
+Each ``reminders_sync_<object>`` computes the full set of reminders the object wants now and
+upserts them by a stable key, cancelling the object's pending reminders that are no longer
+wanted. Services call it after every change, so moving re-times, cancelling cancels, leaving a
+group or turning reminders off stops them, and running it twice creates nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from portal.models import (
+    Attendance,
+    Interest,
+    Meeting,
+    Municipality,
+    OutboxMessage,
+    Placement,
+    Youth,
+    YouthSignup,
+)
+from portal.services.outbox import outbox_cancel, outbox_schedule, youth_can_receive
+from portal.timeutils import local_datetime, local_date, monday_of
+
+Kind = OutboxMessage.Kind
+
+# Defaults from DOMAIN.md; a municipality overrides any key in ``reminder_settings``.
+DEFAULT_RULES: dict = {
+    "meeting": [{"days_before": 1, "at": "17:00"}, {"hours_before": 2}],
+    "event": [{"days_before": 1, "at": "17:00"}, {"hours_before": 2}],
+    "intro": [{"days_before": 1, "at": "17:00"}, {"hours_before": 2}],
+    "placement_start": [{"days_before": 1, "at": "17:00"}],
+    "checkin": {"weekday": 4, "at": "14:00", "weeks_ahead": 4},
+}
+# A placement starts on a date; reminders measured in hours count from this local time.
+PLACEMENT_START_TIME = time(8, 0)
+
+REMINDER_KINDS = (
+    Kind.MEETING_REMINDER,
+    Kind.EVENT_REMINDER,
+    Kind.INTRO_REMINDER,
+    Kind.PLACEMENT_START_REMINDER,
+    Kind.CHECKIN_PROMPT,
+)
+
+
+def rules_for(municipality: Municipality, name: str):
+    return (municipality.reminder_settings or {}).get(name, DEFAULT_RULES[name])
+
+
+@dataclass(frozen=True)
+class Wanted:
+    youth: Youth
+    key: str
+    due_at: datetime
+
+
+def _rule_label(rule: dict) -> str:
+    if "hours_before" in rule:
+        return f"h{rule['hours_before']}"
+    return f"d{rule['days_before']}@{rule['at']}"
+
+
+def _due(rule: dict, starts_at: datetime, tz_name: str) -> datetime:
+    if "hours_before" in rule:
+        return starts_at - timedelta(hours=float(rule["hours_before"]))
+    day = local_date(starts_at, tz_name) - timedelta(days=int(rule["days_before"]))
+    return local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
+
+
+def _wants_reminders(youth: Youth) -> bool:
+    return youth.reminders_enabled and youth_can_receive(youth)
+
+
+def _reconcile(
+    *,
+    subject,
+    kind: str,
+    wanted: list[Wanted],
+    expires_at: datetime | None,
+    payload: dict,
+    now: datetime,
+) -> list[OutboxMessage]:
+    rows = []
+    for want in wanted:
+        row = outbox_schedule(
+            recipient=want.youth, kind=kind, subject=subject, due_at=want.due_at,
+            dedupe_key=want.key, expires_at=expires_at, payload=payload, now=now,
+        )
+        if row is not None:
+            rows.append(row)
+    outbox_cancel(subject=subject, kinds=[kind], keep_keys=[w.key for w in wanted])
+    return rows
+
+
+def _timed(
+    *, prefix: str, rules: list[dict], starts_at: datetime, youth: list[Youth], tz_name: str
+) -> list[Wanted]:
+    return [
+        Wanted(y, f"{prefix}:y{y.pk}:{_rule_label(rule)}", _due(rule, starts_at, tz_name))
+        for y in youth
+        if _wants_reminders(y)
+        for rule in rules
+    ]
+
+
+def reminders_sync_meeting(meeting: Meeting, *, now: datetime | None = None) -> list[OutboxMessage]:
+    """Reminders for every member of the group who has not said they can't come."""
+    now = now or timezone.now()
+    municipality = meeting.group.municipality
+    youth: list[Youth] = []
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > now:
+        excused = set(
+            Attendance.objects.filter(
+                meeting=meeting, status=Attendance.Status.EXCUSED
+            ).values_list("youth_id", flat=True)
+        )
+        youth = [
+            y
+            for y in meeting.group.members.filter(status=Youth.Status.ACTIVE).select_related(
+                "municipality"
+            )
+            if y.pk not in excused
+        ]
+    wanted = _timed(
+        prefix=f"meeting:{meeting.pk}", rules=rules_for(municipality, "meeting"),
+        starts_at=meeting.starts_at, youth=youth, tz_name=municipality.timezone,
+    )
+    return _reconcile(
+        subject=meeting, kind=Kind.MEETING_REMINDER, wanted=wanted, expires_at=meeting.starts_at,
+        payload={"starts_at": meeting.starts_at.isoformat(), "place": meeting.place}, now=now,
+    )
+
+
+def reminders_sync_signup(signup: YouthSignup, *, now: datetime | None = None) -> list[OutboxMessage]:
+    """Reminders of a match event for a confirmed sign-up; none otherwise."""
+    now = now or timezone.now()
+    event = signup.event
+    youth = (
+        [signup.youth]
+        if signup.status == YouthSignup.Status.CONFIRMED
+        and event.status == event.Status.PUBLISHED
+        and event.starts_at > now
+        else []
+    )
+    wanted = _timed(
+        prefix=f"signup:{signup.pk}", rules=rules_for(event.municipality, "event"),
+        starts_at=event.starts_at, youth=youth, tz_name=event.municipality.timezone,
+    )
+    return _reconcile(
+        subject=signup, kind=Kind.EVENT_REMINDER, wanted=wanted, expires_at=event.starts_at,
+        payload={"event_id": event.pk, "starts_at": event.starts_at.isoformat()}, now=now,
+    )
+
+
+def reminders_sync_interest(interest: Interest, *, now: datetime | None = None) -> list[OutboxMessage]:
+    """Reminders of the intro meeting the company proposed."""
+    now = now or timezone.now()
+    at = interest.intro_meeting_at
+    live = interest.status == Interest.Status.ACCEPTED and at is not None and at > now
+    municipality = interest.youth.municipality
+    wanted = (
+        _timed(
+            prefix=f"intro:{interest.pk}", rules=rules_for(municipality, "intro"), starts_at=at,
+            youth=[interest.youth], tz_name=municipality.timezone,
+        )
+        if live
+        else []
+    )
+    return _reconcile(
+        subject=interest, kind=Kind.INTRO_REMINDER, wanted=wanted, expires_at=at,
+        payload={"starts_at": at.isoformat() if at else None, "place": interest.intro_meeting_place},
+        now=now,
+    )
+
+
+def _checkin_fridays(placement: Placement, rule: dict, tz_name: str, now: datetime) -> list[datetime]:
+    """The next ``weeks_ahead`` check-in moments during the placement, from this week on."""
+    start_week = monday_of(max(placement.start_date, local_date(now, tz_name)))
+    moments = []
+    for week in range(int(rule.get("weeks_ahead", 4))):
+        day: date = start_week + timedelta(weeks=week, days=int(rule["weekday"]))
+        if day < placement.start_date or (placement.end_date and day > placement.end_date):
+            continue
+        moment = local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
+        if moment > now:
+            moments.append(moment)
+    return moments
+
+
+def reminders_sync_placement(
+    placement: Placement, *, now: datetime | None = None
+) -> list[OutboxMessage]:
+    """The start reminder while approved; the weekly check-in prompts while active."""
+    now = now or timezone.now()
+    youth = placement.youth
+    municipality = youth.municipality
+    tz_name = municipality.timezone
+    starts_at = local_datetime(placement.start_date, PLACEMENT_START_TIME, tz_name)
+
+    start_wanted: list[Wanted] = []
+    if placement.status == Placement.Status.APPROVED and starts_at > now:
+        start_wanted = _timed(
+            prefix=f"placement:{placement.pk}", rules=rules_for(municipality, "placement_start"),
+            starts_at=starts_at, youth=[youth], tz_name=tz_name,
+        )
+    rows = _reconcile(
+        subject=placement, kind=Kind.PLACEMENT_START_REMINDER, wanted=start_wanted,
+        expires_at=starts_at, payload={"start_date": placement.start_date.isoformat()}, now=now,
+    )
+
+    checkin_wanted: list[Wanted] = []
+    if placement.status == Placement.Status.ACTIVE and _wants_reminders(youth):
+        rule = rules_for(municipality, "checkin")
+        checkin_wanted = [
+            Wanted(youth, f"checkin:{placement.pk}:{monday_of(local_date(m, tz_name))}", m)
+            for m in _checkin_fridays(placement, rule, tz_name, now)
+        ]
+    rows += _reconcile(
+        subject=placement, kind=Kind.CHECKIN_PROMPT, wanted=checkin_wanted, expires_at=None,
+        payload={}, now=now,
+    )
+    return rows
+
+
+def reminders_sync_youth(youth: Youth, *, now: datetime | None = None) -> None:
+    """Re-derive every reminder of one youth (reminders toggled, group changed, paused…)."""
+    now = now or timezone.now()
+    for meeting in Meeting.objects.filter(
+        group__in=[youth.group_id] if youth.group_id else [], starts_at__gt=now
+    ).select_related("group__municipality"):
+        reminders_sync_meeting(meeting, now=now)
+    # Meetings of groups the youth has left: their rows for this youth are cancelled.
+    OutboxMessage.objects.filter(
+        recipient=youth, kind=Kind.MEETING_REMINDER, status=OutboxMessage.Status.PENDING
+    ).exclude(object_id__in=Meeting.objects.filter(group_id=youth.group_id).values("pk")).update(
+        status=OutboxMessage.Status.CANCELLED, updated_at=now
+    )
+    for signup in youth.event_signups.select_related("event__municipality", "youth__municipality"):
+        reminders_sync_signup(signup, now=now)
+    for interest in youth.interests.filter(status=Interest.Status.ACCEPTED).select_related(
+        "youth__municipality"
+    ):
+        reminders_sync_interest(interest, now=now)
+    for placement in youth.placements.filter(
+        status__in=[Placement.Status.APPROVED, Placement.Status.ACTIVE]
+    ).select_related("youth__municipality"):
+        reminders_sync_placement(placement, now=now)

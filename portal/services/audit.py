@@ -1,0 +1,34 @@
+"""Audit entries: written by the service that performs the audited action."""
+
+from datetime import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from portal.models import AuditEntry
+from portal.policy import actor_label, user_from
+
+
+def audit_log(
+    *,
+    actor: object,
+    action: str,
+    target: models.Model,
+    municipality_id: int | None = None,
+    data: dict | None = None,
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` did ``action`` (e.g. "placement.approve") to ``target``.
+
+    ``data`` must hold ids, states and reasons only, never personal data.
+    """
+    return AuditEntry.objects.create(
+        actor=user_from(actor),
+        actor_label=actor_label(actor),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+        municipality_id=municipality_id,
+        data=data or {},
+        created_at=now or timezone.now(),
+    )
