@@ -24,7 +24,7 @@ from portal.models import (
     YouthSignup,
 )
 from portal.services.outbox import outbox_cancel, outbox_schedule, youth_can_receive
-from portal.timeutils import local_datetime, local_date, monday_of
+from portal.timeutils import local_date, local_datetime, monday_of
 
 Kind = OutboxMessage.Kind
 
@@ -88,8 +88,14 @@ def _reconcile(
     rows = []
     for want in wanted:
         row = outbox_schedule(
-            recipient=want.youth, kind=kind, subject=subject, due_at=want.due_at,
-            dedupe_key=want.key, expires_at=expires_at, payload=payload, now=now,
+            recipient=want.youth,
+            kind=kind,
+            subject=subject,
+            due_at=want.due_at,
+            dedupe_key=want.key,
+            expires_at=expires_at,
+            payload=payload,
+            now=now,
         )
         if row is not None:
             rows.append(row)
@@ -127,16 +133,25 @@ def reminders_sync_meeting(meeting: Meeting, *, now: datetime | None = None) -> 
             if y.pk not in excused
         ]
     wanted = _timed(
-        prefix=f"meeting:{meeting.pk}", rules=rules_for(municipality, "meeting"),
-        starts_at=meeting.starts_at, youth=youth, tz_name=municipality.timezone,
+        prefix=f"meeting:{meeting.pk}",
+        rules=rules_for(municipality, "meeting"),
+        starts_at=meeting.starts_at,
+        youth=youth,
+        tz_name=municipality.timezone,
     )
     return _reconcile(
-        subject=meeting, kind=Kind.MEETING_REMINDER, wanted=wanted, expires_at=meeting.starts_at,
-        payload={"starts_at": meeting.starts_at.isoformat(), "place": meeting.place}, now=now,
+        subject=meeting,
+        kind=Kind.MEETING_REMINDER,
+        wanted=wanted,
+        expires_at=meeting.starts_at,
+        payload={"starts_at": meeting.starts_at.isoformat(), "place": meeting.place},
+        now=now,
     )
 
 
-def reminders_sync_signup(signup: YouthSignup, *, now: datetime | None = None) -> list[OutboxMessage]:
+def reminders_sync_signup(
+    signup: YouthSignup, *, now: datetime | None = None
+) -> list[OutboxMessage]:
     """Reminders of a match event for a confirmed sign-up; none otherwise."""
     now = now or timezone.now()
     event = signup.event
@@ -148,16 +163,25 @@ def reminders_sync_signup(signup: YouthSignup, *, now: datetime | None = None) -
         else []
     )
     wanted = _timed(
-        prefix=f"signup:{signup.pk}", rules=rules_for(event.municipality, "event"),
-        starts_at=event.starts_at, youth=youth, tz_name=event.municipality.timezone,
+        prefix=f"signup:{signup.pk}",
+        rules=rules_for(event.municipality, "event"),
+        starts_at=event.starts_at,
+        youth=youth,
+        tz_name=event.municipality.timezone,
     )
     return _reconcile(
-        subject=signup, kind=Kind.EVENT_REMINDER, wanted=wanted, expires_at=event.starts_at,
-        payload={"event_id": event.pk, "starts_at": event.starts_at.isoformat()}, now=now,
+        subject=signup,
+        kind=Kind.EVENT_REMINDER,
+        wanted=wanted,
+        expires_at=event.starts_at,
+        payload={"event_id": event.pk, "starts_at": event.starts_at.isoformat()},
+        now=now,
     )
 
 
-def reminders_sync_interest(interest: Interest, *, now: datetime | None = None) -> list[OutboxMessage]:
+def reminders_sync_interest(
+    interest: Interest, *, now: datetime | None = None
+) -> list[OutboxMessage]:
     """Reminders of the intro meeting the company proposed."""
     now = now or timezone.now()
     at = interest.intro_meeting_at
@@ -165,20 +189,31 @@ def reminders_sync_interest(interest: Interest, *, now: datetime | None = None) 
     municipality = interest.youth.municipality
     wanted = (
         _timed(
-            prefix=f"intro:{interest.pk}", rules=rules_for(municipality, "intro"), starts_at=at,
-            youth=[interest.youth], tz_name=municipality.timezone,
+            prefix=f"intro:{interest.pk}",
+            rules=rules_for(municipality, "intro"),
+            starts_at=at,
+            youth=[interest.youth],
+            tz_name=municipality.timezone,
         )
         if live
         else []
     )
     return _reconcile(
-        subject=interest, kind=Kind.INTRO_REMINDER, wanted=wanted, expires_at=at,
-        payload={"starts_at": at.isoformat() if at else None, "place": interest.intro_meeting_place},
+        subject=interest,
+        kind=Kind.INTRO_REMINDER,
+        wanted=wanted,
+        expires_at=at,
+        payload={
+            "starts_at": at.isoformat() if at else None,
+            "place": interest.intro_meeting_place,
+        },
         now=now,
     )
 
 
-def _checkin_fridays(placement: Placement, rule: dict, tz_name: str, now: datetime) -> list[datetime]:
+def _checkin_fridays(
+    placement: Placement, rule: dict, tz_name: str, now: datetime
+) -> list[datetime]:
     """The next ``weeks_ahead`` check-in moments during the placement, from this week on."""
     start_week = monday_of(max(placement.start_date, local_date(now, tz_name)))
     moments = []
@@ -205,12 +240,19 @@ def reminders_sync_placement(
     start_wanted: list[Wanted] = []
     if placement.status == Placement.Status.APPROVED and starts_at > now:
         start_wanted = _timed(
-            prefix=f"placement:{placement.pk}", rules=rules_for(municipality, "placement_start"),
-            starts_at=starts_at, youth=[youth], tz_name=tz_name,
+            prefix=f"placement:{placement.pk}",
+            rules=rules_for(municipality, "placement_start"),
+            starts_at=starts_at,
+            youth=[youth],
+            tz_name=tz_name,
         )
     rows = _reconcile(
-        subject=placement, kind=Kind.PLACEMENT_START_REMINDER, wanted=start_wanted,
-        expires_at=starts_at, payload={"start_date": placement.start_date.isoformat()}, now=now,
+        subject=placement,
+        kind=Kind.PLACEMENT_START_REMINDER,
+        wanted=start_wanted,
+        expires_at=starts_at,
+        payload={"start_date": placement.start_date.isoformat()},
+        now=now,
     )
 
     checkin_wanted: list[Wanted] = []
@@ -221,8 +263,12 @@ def reminders_sync_placement(
             for m in _checkin_fridays(placement, rule, tz_name, now)
         ]
     rows += _reconcile(
-        subject=placement, kind=Kind.CHECKIN_PROMPT, wanted=checkin_wanted, expires_at=None,
-        payload={}, now=now,
+        subject=placement,
+        kind=Kind.CHECKIN_PROMPT,
+        wanted=checkin_wanted,
+        expires_at=None,
+        payload={},
+        now=now,
     )
     return rows
 

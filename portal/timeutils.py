@@ -1,9 +1,7 @@
 """Local time of a municipality, DST-correct. Stored times are UTC; shown times are local."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 
 def zone(tz_name: str) -> ZoneInfo:
@@ -17,13 +15,9 @@ def local_datetime(day: date, at: time, tz_name: str) -> datetime:
     by the gap; an ambiguous one (repeated in autumn) takes its first occurrence.
     """
     tz = zone(tz_name)
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=tz, fold=0)
-    # A non-existent time does not survive a round trip through UTC.
-    roundtrip = aware.astimezone(timezone.UTC).astimezone(tz)
-    if roundtrip.replace(tzinfo=None) != naive:
-        aware = naive.replace(tzinfo=tz, fold=1).astimezone(timezone.UTC).astimezone(tz)
-    return aware
+    # fold=0 picks the first of two repeated times; for a skipped time it applies the offset
+    # from before the change, which a round trip through UTC turns into "one gap later".
+    return datetime.combine(day, at).replace(tzinfo=tz, fold=0).astimezone(UTC).astimezone(tz)
 
 
 def to_local(moment: datetime, tz_name: str) -> datetime:

@@ -82,7 +82,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Under ASGI every request may run in another thread; persistent connections leak there.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("DJANGO_TEST_DATABASE", default=None)
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        "DJANGO_TEST_DATABASE", default=None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Passwords ----------------------------------------------------------------------------------

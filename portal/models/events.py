@@ -16,9 +16,7 @@ class MatchEvent(models.Model):
         COMPLETED = "completed", _("completed")
         CANCELLED = "cancelled", _("cancelled")
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="events"
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="events")
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"), max_length=4000, blank=True)
     place = models.CharField(_("place"), max_length=200)

@@ -12,9 +12,7 @@ GROUP_SIZE_MAX = 12
 
 
 class NetworkGroup(models.Model):
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="groups"
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="groups")
     name = models.CharField(_("name"), max_length=100)
     facilitators = models.ManyToManyField(
         Consultant, blank=True, related_name="groups", verbose_name=_("facilitators")

@@ -60,7 +60,10 @@ class Slot(models.Model):
                 condition=Q(postcode__regex=r"^[0-9]{4}$"), name="slot_postcode_4_digits"
             ),
         ]
-        indexes = [models.Index(fields=["status", "sector"]), models.Index(fields=["company", "status"])]
+        indexes = [
+            models.Index(fields=["status", "sector"]),
+            models.Index(fields=["company", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.company.name})"
@@ -175,7 +178,9 @@ class Placement(models.Model):
                 name="placement_one_live_per_youth_slot",
             ),
             models.UniqueConstraint(
-                fields=["youth"], condition=Q(status="active"), name="placement_one_active_per_youth"
+                fields=["youth"],
+                condition=Q(status="active"),
+                name="placement_one_active_per_youth",
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
@@ -185,7 +190,9 @@ class Placement(models.Model):
         indexes = [models.Index(fields=["slot", "status"]), models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"placement #{self.pk}: youth #{self.youth_id} @ slot #{self.slot_id} ({self.status})"
+        return (
+            f"placement #{self.pk}: youth #{self.youth_id} @ slot #{self.slot_id} ({self.status})"
+        )
 
 
 class CheckIn(models.Model):

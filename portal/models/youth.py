@@ -30,8 +30,12 @@ class Youth(models.Model):
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.DA
     )
-    sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("sectors"))
-    preferred_hours = models.PositiveSmallIntegerField(_("preferred hours/week"), null=True, blank=True)
+    sectors = models.ManyToManyField(
+        Sector, blank=True, related_name="+", verbose_name=_("sectors")
+    )
+    preferred_hours = models.PositiveSmallIntegerField(
+        _("preferred hours/week"), null=True, blank=True
+    )
     contact_consultant = models.ForeignKey(
         Consultant, on_delete=models.SET_NULL, null=True, blank=True, related_name="youth"
     )

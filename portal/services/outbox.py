@@ -5,7 +5,7 @@ idempotent upsert by ``dedupe_key``; quiet hours are applied here, once, for eve
 """
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,7 +38,7 @@ def quiet_hours_adjust(*, due_at: datetime, municipality: Municipality) -> datet
     day = local.date()
     if start > end and local.time() >= start:
         day += timedelta(days=1)
-    return local_datetime(day, end, municipality.timezone).astimezone(timezone.UTC)
+    return local_datetime(day, end, municipality.timezone).astimezone(UTC)
 
 
 def youth_can_receive(youth: Youth) -> bool:
@@ -112,8 +112,13 @@ def outbox_push(
     now = now or timezone.now()
     key = dedupe_key or f"{kind}:{recipient.pk}:{uuid4().hex}"
     return outbox_schedule(
-        recipient=recipient, kind=kind, subject=subject, due_at=now, dedupe_key=key,
-        payload=payload, now=now,
+        recipient=recipient,
+        kind=kind,
+        subject=subject,
+        due_at=now,
+        dedupe_key=key,
+        payload=payload,
+        now=now,
     )
 
 
@@ -126,7 +131,9 @@ def outbox_cancel(
 ) -> int:
     """Cancel the pending messages about ``subject`` (optionally of some kinds, to one youth),
     except those whose key is in ``keep_keys``. Returns how many were cancelled."""
-    rows = OutboxMessage.objects.filter(OutboxMessage.subject_filter(subject), status=Status.PENDING)
+    rows = OutboxMessage.objects.filter(
+        OutboxMessage.subject_filter(subject), status=Status.PENDING
+    )
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     if recipient is not None:
