@@ -66,6 +66,19 @@ EVENT_TYPES = frozenset(
         "meeting.cancelled",
         "attendance.recorded",
         "outbox.enqueued",
+        # interests, placements, check-ins (added with portal/services/interests.py, checkins.py)
+        "interest.intro_moved",
+        "checkin.updated",
+        # network, slots, youth (added with portal/services/network.py, slots.py, youth.py)
+        "slot.resumed",
+        "company.updated",
+        "company.member_added",
+        "company.member_removed",
+        "youth.paused",
+        "youth.resumed",
+        "youth.left",
+        # groups and schedules (added with portal/services/groups.py)
+        "group.updated",
     }
 )
 

@@ -136,3 +136,37 @@ def user_from(actor: object) -> User | None:
 
 def is_user(actor: object) -> bool:
     return isinstance(actor, AbstractBaseUser)
+
+
+# --- Company administration (appended with portal/services/network.py) ---------------------------
+
+
+def is_company_admin_of(actor: object, company_id: int) -> bool:
+    """A member of that company who may invite and remove colleagues."""
+    if role_of(actor) != "company":
+        return False
+    member = actor.company_member  # type: ignore[union-attr]
+    return member.company_id == company_id and member.is_company_admin
+
+
+def can_manage_company_members(actor: object, company: Company | int) -> bool:
+    """Colleagues are added and removed by the company's own admins, an admin, or the system."""
+    company_id = company if isinstance(company, int) else company.pk
+    return is_admin_or_system(actor) or is_company_admin_of(actor, company_id)
+
+
+def require_company_admin(actor: object, company: Company | int) -> None:
+    if not can_manage_company_members(actor, company):
+        raise forbidden()
+
+
+# --- Placements and follow-up (appended with portal/services/placements.py, notes.py) ------------
+
+
+def can_follow_up(actor: object, municipality_id: int) -> bool:
+    """A consultant of that municipality or an admin: approving placements, reading and
+    writing follow-up notes and check-ins. A person's decision, so not the system."""
+    role = role_of(actor)
+    return role == "admin" or (
+        role == "consultant" and consultant_municipality_id(actor) == municipality_id
+    )

@@ -1,9 +1,38 @@
 """Layered fixtures: municipality → consultant → company → slot → youth …"""
 
+import importlib
+
 import pytest
+from django.apps import apps as global_apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models.signals import post_migrate
 
 from tests import factories as f
+
+_seed_migration = importlib.import_module("portal.migrations.0002_seed_sectors")
+
+
+def _reseed_sectors(sender, **kwargs) -> None:
+    """A transactional test ends with a flush, which empties the tables the data migration
+    filled; the flush emits post_migrate, so the reference list comes back right away."""
+    if sender.name == "portal":
+        _seed_migration.seed(global_apps, None)
+
+
+post_migrate.connect(_reseed_sectors, dispatch_uid="tests-reseed-sectors")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    # After a flush the content types are recreated with new ids; forget the cached old ones.
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):

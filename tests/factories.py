@@ -190,3 +190,37 @@ class EventFactory(factory.django.DjangoModelFactory):
     youth_capacity = 10
     company_capacity = 5
     status = models.MatchEvent.Status.PUBLISHED
+
+
+# --- interests, placements, check-ins, notes (appended with portal/services/placements.py) -----
+
+
+class AcceptedInterestFactory(InterestFactory):
+    """An interest the company accepted, with an intro meeting three days ahead."""
+
+    status = models.Interest.Status.ACCEPTED
+    intro_meeting_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    intro_meeting_place = "Algade 1, 4000 Roskilde"
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.CheckIn
+
+    placement = factory.SubFactory(PlacementFactory, status=models.Placement.Status.ACTIVE)
+    week = date(2026, 11, 23)
+    score = 4
+    text = "Good colleagues, I learnt to use the till."
+    shared = False
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class FollowUpNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FollowUpNote
+
+    placement = factory.SubFactory(PlacementFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Met the workplace contact; agreed on Tuesdays and Thursdays."
+    created_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,1 @@
+"""Read functions with the permission scope built in: one module per entity."""

@@ -1,0 +1,106 @@
+"""Youth records as staff may see them, and the narrow card a company sees of an interest.
+
+Every read of one youth's record by staff is audited (DOMAIN.md), so interfaces fetch records
+only through ``youth_get_for_user``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from portal import policy
+from portal.models import Interest, Placement, Youth
+from portal.services.audit import audit_log
+from portal.timeutils import local_date
+from portal.validators import age_on
+
+# Placement states in which a company may contact the youth directly.
+CONTACT_STATES = (Placement.Status.APPROVED, Placement.Status.ACTIVE, Placement.Status.COMPLETED)
+
+
+def youth_visible_to_user(*, user: object) -> QuerySet[Youth]:
+    """A consultant: the youth of their municipality; an admin: all; anyone else: none.
+
+    A list is not a read of one record, so it is not audited; it should show only what a list
+    needs.
+    """
+    youth = (
+        Youth.objects.select_related("municipality", "group", "contact_consultant__user")
+        .prefetch_related("sectors")
+        .order_by("first_name", "id")
+    )
+    role = policy.role_of(user)
+    if role == "admin":
+        return youth
+    if role == "consultant":
+        return youth.filter(municipality_id=policy.consultant_municipality_id(user))
+    return Youth.objects.none()
+
+
+def youth_get_for_user(*, user: object, youth_id: int, now: datetime | None = None) -> Youth:
+    """One youth's record for staff; ``not_found`` when the user may not see it. Audited."""
+    youth = youth_visible_to_user(user=user).filter(pk=youth_id).first()
+    if youth is None:
+        raise policy.not_found()
+    audit_log(
+        actor=user,
+        action="youth.read",
+        target=youth,
+        municipality_id=youth.municipality_id,
+        now=now,
+    )
+    return youth
+
+
+def youth_age(youth: Youth, *, now: datetime | None = None) -> int | None:
+    """Completed years on the municipality's calendar day (None once erased)."""
+    if youth.birth_date is None:
+        return None
+    today = local_date(now or timezone.now(), youth.municipality.timezone)
+    return age_on(youth.birth_date, today)
+
+
+def youth_card_for_company(
+    *, user: object, interest: Interest, now: datetime | None = None
+) -> dict:
+    """What a company sees of a youth who showed interest in one of its slots: first name, age,
+    sectors and the message. Contact details only once a placement with the company has been
+    approved (approved, active or completed).
+
+    A member of another company gets ``not_found``; a youth or anonymous caller ``forbidden``.
+    Staff who may see the youth get the same card (to see what the company sees).
+    """
+    interest = (
+        Interest.objects.select_related("slot", "youth__municipality")
+        .prefetch_related("youth__sectors")
+        .filter(pk=interest.pk)
+        .first()
+    )
+    if interest is None:
+        raise policy.not_found()
+    youth = interest.youth
+    company_id = interest.slot.company_id
+    role = policy.role_of(user)
+    if role in ("youth", "none"):
+        raise policy.forbidden()
+    if role == "company":
+        if policy.member_company_id(user) != company_id:
+            raise policy.not_found()
+    elif not policy.can_manage_municipality(user, youth.municipality_id):
+        raise policy.not_found()
+
+    card = {
+        "interest_id": interest.pk,
+        "first_name": youth.first_name,
+        "age": youth_age(youth, now=now),
+        "sectors": [sector.name for sector in youth.sectors.all()],
+        "message": interest.message,
+    }
+    if Placement.objects.filter(
+        youth=youth, slot__company_id=company_id, status__in=CONTACT_STATES
+    ).exists():
+        card["contact"] = youth.telegram_username
+    return card
