@@ -214,12 +214,17 @@ def reminders_sync_interest(
 def _checkin_fridays(
     placement: Placement, rule: dict, tz_name: str, now: datetime
 ) -> list[datetime]:
-    """The next ``weeks_ahead`` check-in moments during the placement, from this week on."""
+    """The next ``weeks_ahead`` check-in moments during the placement, from this week on,
+    leaving out weeks the youth has already checked in."""
     start_week = monday_of(max(placement.start_date, local_date(now, tz_name)))
+    answered = set(placement.checkins.values_list("week", flat=True))
     moments = []
     for week in range(int(rule.get("weeks_ahead", 4))):
-        day: date = start_week + timedelta(weeks=week, days=int(rule["weekday"]))
+        monday = start_week + timedelta(weeks=week)
+        day: date = monday + timedelta(days=int(rule["weekday"]))
         if day < placement.start_date or (placement.end_date and day > placement.end_date):
+            continue
+        if monday in answered:
             continue
         moment = local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
         if moment > now:

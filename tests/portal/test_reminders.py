@@ -186,3 +186,19 @@ def test_placement_start_reminder_then_weekly_checkins_on_friday_afternoon(youth
     placement.status = Placement.Status.COMPLETED
     reminders_sync_placement(placement, now=utc(2026, 11, 30, 9, 0))
     assert pending() == []
+
+
+def test_no_checkin_prompt_in_a_week_the_youth_already_checked_in(youth, slot):
+    from portal.services.checkins import checkin_submit
+
+    placement = f.PlacementFactory(
+        youth=youth, slot=slot, status=Placement.Status.ACTIVE, start_date=date(2026, 11, 30)
+    )
+    monday = utc(2026, 11, 30, 9, 0)
+    reminders_sync_placement(placement, now=monday)
+    assert to_local(pending(Kind.CHECKIN_PROMPT)[0].due_at, CPH).date() == date(2026, 12, 4)
+
+    checkin_submit(placement=placement, actor=youth, score=4, now=utc(2026, 12, 2, 12, 0))
+    due = [to_local(r.due_at, CPH).date() for r in pending(Kind.CHECKIN_PROMPT)]
+    assert date(2026, 12, 4) not in due
+    assert due[0] == date(2026, 12, 11)
