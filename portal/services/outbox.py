@@ -149,3 +149,11 @@ def outbox_cancel_for_youth(*, youth: Youth) -> int:
     return OutboxMessage.objects.filter(recipient=youth, status=Status.PENDING).update(
         status=Status.CANCELLED, updated_at=timezone.now()
     )
+
+
+def outbox_skip_overdue(*, due_before: datetime, reason: str = "overdue") -> int:
+    """Mark pending messages due before ``due_before`` as skipped instead of sending them late
+    (after a long outage, or for history loaded with past times)."""
+    return OutboxMessage.objects.filter(status=Status.PENDING, due_at__lt=due_before).update(
+        status=Status.SKIPPED, last_error=reason, updated_at=timezone.now()
+    )

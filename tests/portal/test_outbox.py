@@ -10,6 +10,7 @@ from portal.services.outbox import (
     outbox_cancel_for_youth,
     outbox_push,
     outbox_schedule,
+    outbox_skip_overdue,
     quiet_hours_adjust,
 )
 from tests import factories as f
@@ -139,3 +140,15 @@ def test_cancel_keeps_listed_keys_and_other_subjects(youth):
     assert statuses == {"a": Status.PENDING, "b": Status.CANCELLED, "c": Status.PENDING}
     assert outbox_cancel_for_youth(youth=youth) == 2
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.CANCELLED}
+
+
+def test_overdue_messages_are_skipped_not_sent_late(youth):
+    old = outbox_push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=None, now=NOW)
+    new = outbox_push(
+        recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=None, now=NOW + timedelta(days=2)
+    )
+    assert outbox_skip_overdue(due_before=NOW + timedelta(days=1)) == 1
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.status, old.last_error) == (Status.SKIPPED, "overdue")
+    assert new.status == Status.PENDING

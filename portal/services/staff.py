@@ -1,0 +1,67 @@
+"""Consultants: creating one, or moving one to another municipality, changes who sees what."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal import policy
+from portal.models import Consultant, Municipality
+from portal.services.audit import audit_log
+from portal.services.network import _new_user
+
+
+@transaction.atomic
+def consultant_create(
+    *,
+    municipality: Municipality,
+    actor: object,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    now: datetime | None = None,
+) -> Consultant:
+    """A new portal user who sees ``municipality`` only. Admins (and the system) only."""
+    if not policy.is_admin_or_system(actor):
+        raise policy.forbidden()
+    now = now or timezone.now()
+    user = _new_user(username=username, email=email, password=password)
+    user.first_name, user.last_name = first_name[:150], last_name[:150]
+    user.save(update_fields=["first_name", "last_name"])
+    consultant = Consultant.objects.create(user=user, municipality=municipality)
+    audit_log(
+        actor=actor,
+        action="consultant.create",
+        target=consultant,
+        municipality_id=municipality.pk,
+        data={"user_id": user.pk},
+        now=now,
+    )
+    return consultant
+
+
+@transaction.atomic
+def consultant_move(
+    *,
+    consultant: Consultant,
+    municipality: Municipality,
+    actor: object,
+    now: datetime | None = None,
+) -> Consultant:
+    """Move a consultant to another municipality (they stop seeing the old one at once)."""
+    if not policy.is_admin_or_system(actor):
+        raise policy.forbidden()
+    previous = consultant.municipality_id
+    consultant.municipality = municipality
+    consultant.save(update_fields=["municipality"])
+    audit_log(
+        actor=actor,
+        action="consultant.move",
+        target=consultant,
+        municipality_id=municipality.pk,
+        data={"from_municipality_id": previous, "to_municipality_id": municipality.pk},
+        now=now,
+    )
+    return consultant

@@ -1,0 +1,76 @@
+"""Creating and moving consultants: admins only, always audited."""
+
+import pytest
+
+from portal.exceptions import DomainError
+from portal.models import AuditEntry, Consultant
+from portal.services.staff import consultant_create, consultant_move
+
+PASSWORD = "a-Long-and-unusual-passphrase-42"
+
+
+def test_admin_creates_a_consultant_and_it_is_audited(admin_user, municipality):
+    consultant = consultant_create(
+        municipality=municipality,
+        actor=admin_user,
+        username="mette",
+        email="mette@roskilde.dk",
+        password=PASSWORD,
+        first_name="Mette",
+    )
+    assert consultant.user.check_password(PASSWORD)
+    assert consultant.user.first_name == "Mette"
+    entry = AuditEntry.objects.get(action="consultant.create")
+    assert (entry.actor, entry.target_id, entry.municipality_id) == (
+        admin_user,
+        consultant.pk,
+        municipality.pk,
+    )
+
+
+@pytest.mark.parametrize("who", ["consultant", "company_member", "youth"])
+def test_only_admins_create_consultants(request, municipality, who):
+    actor = request.getfixturevalue(who)
+    actor = getattr(actor, "user", actor)
+    with pytest.raises(DomainError) as err:
+        consultant_create(
+            municipality=municipality,
+            actor=actor,
+            username="x",
+            email="x@example.dk",
+            password=PASSWORD,
+        )
+    assert err.value.code == "forbidden"
+    assert not Consultant.objects.filter(user__username="x").exists()
+
+
+def test_a_weak_password_is_refused_with_a_field_error(admin_user, municipality):
+    with pytest.raises(DomainError) as err:
+        consultant_create(
+            municipality=municipality,
+            actor=admin_user,
+            username="x",
+            email="x@example.dk",
+            password="123",
+        )
+    assert err.value.field == "password"
+
+
+def test_moving_a_consultant_is_an_audited_permission_change(
+    admin_user, consultant, other_municipality
+):
+    consultant_move(consultant=consultant, municipality=other_municipality, actor=admin_user)
+    consultant.refresh_from_db()
+    assert consultant.municipality == other_municipality
+    entry = AuditEntry.objects.get(action="consultant.move")
+    assert entry.data["to_municipality_id"] == other_municipality.pk
+
+
+def test_a_consultant_cannot_move_themself(consultant, other_municipality):
+    with pytest.raises(DomainError) as err:
+        consultant_move(
+            consultant=consultant, municipality=other_municipality, actor=consultant.user
+        )
+    assert err.value.code == "forbidden"
+    consultant.refresh_from_db()
+    assert consultant.municipality != other_municipality
