@@ -16,6 +16,7 @@ from portal.models import CompanySignup, MatchEvent, Municipality, OutboxMessage
 from portal.policy import require_municipality, user_from
 from portal.reminders import reminders_sync_signup
 from portal.services.audit import audit_log
+from portal.services.cleaning import clean_text
 from portal.services.outbox import outbox_push
 from portal.services.signups import signups_promote_waitlisted
 
@@ -26,19 +27,6 @@ REASON_MAX_LENGTH = 300
 # Sign-ups that still expect the event to happen: they are told when it is cancelled.
 LIVE_SIGNUP = (YouthSignup.Status.CONFIRMED, YouthSignup.Status.WAITLISTED)
 TIME_FIELDS = ("starts_at", "ends_at", "signup_deadline")
-
-
-def _text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), code="required", field=field)
-    if len(value) > max_length:
-        raise DomainError(
-            _("Please keep this under %(max)d characters.") % {"max": max_length},
-            code="too_long",
-            field=field,
-        )
-    return value
 
 
 def _aware(value: object, *, field: str) -> datetime:
@@ -111,9 +99,9 @@ def event_create(
     """Create a match event as a draft (consultant of ``municipality`` or admin)."""
     now = now or timezone.now()
     require_municipality(actor, municipality.pk)
-    title = _text(title, field="title", max_length=150)
-    description = _text(description, field="description", max_length=4000, required=False)
-    place = _text(place, field="place", max_length=200)
+    title = clean_text(title, field="title", max_length=150)
+    description = clean_text(description, field="description", max_length=4000, required=False)
+    place = clean_text(place, field="place", max_length=200)
     _check_times(starts_at=starts_at, ends_at=ends_at, signup_deadline=signup_deadline)
     _check_future_start(starts_at, now)
     event = MatchEvent.objects.create(
@@ -165,13 +153,13 @@ def event_update(
 
     new: dict[str, object] = {}
     if title is not None:
-        new["title"] = _text(title, field="title", max_length=150)
+        new["title"] = clean_text(title, field="title", max_length=150)
     if description is not None:
-        new["description"] = _text(
+        new["description"] = clean_text(
             description, field="description", max_length=4000, required=False
         )
     if place is not None:
-        new["place"] = _text(place, field="place", max_length=200)
+        new["place"] = clean_text(place, field="place", max_length=200)
     times = {"starts_at": starts_at, "ends_at": ends_at, "signup_deadline": signup_deadline}
     if any(v is not None for v in times.values()):
         merged = {k: v if v is not None else getattr(locked, k) for k, v in times.items()}
@@ -266,7 +254,7 @@ def event_cancel(
     """
     now = now or timezone.now()
     require_municipality(actor, event.municipality_id)
-    reason = _text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status not in (Status.DRAFT, Status.PUBLISHED):
         raise _invalid_state(_("Only a draft or published event can be cancelled."))

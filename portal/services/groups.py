@@ -22,6 +22,7 @@ from portal.models.groups import GROUP_SIZE_MAX, GROUP_SIZE_MIN
 from portal.policy import not_found, require_municipality
 from portal.reminders import reminders_sync_meeting, reminders_sync_youth
 from portal.services.audit import audit_log
+from portal.services.cleaning import clean_text
 from portal.timeutils import local_date, local_datetime
 
 DURATION_MIN = 15
@@ -36,19 +37,6 @@ class GroupMemberResult:
     youth: Youth
     size: int
     warning: str | None
-
-
-def _name(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(_("This field is required."), code="required", field="name")
-    if len(value) > 100:
-        raise DomainError(
-            _("Please keep this under %(max)d characters.") % {"max": 100},
-            code="too_long",
-            field="name",
-        )
-    return value
 
 
 def _check_unique_name(municipality_id: int, name: str, exclude_pk: int | None = None) -> None:
@@ -102,7 +90,7 @@ def group_create(
     """Create a network group; ``facilitator_ids`` are Consultant ids of the same municipality."""
     now = now or timezone.now()
     require_municipality(actor, municipality.pk)
-    name = _name(name)
+    name = clean_text(name, field="name", max_length=100)
     _check_unique_name(municipality.pk, name)
     facilitators = _facilitators(municipality.pk, facilitator_ids)
     group = NetworkGroup.objects.create(municipality=municipality, name=name)
@@ -134,7 +122,7 @@ def group_update(
     group = lock_for_update(NetworkGroup, group.pk)
     changed: list[str] = []
     if name is not None:
-        name = _name(name)
+        name = clean_text(name, field="name", max_length=100)
         if name != group.name:
             _check_unique_name(group.municipality_id, name, exclude_pk=group.pk)
             group.name = name

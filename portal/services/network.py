@@ -18,6 +18,7 @@ from portal.exceptions import DomainError
 from portal.locking import lock_for_update
 from portal.models import Company, CompanyMember, Municipality, NetworkMembership, Sector
 from portal.services.audit import audit_log
+from portal.services.cleaning import clean_text
 from portal.validators import cvr_is_valid, validate_postcode
 
 if TYPE_CHECKING:
@@ -31,19 +32,6 @@ COMPANY_FIELDS = frozenset({"name", "address", "postcode", "city", "sector", "cv
 
 
 # --- input -------------------------------------------------------------------------------------
-
-
-def clean_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise DomainError(_("This field is required."), code="required", field=field)
-    if len(text) > max_length:
-        raise DomainError(
-            _("This text is too long (at most %(max)d characters).") % {"max": max_length},
-            code="too_long",
-            field=field,
-        )
-    return text
 
 
 def normalise_cvr(value: object) -> str:
@@ -123,7 +111,9 @@ def _user_taken() -> DomainError:
     )
 
 
-def _new_user(*, username: str, email: str, password: str) -> User:
+def portal_user_create(*, username: str, email: str, password: str) -> User:
+    """A new login for the portal, with Django's password validators applied. The caller gives
+    it its role (company member or consultant) in the same transaction."""
     username = clean_text(username, field="username", max_length=150)
     email = clean_text(email, field="email", max_length=254)
     try:
@@ -196,7 +186,7 @@ def company_register(
         if _user_has_role(user):
             raise _user_taken()
     else:
-        user = _new_user(username=username, email=email, password=password)
+        user = portal_user_create(username=username, email=email, password=password)
 
     try:
         # A savepoint: a concurrent registration of the same CVR loses cleanly on the unique index.

@@ -14,7 +14,8 @@ from portal.locking import lock_for_update
 from portal.models import Company, Interest, NetworkMembership, OutboxMessage, Placement, Slot
 from portal.models.placements import MAX_HOURS_PER_WEEK
 from portal.services.audit import audit_log
-from portal.services.network import clean_postcode, clean_text, sector_from
+from portal.services.cleaning import clean_text
+from portal.services.network import clean_postcode, sector_from
 from portal.services.outbox import outbox_push
 
 Status = Slot.Status

@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal import policy
 from portal.models import Consultant, Municipality
 from portal.services.audit import audit_log
-from portal.services.network import _new_user
+from portal.services.network import portal_user_create
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def consultant_create(
     if not policy.is_admin_or_system(actor):
         raise policy.forbidden()
     now = now or timezone.now()
-    user = _new_user(username=username, email=email, password=password)
+    user = portal_user_create(username=username, email=email, password=password)
     user.first_name, user.last_name = first_name[:150], last_name[:150]
     user.save(update_fields=["first_name", "last_name"])
     consultant = Consultant.objects.create(user=user, municipality=municipality)

@@ -22,7 +22,8 @@ from portal.models.placements import MAX_HOURS_PER_WEEK
 from portal.models.youth import Language
 from portal.reminders import reminders_sync_youth
 from portal.services.audit import audit_log
-from portal.services.network import clean_text, sector_from
+from portal.services.cleaning import clean_text
+from portal.services.network import sector_from
 from portal.services.outbox import outbox_cancel_for_youth
 from portal.timeutils import local_date
 from portal.validators import YOUTH_MAX_AGE, YOUTH_MIN_AGE, youth_age_is_allowed
