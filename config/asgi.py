@@ -11,7 +11,11 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import (  # noqa: E402
+    AllowedHostsOriginValidator,
+    WebsocketDenier,
+)
+from django.urls import re_path  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 
@@ -19,7 +23,10 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            # Channels' router raises on an unknown path; close such sockets politely instead.
+            AuthMiddlewareStack(
+                URLRouter([*websocket_urlpatterns, re_path(r"", WebsocketDenier.as_asgi())])
+            )
         ),
     }
 )

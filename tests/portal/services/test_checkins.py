@@ -24,7 +24,6 @@ def frozen():
         yield
 
 
-
 @pytest.fixture
 def published():
     seen: list[events.DomainEvent] = []

@@ -48,7 +48,6 @@ def frozen():
         yield
 
 
-
 @pytest.fixture
 def published():
     seen: list[events.DomainEvent] = []

@@ -33,7 +33,6 @@ def frozen():
         yield
 
 
-
 @pytest.fixture
 def published():
     seen: list[events.DomainEvent] = []

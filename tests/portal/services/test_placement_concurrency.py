@@ -1,5 +1,4 @@
-"""Real concurrency on PostgreSQL: seats are never overbooked, duplicates turn into conflicts.
-"""
+"""Real concurrency on PostgreSQL: seats are never overbooked, duplicates turn into conflicts."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +21,6 @@ pytestmark = [
 
 THREADS = 20
 SEATS = 3
-
 
 
 def run_together(calls: list) -> list[str]:

@@ -85,7 +85,6 @@ def frozen():
         yield
 
 
-
 @pytest.fixture
 def published():
     seen: list[events.DomainEvent] = []

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""The developer's entry point: ``python3 dev.py run`` starts the product, ``test`` tests it.
+
+Standard library only, so it works on a fresh machine that has nothing but Python 3.11+. It
+keeps a virtual environment in .venv in step with the lock files, and passes the environment
+(DATABASE_URL, REDIS_URL, PORT, ...) through to everything it starts.
+
+    python3 dev.py run            migrate, load demo data, start every process in PROCESSES
+    python3 dev.py test [ARGS]    run pytest with ARGS
+    python3 dev.py lock [ARGS]    regenerate requirements/*.lock (ARGS go to pip-compile,
+                                  e.g. --upgrade or --upgrade-package django)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+# Which lock the venv was installed from, and a hash of everything that decides its contents.
+STAMP = VENV / ".nextwork-installed"
+PYPROJECT = ROOT / "pyproject.toml"
+BASE_LOCK = ROOT / "requirements" / "base.lock"
+DEV_LOCK = ROOT / "requirements" / "dev.lock"
+# Written by a later issue; run it only once it exists.
+DEMO_COMMAND = ROOT / "portal" / "management" / "commands" / "demo_data.py"
+HOST = "127.0.0.1"
+STOP_GRACE_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Process:
+    """A long-running process of the product, started with the venv's Python."""
+
+    name: str
+    args: tuple[str, ...]  # "{host}" and "{port}" are filled in
+
+
+# Everything `dev.py run` starts. The bot and the worker join this list when they exist:
+#   Process("bot", ("manage.py", "runbot")), Process("worker", ("manage.py", "deliver"))
+PROCESSES: list[Process] = [
+    # Channels' router has no lifespan handler; "off" spares uvicorn probing for one.
+    Process(
+        "web",
+        (
+            *("-m", "uvicorn", "config.asgi:application"),
+            *("--host", "{host}", "--port", "{port}", "--lifespan", "off"),
+        ),
+    ),
+]
+
+
+# --- Output -------------------------------------------------------------------------------------
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def fail(message: str, code: int = 1) -> SystemExit:
+    print(f"dev.py: {message}", file=sys.stderr, flush=True)
+    return SystemExit(code)
+
+
+# --- The virtual environment --------------------------------------------------------------------
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in (PYPROJECT, BASE_LOCK, DEV_LOCK):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def installed_profile() -> tuple[str, str]:
+    try:
+        profile, digest = STAMP.read_text().split()
+    except (OSError, ValueError):
+        return "", ""
+    return profile, digest
+
+
+def call(cmd: list[str | Path], what: str) -> None:
+    """Run a setup command in the repository; stop with its exit code if it fails."""
+    code = subprocess.call([str(part) for part in cmd], cwd=ROOT)
+    if code != 0:
+        raise fail(f"{what} failed (exit code {code}).", code)
+
+
+def ensure_venv() -> Path:
+    python = venv_python()
+    if not python.exists():
+        step("Creating the virtual environment in .venv …")
+        code = subprocess.call([sys.executable, "-m", "venv", str(VENV)])
+        if code != 0 or not python.exists():
+            raise fail(
+                "could not create .venv. On Debian/Ubuntu install the venv module first: "
+                "sudo apt install python3-venv"
+            )
+    return python
+
+
+def ensure_installed(profile: str) -> Path:
+    """Install the project and its "base" or "dev" dependencies unless already up to date.
+
+    The dev lock holds everything in the base lock, so a venv installed for tests also runs
+    the product without reinstalling.
+    """
+    python = ensure_venv()
+    current = fingerprint()
+    have_profile, have_digest = installed_profile()
+    if have_digest == current and have_profile in (profile, "dev"):
+        return python
+
+    lock = DEV_LOCK if profile == "dev" else BASE_LOCK
+    step("Installing dependencies (first run takes a minute) …")
+    pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    if lock.exists():
+        call([*pip, "-r", lock], "Installing dependencies")
+        call([*pip, "--no-deps", "-e", "."], "Installing the project")
+    else:
+        # Only before the first `dev.py lock`: resolve from pyproject.toml directly.
+        extra = "[dev]" if profile == "dev" else ""
+        call([*pip, "-e", f".{extra}"], "Installing the project")
+    STAMP.write_text(f"{profile} {current}\n")
+    return python
+
+
+# --- Commands -----------------------------------------------------------------------------------
+
+
+def run_foreground(cmd: list[str | Path]) -> int:
+    """Run a command to completion; Ctrl-C reaches it from the terminal, SIGTERM is passed on."""
+    proc = subprocess.Popen([str(part) for part in cmd], cwd=ROOT)
+
+    def forward(signum: int, _frame: object) -> None:
+        if signum != signal.SIGINT:  # the terminal already sent SIGINT to the whole group
+            proc.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return proc.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def cmd_test(args: list[str]) -> int:
+    python = ensure_installed("dev")
+    step("Running the tests …")
+    code = run_foreground([python, "-m", "pytest", *args])
+    if code == 5:
+        print("dev.py: warning: no tests collected.", file=sys.stderr)
+        return 0
+    return code
+
+
+def cmd_lock(args: list[str]) -> int:
+    python = ensure_installed("dev")  # pip-tools lives in the dev extra
+    env = {**os.environ, "CUSTOM_COMPILE_COMMAND": "python3 dev.py lock"}
+    # No index URLs or find-links in the files: they are this machine's pip configuration.
+    compile_ = [
+        *(str(python), "-m", "piptools", "compile", "--quiet", "--strip-extras"),
+        *("--no-emit-index-url", "--no-emit-find-links", *args),
+    ]
+    for lock, extra in ((BASE_LOCK, []), (DEV_LOCK, ["--extra", "dev"])):
+        step(f"Writing {lock.relative_to(ROOT)} …")
+        rel = str(lock.relative_to(ROOT))
+        code = subprocess.call([*compile_, *extra, "-o", rel, "pyproject.toml"], cwd=ROOT, env=env)
+        if code != 0:
+            return code
+    return 0
+
+
+def load_demo_data(python: Path) -> str:
+    """Run the demo_data command if the project has one; return what it printed (the logins)."""
+    if not DEMO_COMMAND.exists():
+        return ""
+    step("Loading demo data …")
+    result = subprocess.run(
+        [str(python), "manage.py", "demo_data"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout)
+        raise fail(f"Loading demo data failed (exit code {result.returncode}).", result.returncode)
+    return result.stdout.strip()
+
+
+def wait_for_port(port: int, procs: dict[str, subprocess.Popen], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and all(p.poll() is None for p in procs.values()):
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+
+
+def exit_code(returncode: int) -> int:
+    # A child killed by a signal reports -N; shells report that as 128 + N.
+    return 128 - returncode if returncode < 0 else returncode
+
+
+class Supervisor:
+    """Starts PROCESSES, forwards Ctrl-C and SIGTERM to them, stops all when one dies."""
+
+    def __init__(self, python: Path, port: int) -> None:
+        self.python = python
+        self.port = port
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.stop_signal: int | None = None
+
+    def start(self) -> None:
+        # Own process groups: a Ctrl-C in the terminal reaches only us, and we pass it on
+        # exactly once (a second SIGINT makes uvicorn skip its graceful shutdown).
+        isolate = {"process_group": 0} if os.name == "posix" else {}
+        for process in PROCESSES:
+            args = [a.format(host=HOST, port=self.port) for a in process.args]
+            self.procs[process.name] = subprocess.Popen(
+                [str(self.python), *args], cwd=ROOT, **isolate
+            )
+
+    def on_signal(self, signum: int, _frame: object) -> None:
+        if self.stop_signal is not None:  # asked twice: stop waiting
+            for proc in self.procs.values():
+                if proc.poll() is None:
+                    proc.kill()
+            return
+        self.stop_signal = signum
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signum)
+
+    def stop_all(self, signum: int = signal.SIGTERM) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signum)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def supervise(self) -> int:
+        while True:
+            if self.stop_signal is not None:
+                print("\n==> Stopping …", flush=True)
+                self.stop_all(self.stop_signal)
+                return 0
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    code = exit_code(proc.returncode)
+                    print(f"dev.py: {name} exited (code {code}); stopping the others.", flush=True)
+                    self.stop_all()
+                    return code or 1
+            time.sleep(0.2)
+
+
+def cmd_run(args: list[str]) -> int:
+    if args:
+        raise fail(f"`run` takes no arguments (got {' '.join(args)}); set PORT=… to move it.", 2)
+    try:
+        port = int(os.environ.get("PORT", "8000"))
+    except ValueError:
+        raise fail("PORT must be a number.", 2) from None
+    python = ensure_installed("base")
+    step("Migrating the database …")
+    call([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], "Migrating")
+    demo = load_demo_data(python)
+
+    step(f"Starting {', '.join(p.name for p in PROCESSES)} …")
+    supervisor = Supervisor(python, port)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, supervisor.on_signal)
+    try:
+        supervisor.start()
+        wait_for_port(port, supervisor.procs)
+        if all(p.poll() is None for p in supervisor.procs.values()):
+            print(
+                f"\nNExTWORK is running:\n"
+                f"  portal (admin)  http://{HOST}:{port}/admin/\n"
+                f"  health          http://{HOST}:{port}/health/",
+                flush=True,
+            )
+            if demo:
+                lines = (f"  {line}".rstrip() for line in demo.splitlines())
+                print("\nDemo data:\n" + "\n".join(lines))
+            else:
+                print(
+                    "\nNo demo logins yet; create one with:\n"
+                    "  .venv/bin/python manage.py createsuperuser"
+                )
+            print("\nPress Ctrl-C to stop.\n", flush=True)
+        return supervisor.supervise()
+    finally:
+        supervisor.stop_all()  # also on an unexpected error: never leave servers behind
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock}
+
+
+def main(argv: list[str]) -> int:
+    # Run by whatever python3 the machine has, not only the one pyproject.toml targets.
+    if sys.version_info < (3, 11):  # noqa: UP036
+        print("dev.py needs Python 3.11 or newer.", file=sys.stderr)
+        return 1
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip().split("\n\n", 2)[-1], file=sys.stderr)
+        return 2
+    os.chdir(ROOT)
+    try:
+        return COMMANDS[argv[0]](argv[1:])
+    except KeyboardInterrupt:
+        print("\ndev.py: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

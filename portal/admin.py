@@ -1,0 +1,623 @@
+"""The Django admin: a superuser's window on every table, bypassing the services on purpose.
+
+Change lists select their related rows up front so they cost the same few queries for 1 or 1,000
+rows; audit entries are read-only for everyone, and invite tokens (only their hash is stored)
+are never shown.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import (
+    Attendance,
+    AuditEntry,
+    CheckIn,
+    Company,
+    CompanyMember,
+    CompanySignup,
+    Consultant,
+    FollowUpNote,
+    GroupSchedule,
+    Interest,
+    Invite,
+    MatchEvent,
+    Meeting,
+    Municipality,
+    NetworkGroup,
+    NetworkMembership,
+    OutboxMessage,
+    Placement,
+    Sector,
+    Slot,
+    Youth,
+    YouthSignup,
+)
+
+admin.site.site_header = _("NExTWORK administration")
+admin.site.site_title = _("NExTWORK administration")
+admin.site.index_title = _("Tables")
+
+# Creation times that have no database default; the admin shows them read-only, so it fills
+# them itself when a superuser adds a row.
+_CREATION_STAMPS = ("created_at", "recorded_at")
+
+
+def _stamp_new(obj: models.Model) -> None:
+    for name in _CREATION_STAMPS:
+        if hasattr(obj, name) and getattr(obj, name) is None:
+            setattr(obj, name, timezone.now())
+
+
+class BaseAdmin(admin.ModelAdmin):
+    """Fills read-only creation times of new rows, in the form and in its inlines."""
+
+    list_per_page = 50
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+        if not change:
+            _stamp_new(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            _stamp_new(obj)
+            obj.save()
+        formset.save_m2m()
+
+
+# --- Network: municipalities, sectors, companies and the people who log in ----------------------
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(BaseAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "timezone",
+        "quiet_hours_start",
+        "quiet_hours_end",
+        "created_at",
+    )
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Sector)
+class SectorAdmin(BaseAdmin):
+    list_display = ("code", "name_da", "name_en", "ordering")
+    search_fields = ("code", "name_da", "name_en")
+    ordering = ("ordering", "code")
+
+
+class NetworkMembershipInline(admin.TabularInline):
+    model = NetworkMembership
+    extra = 0
+    fields = ("municipality", "status", "reason", "requested_at", "decided_at", "decided_by")
+    readonly_fields = ("requested_at",)
+    autocomplete_fields = ("municipality", "decided_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("company", "municipality")
+
+
+class CompanyMemberInline(admin.TabularInline):
+    model = CompanyMember
+    extra = 0
+    fields = ("user", "is_company_admin", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("user", "company")
+
+
+@admin.register(Company)
+class CompanyAdmin(BaseAdmin):
+    list_display = ("name", "cvr", "postcode", "city", "sector", "created_at")
+    list_select_related = ("sector",)
+    list_filter = ("sector", "municipalities")
+    search_fields = ("name", "cvr", "city", "postcode")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("sector",)
+    inlines = (NetworkMembershipInline, CompanyMemberInline)
+
+
+@admin.register(NetworkMembership)
+class NetworkMembershipAdmin(BaseAdmin):
+    list_display = ("company", "municipality", "status", "requested_at", "decided_at")
+    list_select_related = ("company", "municipality")
+    list_filter = ("status", "municipality")
+    search_fields = ("company__name", "company__cvr", "municipality__name")
+    date_hierarchy = "requested_at"
+    readonly_fields = ("requested_at",)
+    autocomplete_fields = ("company", "municipality", "decided_by")
+
+
+@admin.register(CompanyMember)
+class CompanyMemberAdmin(BaseAdmin):
+    list_display = ("user", "company", "is_company_admin", "created_at")
+    list_select_related = ("user", "company")
+    list_filter = ("is_company_admin",)
+    search_fields = ("user__username", "user__email", "user__first_name", "company__name")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user", "company")
+
+
+@admin.register(Consultant)
+class ConsultantAdmin(BaseAdmin):
+    list_display = ("__str__", "user", "municipality", "phone", "created_at")
+    list_select_related = ("user", "municipality")
+    list_filter = ("municipality",)
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user", "municipality")
+
+
+# --- Youth and their invites --------------------------------------------------------------------
+
+
+@admin.register(Youth)
+class YouthAdmin(BaseAdmin):
+    list_display = (
+        "first_name",
+        "last_name",
+        "municipality",
+        "status",
+        "group",
+        "contact_consultant",
+        "is_linked",
+        "has_consent",
+        "created_at",
+    )
+    list_select_related = (
+        "municipality",
+        "group__municipality",
+        "contact_consultant__user",
+        "contact_consultant__municipality",
+    )
+    list_filter = ("status", "municipality", "language", "reminders_enabled")
+    search_fields = ("first_name", "last_name", "telegram_username")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("municipality", "contact_consultant", "group", "sectors")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "municipality",
+                    "first_name",
+                    "last_name",
+                    "birth_date",
+                    "language",
+                    "status",
+                    "contact_consultant",
+                    "group",
+                )
+            },
+        ),
+        (_("Wishes"), {"fields": ("sectors", "preferred_hours", "reminders_enabled")}),
+        (
+            _("Telegram"),
+            {
+                "fields": (
+                    "telegram_user_id",
+                    "telegram_chat_id",
+                    "telegram_username",
+                    "unreachable_at",
+                )
+            },
+        ),
+        (_("Consent"), {"fields": ("consent_version", "consent_at", "share_experiences")}),
+        (_("Lifecycle"), {"fields": ("created_at", "left_at", "erased_at")}),
+    )
+
+    @admin.display(boolean=True, description=_("linked"))
+    def is_linked(self, obj: Youth) -> bool:
+        return obj.is_linked
+
+    @admin.display(boolean=True, description=_("consent"))
+    def has_consent(self, obj: Youth) -> bool:
+        return obj.has_consent
+
+
+@admin.register(Invite)
+class InviteAdmin(BaseAdmin):
+    """Invites are made by the invite service, which hands out the token once.
+
+    The admin cannot add one (it could not tell anyone the token) and never shows the hash.
+    """
+
+    fields = (
+        "youth",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "used_by_telegram_id",
+        "revoked_at",
+    )
+    list_display = ("id", "youth", "state", "created_at", "expires_at", "used_at", "revoked_at")
+    list_select_related = ("youth",)
+    search_fields = ("youth__first_name", "youth__last_name")
+    date_hierarchy = "created_at"
+    # Only expiry and revocation may be changed by hand.
+    readonly_fields = ("youth", "created_by", "created_at", "used_at", "used_by_telegram_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("state"))
+    def state(self, obj: Invite) -> str:
+        if obj.used_at:
+            return _("used")
+        if obj.revoked_at:
+            return _("revoked")
+        if obj.expires_at <= timezone.now():
+            return _("expired")
+        return _("valid")
+
+
+# --- Slots, interest, placements and follow-up --------------------------------------------------
+
+
+@admin.register(Slot)
+class SlotAdmin(BaseAdmin):
+    list_display = (
+        "title",
+        "company",
+        "kind",
+        "status",
+        "seats",
+        "seats_taken",
+        "hours_min",
+        "hours_max",
+        "earliest_start",
+        "published_at",
+    )
+    list_select_related = ("company", "sector")
+    list_filter = ("status", "kind", "sector")
+    search_fields = ("title", "company__name", "company__cvr", "postcode")
+    date_hierarchy = "earliest_start"
+    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("company", "sector")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _seats_taken=Count("placements", filter=Q(placements__status__in=Placement.SEATED))
+            )
+        )
+
+    @admin.display(description=_("seats taken"), ordering="_seats_taken")
+    def seats_taken(self, obj: Slot) -> int:
+        return obj._seats_taken
+
+
+@admin.register(Interest)
+class InterestAdmin(BaseAdmin):
+    list_display = ("id", "youth", "slot", "status", "created_at", "intro_meeting_at", "decided_at")
+    list_select_related = ("youth", "slot__company")
+    list_filter = ("status", "youth__municipality")
+    search_fields = ("youth__first_name", "slot__title", "slot__company__name")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("youth", "slot", "decided_by")
+
+
+@admin.register(Placement)
+class PlacementAdmin(BaseAdmin):
+    list_display = (
+        "id",
+        "youth",
+        "slot",
+        "status",
+        "hours_per_week",
+        "start_date",
+        "end_date",
+        "decided_at",
+    )
+    list_select_related = ("youth", "slot__company")
+    list_filter = ("status", "youth__municipality", "slot__kind")
+    search_fields = ("youth__first_name", "slot__title", "slot__company__name")
+    date_hierarchy = "start_date"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("youth", "slot", "proposed_by", "decided_by")
+    raw_id_fields = ("interest", "previous")
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(BaseAdmin):
+    list_display = ("placement", "week", "score", "shared", "created_at")
+    list_select_related = ("placement",)
+    list_filter = ("score", "shared")
+    search_fields = ("placement__youth__first_name", "placement__slot__company__name")
+    date_hierarchy = "week"
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("placement",)
+
+
+@admin.register(FollowUpNote)
+class FollowUpNoteAdmin(BaseAdmin):
+    list_display = ("id", "placement", "author", "met_workplace_contact", "created_at")
+    list_select_related = ("placement", "author")
+    list_filter = ("met_workplace_contact",)
+    search_fields = ("text", "placement__youth__first_name", "placement__slot__company__name")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("placement",)
+    autocomplete_fields = ("author",)
+
+
+# --- Network groups and their meetings ----------------------------------------------------------
+
+
+class GroupScheduleInline(admin.TabularInline):
+    model = GroupSchedule
+    extra = 0
+    fields = ("weekday", "start_time", "duration_minutes", "place", "starts_on", "ends_on")
+
+
+@admin.register(NetworkGroup)
+class NetworkGroupAdmin(BaseAdmin):
+    list_display = ("name", "municipality", "is_active", "member_count", "created_at")
+    list_select_related = ("municipality",)
+    list_filter = ("is_active", "municipality")
+    search_fields = ("name", "municipality__name")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("municipality", "facilitators")
+    inlines = (GroupScheduleInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_members=Count("members"))
+
+    @admin.display(description=_("members"), ordering="_members")
+    def member_count(self, obj: NetworkGroup) -> int:
+        return obj._members
+
+
+@admin.register(GroupSchedule)
+class GroupScheduleAdmin(BaseAdmin):
+    list_display = ("group", "weekday", "start_time", "duration_minutes", "place", "starts_on")
+    list_select_related = ("group__municipality",)
+    list_filter = ("weekday", "group__municipality")
+    search_fields = ("group__name", "place")
+    autocomplete_fields = ("group",)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ("youth", "status", "recorded_at")
+    readonly_fields = ("recorded_at",)
+    autocomplete_fields = ("youth",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(BaseAdmin):
+    list_display = ("group", "starts_at", "ends_at", "place", "status", "moved_from")
+    list_select_related = ("group__municipality",)
+    list_filter = ("status", "group__municipality")
+    search_fields = ("group__name", "place")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("group",)
+    raw_id_fields = ("schedule",)
+    inlines = (AttendanceInline,)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(BaseAdmin):
+    list_display = ("meeting", "youth", "status", "recorded_at")
+    list_select_related = ("meeting__group", "youth")
+    list_filter = ("status",)
+    search_fields = ("youth__first_name", "meeting__group__name")
+    date_hierarchy = "recorded_at"
+    readonly_fields = ("recorded_at",)
+    autocomplete_fields = ("youth",)
+    raw_id_fields = ("meeting",)
+
+
+# --- Match events and sign-ups ------------------------------------------------------------------
+
+
+class CompanySignupInline(admin.TabularInline):
+    model = CompanySignup
+    extra = 0
+    fields = ("company", "attendees", "slots", "status", "created_at", "cancelled_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("company", "slots")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("company", "event")
+
+
+class YouthSignupInline(admin.TabularInline):
+    model = YouthSignup
+    extra = 0
+    fields = ("youth", "status", "sequence", "created_at", "promoted_at", "cancelled_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("youth",)
+
+
+@admin.register(MatchEvent)
+class MatchEventAdmin(BaseAdmin):
+    list_display = (
+        "title",
+        "municipality",
+        "starts_at",
+        "status",
+        "youth_seated",
+        "youth_capacity",
+        "youth_waitlisted",
+        "companies_signed_up",
+        "company_capacity",
+        "signup_deadline",
+    )
+    list_select_related = ("municipality",)
+    list_filter = ("status", "municipality")
+    search_fields = ("title", "place")
+    date_hierarchy = "starts_at"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("municipality", "created_by")
+    inlines = (CompanySignupInline, YouthSignupInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # distinct: two to-many joins in one query would multiply each other's counts.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _seated=Count(
+                    "youth_signups",
+                    filter=Q(youth_signups__status__in=YouthSignup.SEATED),
+                    distinct=True,
+                ),
+                _waitlisted=Count(
+                    "youth_signups",
+                    filter=Q(youth_signups__status=YouthSignup.Status.WAITLISTED),
+                    distinct=True,
+                ),
+                _companies=Count(
+                    "company_signups",
+                    filter=Q(company_signups__status=CompanySignup.Status.CONFIRMED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description=_("youth seated"), ordering="_seated")
+    def youth_seated(self, obj: MatchEvent) -> int:
+        return obj._seated
+
+    @admin.display(description=_("waitlisted"), ordering="_waitlisted")
+    def youth_waitlisted(self, obj: MatchEvent) -> int:
+        return obj._waitlisted
+
+    @admin.display(description=_("companies"), ordering="_companies")
+    def companies_signed_up(self, obj: MatchEvent) -> int:
+        return obj._companies
+
+
+@admin.register(CompanySignup)
+class CompanySignupAdmin(BaseAdmin):
+    list_display = ("event", "company", "attendees", "status", "created_at", "cancelled_at")
+    list_select_related = ("event", "company")
+    list_filter = ("status", "event__municipality")
+    search_fields = ("company__name", "event__title")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("event", "company", "slots")
+
+
+@admin.register(YouthSignup)
+class YouthSignupAdmin(BaseAdmin):
+    list_display = ("event", "youth", "status", "sequence", "created_at", "promoted_at")
+    list_select_related = ("event", "youth")
+    list_filter = ("status", "event__municipality")
+    search_fields = ("youth__first_name", "event__title")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("event", "youth")
+
+
+# --- Messaging and the audit trail --------------------------------------------------------------
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(BaseAdmin):
+    """Messages are written by services and delivered by the worker.
+
+    The admin may move a message's time or expiry by hand; its delivery state stays the
+    worker's, so a superuser cannot fake a sent or failed message.
+    """
+
+    list_display = ("kind", "recipient", "subject", "status", "due_at", "attempts", "sent_at")
+    list_select_related = ("recipient", "content_type")
+    list_filter = ("status", "kind")
+    search_fields = ("dedupe_key", "recipient__first_name")
+    date_hierarchy = "due_at"
+    show_full_result_count = False
+    fields = (
+        "recipient",
+        "kind",
+        "content_type",
+        "object_id",
+        "payload",
+        "dedupe_key",
+        "due_at",
+        "expires_at",
+        "status",
+        "attempts",
+        "claimed_until",
+        "claimed_by",
+        "sent_at",
+        "telegram_message_id",
+        "last_error",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = (
+        "recipient",
+        "kind",
+        "content_type",
+        "object_id",
+        "payload",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "claimed_until",
+        "claimed_by",
+        "sent_at",
+        "telegram_message_id",
+        "last_error",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("about"))
+    def subject(self, obj: OutboxMessage) -> str:
+        if obj.content_type is None:
+            return "-"
+        return f"{obj.content_type.model} #{obj.object_id}"
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail: readable, never writable, not even by a superuser."""
+
+    list_display = (
+        "created_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "municipality",
+    )
+    list_select_related = ("municipality",)
+    list_filter = ("action", "target_type", "municipality")
+    search_fields = ("action", "actor_label", "target_type")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

@@ -1,0 +1,319 @@
+"""The Django admin: every table has a working page, change lists stay O(1) in queries, the
+audit trail cannot be written and invite hashes are never shown."""
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import (
+    Attendance,
+    AuditEntry,
+    CheckIn,
+    Company,
+    CompanyMember,
+    CompanySignup,
+    Consultant,
+    FollowUpNote,
+    GroupSchedule,
+    Interest,
+    Invite,
+    MatchEvent,
+    Meeting,
+    Municipality,
+    NetworkGroup,
+    NetworkMembership,
+    OutboxMessage,
+    Placement,
+    Sector,
+    Slot,
+    Youth,
+    YouthSignup,
+)
+from tests import factories as f
+
+PORTAL_MODELS = sorted(apps.get_app_config("portal").get_models(), key=lambda m: m.__name__)
+# Rows only services may create: the admin offers no add page for them.
+NOT_ADDABLE = {AuditEntry, Invite, OutboxMessage}
+INVITE_HASH = "5f" * 32
+
+
+def _url(model: type[Model], view: str, *args: object) -> str:
+    return reverse(f"admin:portal_{model._meta.model_name}_{view}", args=args)
+
+
+def _outbox(recipient: Youth, subject: Model, key: str) -> OutboxMessage:
+    return OutboxMessage.objects.create(
+        recipient=recipient,
+        kind=OutboxMessage.Kind.MEETING_REMINDER,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        dedupe_key=key,
+        due_at=timezone.now() + timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def one_of_each(municipality, consultant, company, company_member, slot) -> dict:
+    """One row of every portal table, linked the way the services would link them."""
+    now = timezone.now()
+    group = f.GroupFactory(municipality=municipality)
+    group.facilitators.add(consultant)
+    youth = f.YouthFactory(municipality=municipality, contact_consultant=consultant, group=group)
+    interest = f.InterestFactory(youth=youth, slot=slot)
+    placement = f.PlacementFactory(youth=youth, slot=slot, interest=interest)
+    meeting = f.MeetingFactory(group=group)
+    event = f.EventFactory(municipality=municipality)
+    company_signup = CompanySignup.objects.create(event=event, company=company, created_at=now)
+    company_signup.slots.add(slot)
+    return {
+        Municipality: municipality,
+        Sector: f.sector(),
+        Company: company,
+        NetworkMembership: company.memberships.get(),
+        CompanyMember: company_member,
+        Consultant: consultant,
+        Youth: youth,
+        Invite: Invite.objects.create(
+            youth=youth, token_hash=INVITE_HASH, expires_at=now + timedelta(days=14)
+        ),
+        Slot: slot,
+        Interest: interest,
+        Placement: placement,
+        CheckIn: CheckIn.objects.create(
+            placement=placement, week=date(2026, 11, 16), score=4, text="Godt.", created_at=now
+        ),
+        FollowUpNote: FollowUpNote.objects.create(
+            placement=placement,
+            author=consultant.user,
+            text="Mødte kontaktpersonen.",
+            created_at=now,
+        ),
+        NetworkGroup: group,
+        GroupSchedule: GroupSchedule.objects.create(
+            group=group, weekday=1, start_time=time(15), place="Ungehuset", starts_on=f.TODAY
+        ),
+        Meeting: meeting,
+        Attendance: Attendance.objects.create(
+            meeting=meeting, youth=youth, status=Attendance.Status.PRESENT, recorded_at=now
+        ),
+        MatchEvent: event,
+        CompanySignup: company_signup,
+        YouthSignup: YouthSignup.objects.create(
+            event=event,
+            youth=youth,
+            status=YouthSignup.Status.CONFIRMED,
+            sequence=1,
+            created_at=now,
+        ),
+        OutboxMessage: _outbox(youth, meeting, "meeting_reminder:test"),
+        AuditEntry: AuditEntry.objects.create(
+            actor_label="system",
+            action="placement.approve",
+            target_type="placement",
+            target_id=placement.pk,
+            municipality=municipality,
+            data={"status": "approved"},
+            created_at=now,
+        ),
+    }
+
+
+def test_every_portal_model_is_registered():
+    registered = {model for model in admin.site._registry if model._meta.app_label == "portal"}
+    assert registered == set(PORTAL_MODELS)
+
+
+@pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
+def test_changelist_renders_and_searches(admin_client, one_of_each, model):
+    assert admin_client.get(_url(model, "changelist")).status_code == 200
+    assert admin_client.get(_url(model, "changelist"), {"q": "a"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
+def test_change_page_renders(admin_client, one_of_each, model):
+    obj = one_of_each[model]
+    assert admin_client.get(_url(model, "change", obj.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
+def test_add_page_renders_unless_only_services_create_the_rows(admin_client, db, model):
+    response = admin_client.get(_url(model, "add"))
+    assert response.status_code == (403 if model in NOT_ADDABLE else 200)
+
+
+def test_audit_entries_cannot_be_added_changed_or_deleted_even_by_a_superuser(
+    admin_client, one_of_each
+):
+    entry = one_of_each[AuditEntry]
+
+    changelist = admin_client.get(_url(AuditEntry, "changelist"))
+    assert _url(AuditEntry, "add") not in changelist.content.decode()
+    assert "delete_selected" not in changelist.content.decode()
+    assert admin_client.get(_url(AuditEntry, "add")).status_code == 403
+    assert admin_client.get(_url(AuditEntry, "delete", entry.pk)).status_code == 403
+    response = admin_client.post(
+        _url(AuditEntry, "change", entry.pk), {"action": "forged", "actor_label": "x"}
+    )
+    assert response.status_code == 403
+    response = admin_client.post(
+        _url(AuditEntry, "changelist"),
+        {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
+    )
+    entry.refresh_from_db()
+    assert (entry.action, AuditEntry.objects.count()) == ("placement.approve", 1)
+
+
+def test_audit_entry_page_is_read_only(admin_client, one_of_each):
+    entry = one_of_each[AuditEntry]
+    page = admin_client.get(_url(AuditEntry, "change", entry.pk)).content.decode()
+    assert "placement.approve" in page
+    assert 'name="_save"' not in page
+
+
+def test_invite_hash_is_never_shown(admin_client, one_of_each):
+    invite = one_of_each[Invite]
+    pages = [
+        admin_client.get(_url(Invite, "changelist")),
+        admin_client.get(_url(Invite, "change", invite.pk)),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert INVITE_HASH not in page.content.decode()
+    assert "token_hash" not in pages[1].content.decode()
+    # Nor can the hash be probed through the search box.
+    found = admin_client.get(_url(Invite, "changelist"), {"q": INVITE_HASH}).context["cl"]
+    assert list(found.result_list) == []
+
+
+def test_outbox_delivery_state_cannot_be_edited_but_the_due_time_can(admin_client, one_of_each):
+    message = one_of_each[OutboxMessage]
+    response = admin_client.post(
+        _url(OutboxMessage, "change", message.pk),
+        {
+            "due_at_0": "2026-12-01",
+            "due_at_1": "09:00:00",
+            "expires_at_0": "",
+            "expires_at_1": "",
+            "status": OutboxMessage.Status.SENT,
+            "attempts": "3",
+        },
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.PENDING
+    assert message.attempts == 0
+    assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
+
+
+def test_adding_a_row_fills_its_creation_time(admin_client, one_of_each, consultant):
+    placement = one_of_each[Placement]
+    response = admin_client.post(
+        _url(FollowUpNote, "add"),
+        {"placement": placement.pk, "author": consultant.user.pk, "text": "Ringede til Bo."},
+    )
+    assert response.status_code == 302
+    note = FollowUpNote.objects.get(text="Ringede til Bo.")
+    assert note.created_at is not None
+
+
+def test_an_inline_row_added_by_hand_gets_its_recorded_time(admin_client, one_of_each, youth):
+    meeting = one_of_each[Meeting]
+    starts = timezone.localtime(meeting.starts_at)
+    ends = timezone.localtime(meeting.ends_at)
+    response = admin_client.post(
+        _url(Meeting, "change", meeting.pk),
+        {
+            "group": meeting.group_id,
+            "schedule": "",
+            "occurrence": "",
+            "starts_at_0": starts.strftime("%Y-%m-%d"),
+            "starts_at_1": starts.strftime("%H:%M:%S"),
+            "ends_at_0": ends.strftime("%Y-%m-%d"),
+            "ends_at_1": ends.strftime("%H:%M:%S"),
+            "place": meeting.place,
+            "status": meeting.status,
+            "moved_from_0": "",
+            "moved_from_1": "",
+            "cancel_reason": "",
+            "attendance-TOTAL_FORMS": "2",
+            "attendance-INITIAL_FORMS": "1",
+            "attendance-MIN_NUM_FORMS": "0",
+            "attendance-MAX_NUM_FORMS": "1000",
+            "attendance-0-id": one_of_each[Attendance].pk,
+            "attendance-0-meeting": meeting.pk,
+            "attendance-0-youth": one_of_each[Youth].pk,
+            "attendance-0-status": Attendance.Status.PRESENT,
+            "attendance-1-meeting": meeting.pk,
+            "attendance-1-youth": youth.pk,
+            "attendance-1-status": Attendance.Status.EXCUSED,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Attendance.objects.get(meeting=meeting, youth=youth)
+    assert added.status == Attendance.Status.EXCUSED
+    assert added.recorded_at is not None
+
+
+# --- Change lists cost the same number of queries for 1 row as for 20 ---------------------------
+
+
+def _new_youth() -> Youth:
+    return f.YouthFactory(contact_consultant=f.ConsultantFactory(), group=f.GroupFactory())
+
+
+def _new_outbox() -> OutboxMessage:
+    youth = f.YouthFactory()
+    return _outbox(youth, f.MeetingFactory(), f"meeting_reminder:{youth.pk}")
+
+
+def _new_event() -> MatchEvent:
+    event = f.EventFactory()
+    YouthSignup.objects.create(
+        event=event,
+        youth=f.YouthFactory(),
+        status=YouthSignup.Status.CONFIRMED,
+        sequence=1,
+        created_at=timezone.now(),
+    )
+    return event
+
+
+ROW_MAKERS: dict[type[Model], Callable[[], Model]] = {
+    Slot: f.SlotFactory,
+    Youth: _new_youth,
+    Placement: f.PlacementFactory,
+    OutboxMessage: _new_outbox,
+    Interest: f.InterestFactory,
+    MatchEvent: _new_event,
+    Consultant: f.ConsultantFactory,
+    NetworkMembership: f.MembershipFactory,
+}
+
+
+@pytest.mark.parametrize("model", list(ROW_MAKERS), ids=lambda m: m.__name__)
+def test_changelist_queries_do_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries, model
+):
+    make = ROW_MAKERS[model]
+    url = _url(model, "changelist")
+    make()
+    admin_client.get(url)  # warm caches (content types, session) outside the measurement
+    with CaptureQueriesContext(connection) as one_row:
+        assert admin_client.get(url).status_code == 200
+
+    for _ in range(19):
+        make()
+    assert model.objects.count() == 20
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 20

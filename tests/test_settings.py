@@ -1,0 +1,100 @@
+"""Settings come from the environment: each case starts a fresh interpreter with its own env."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x7Gq2-test-only-production-like-secret-key-9fKz3LmW8vRt0pYs6uNc1bJhD",
+    "DJANGO_ALLOWED_HOSTS": "nextwork.example.dk",
+}
+# A developer's .env must not leak into these cases, and the settings read it on import.
+PRELUDE = "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
+DUMP = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+layer = settings.CHANNEL_LAYERS["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
+    "conn_max_age": db.get("CONN_MAX_AGE"), "layer": layer["BACKEND"],
+    "layer_config": layer.get("CONFIG", {}), "debug": settings.DEBUG,
+    "time_zone": settings.TIME_ZONE, "language": settings.LANGUAGE_CODE,
+    "languages": [code for code, _ in settings.LANGUAGES], "use_tz": settings.USE_TZ,
+}))
+"""
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("REDIS_URL", None)
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", PRELUDE + code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settings_under(**env: str) -> dict:
+    result = run_python(DUMP, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_without_urls_the_embedded_defaults_are_sqlite_under_var_and_the_in_memory_layer():
+    settings = settings_under()
+    assert settings["engine"] == "django.db.backends.sqlite3"
+    assert settings["name"] == str(ROOT / "var" / "nextwork.sqlite3")
+    assert settings["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert settings["debug"] is True
+
+
+def test_database_url_switches_to_postgresql():
+    settings = settings_under(DATABASE_URL="postgres://nw:pw@db.internal:5432/nextwork")
+    assert settings["engine"] == "django.db.backends.postgresql"
+    assert (settings["name"], settings["host"]) == ("nextwork", "db.internal")
+    # Under ASGI each request may run in another thread: no persistent connections.
+    assert settings["conn_max_age"] == 0
+
+
+def test_redis_url_switches_the_channel_layer_to_redis():
+    settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
+    assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert settings["layer_config"] == {"hosts": ["redis://cache.internal:6379/2"]}
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = run_python(DUMP, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="nextwork.example.dk")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["development", "production"])
+def test_time_zone_and_languages_are_danish_first(env):
+    settings = settings_under(**env)
+    assert settings["time_zone"] == "Europe/Copenhagen"
+    assert settings["use_tz"] is True
+    assert settings["language"] == "da"
+    assert settings["languages"] == ["da", "en"]
+
+
+def test_deploy_checks_pass_with_production_settings():
+    result = run_python(
+        "from django.core.management import execute_from_command_line\n"
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
