@@ -1,17 +1,24 @@
-"""The Django admin: a superuser's window on every table, bypassing the services on purpose.
+"""The Django admin: a superuser's window on every table.
 
-Change lists select their related rows up front so they cost the same few queries for 1 or 1,000
-rows; audit entries are read-only for everyone, and invite tokens (only their hash is stored)
-are never shown.
+Rows with a life of their own (interests, placements, sign-ups, …) are born and moved only by the
+services, which check seats and consent, write the audit entry and tell the people concerned; so
+the admin cannot add or delete them, shows their states read-only, and offers the transitions as
+actions that call the same services. Change lists select their related rows up front so they cost
+the same few queries for 1 or 1,000 rows; audit entries are read-only for everyone, and invite
+tokens (only their hash is stored) are never shown.
 """
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.exceptions import DomainError
 from portal.models import (
     Attendance,
     AuditEntry,
@@ -36,40 +43,79 @@ from portal.models import (
     Youth,
     YouthSignup,
 )
+from portal.services import events as event_services
+from portal.services.network import membership_accept
+from portal.services.placements import placement_approve, placement_complete, placement_start
+from portal.services.slots import slot_close, slot_pause, slot_publish, slot_resume
+from portal.services.youth import youth_pause, youth_resume
 
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
 admin.site.index_title = _("Tables")
 
-# Creation times that have no database default; the admin shows them read-only, so it fills
-# them itself when a superuser adds a row.
-_CREATION_STAMPS = ("created_at", "recorded_at")
-
-
-def _stamp_new(obj: models.Model) -> None:
-    for name in _CREATION_STAMPS:
-        if hasattr(obj, name) and getattr(obj, name) is None:
-            setattr(obj, name, timezone.now())
-
 
 class BaseAdmin(admin.ModelAdmin):
-    """Fills read-only creation times of new rows, in the form and in its inlines."""
+    """Service-born rows by default: no add, no delete, lifecycle fields read-only."""
 
     list_per_page = 50
+    #: Rows a service creates (it validates, locks, audits and tells people); False for plain
+    #: reference data a superuser may add by hand.
+    created_by_services = True
+    #: Fields only a service may change (states, decisions, links, identity).
+    lifecycle_fields: tuple[str, ...] = ()
+    #: Every field is lifecycle: the page shows the row, the actions move it.
+    view_only = False
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
-        if not change:
-            _stamp_new(obj)
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):
+        return (*super().get_readonly_fields(request, obj), *self.lifecycle_fields)
 
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
-            _stamp_new(obj)
-            obj.save()
-        formset.save_m2m()
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.created_by_services and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return not self.created_by_services and super().has_delete_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return not self.view_only and super().has_change_permission(request, obj)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows shown on their parent's page; changed only through their own services."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
+def service_action(service: Callable[..., object], *, arg: str, description: str):
+    """An admin action that runs ``service(<arg>=row, actor=request.user)`` for each selected
+    row and reports every refusal with the service's own message."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for obj in queryset:
+            try:
+                service(**{arg: obj}, actor=request.user)
+            except DomainError as error:
+                modeladmin.message_user(request, f"{obj}: {error}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d row done.", "%(count)d rows done.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+
+    action.__name__ = service.__name__  # the action's key in the form; unique per service
+    return admin.action(description=description)(action)
 
 
 # --- Network: municipalities, sectors, companies and the people who log in ----------------------
@@ -77,6 +123,7 @@ class BaseAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(BaseAdmin):
+    created_by_services = False  # reference data
     list_display = (
         "name",
         "slug",
@@ -92,14 +139,14 @@ class MunicipalityAdmin(BaseAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(BaseAdmin):
+    created_by_services = False  # reference data
     list_display = ("code", "name_da", "name_en", "ordering")
     search_fields = ("code", "name_da", "name_en")
     ordering = ("ordering", "code")
 
 
-class NetworkMembershipInline(admin.TabularInline):
+class NetworkMembershipInline(ReadOnlyInline):
     model = NetworkMembership
-    extra = 0
     fields = ("municipality", "status", "reason", "requested_at", "decided_at", "decided_by")
     readonly_fields = ("requested_at",)
     autocomplete_fields = ("municipality", "decided_by")
@@ -108,9 +155,8 @@ class NetworkMembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("company", "municipality")
 
 
-class CompanyMemberInline(admin.TabularInline):
+class CompanyMemberInline(ReadOnlyInline):
     model = CompanyMember
-    extra = 0
     fields = ("user", "is_company_admin", "created_at")
     readonly_fields = ("created_at",)
     autocomplete_fields = ("user",)
@@ -132,6 +178,12 @@ class CompanyAdmin(BaseAdmin):
 
 @admin.register(NetworkMembership)
 class NetworkMembershipAdmin(BaseAdmin):
+    view_only = True
+    actions = (
+        service_action(
+            membership_accept, arg="membership", description=_("Accept into the network")
+        ),
+    )
     list_display = ("company", "municipality", "status", "requested_at", "decided_at")
     list_select_related = ("company", "municipality")
     list_filter = ("status", "municipality")
@@ -143,6 +195,7 @@ class NetworkMembershipAdmin(BaseAdmin):
 
 @admin.register(CompanyMember)
 class CompanyMemberAdmin(BaseAdmin):
+    view_only = True  # who may act for a company is a permission: audited services only
     list_display = ("user", "company", "is_company_admin", "created_at")
     list_select_related = ("user", "company")
     list_filter = ("is_company_admin",)
@@ -153,6 +206,7 @@ class CompanyMemberAdmin(BaseAdmin):
 
 @admin.register(Consultant)
 class ConsultantAdmin(BaseAdmin):
+    lifecycle_fields = ("user", "municipality")  # consultant_create / consultant_move
     list_display = ("__str__", "user", "municipality", "phone", "created_at")
     list_select_related = ("user", "municipality")
     list_filter = ("municipality",)
@@ -166,6 +220,29 @@ class ConsultantAdmin(BaseAdmin):
 
 @admin.register(Youth)
 class YouthAdmin(BaseAdmin):
+    # Only the plain profile stays editable; age, status, group, Telegram link and consent have
+    # rules (and reminders) that live in the services.
+    lifecycle_fields = (
+        "municipality",
+        "birth_date",
+        "status",
+        "contact_consultant",
+        "group",
+        "reminders_enabled",
+        "telegram_user_id",
+        "telegram_chat_id",
+        "telegram_username",
+        "unreachable_at",
+        "consent_version",
+        "consent_at",
+        "share_experiences",
+        "left_at",
+        "erased_at",
+    )
+    actions = (
+        service_action(youth_pause, arg="youth", description=_("Pause")),
+        service_action(youth_resume, arg="youth", description=_("Resume")),
+    )
     list_display = (
         "first_name",
         "last_name",
@@ -271,6 +348,13 @@ class InviteAdmin(BaseAdmin):
 
 @admin.register(Slot)
 class SlotAdmin(BaseAdmin):
+    lifecycle_fields = ("company", "status", "published_at", "seats")
+    actions = (
+        service_action(slot_publish, arg="slot", description=_("Publish")),
+        service_action(slot_pause, arg="slot", description=_("Pause")),
+        service_action(slot_resume, arg="slot", description=_("Resume")),
+        service_action(slot_close, arg="slot", description=_("Close")),
+    )
     list_display = (
         "title",
         "company",
@@ -306,6 +390,7 @@ class SlotAdmin(BaseAdmin):
 
 @admin.register(Interest)
 class InterestAdmin(BaseAdmin):
+    view_only = True
     list_display = ("id", "youth", "slot", "status", "created_at", "intro_meeting_at", "decided_at")
     list_select_related = ("youth", "slot__company")
     list_filter = ("status", "youth__municipality")
@@ -317,6 +402,14 @@ class InterestAdmin(BaseAdmin):
 
 @admin.register(Placement)
 class PlacementAdmin(BaseAdmin):
+    view_only = True
+    actions = (
+        service_action(placement_approve, arg="placement", description=_("Approve")),
+        service_action(
+            placement_start, arg="placement", description=_("Start (on its start date)")
+        ),
+        service_action(placement_complete, arg="placement", description=_("Complete")),
+    )
     list_display = (
         "id",
         "youth",
@@ -338,6 +431,7 @@ class PlacementAdmin(BaseAdmin):
 
 @admin.register(CheckIn)
 class CheckInAdmin(BaseAdmin):
+    view_only = True
     list_display = ("placement", "week", "score", "shared", "created_at")
     list_select_related = ("placement",)
     list_filter = ("score", "shared")
@@ -349,6 +443,7 @@ class CheckInAdmin(BaseAdmin):
 
 @admin.register(FollowUpNote)
 class FollowUpNoteAdmin(BaseAdmin):
+    view_only = True
     list_display = ("id", "placement", "author", "met_workplace_contact", "created_at")
     list_select_related = ("placement", "author")
     list_filter = ("met_workplace_contact",)
@@ -362,14 +457,14 @@ class FollowUpNoteAdmin(BaseAdmin):
 # --- Network groups and their meetings ----------------------------------------------------------
 
 
-class GroupScheduleInline(admin.TabularInline):
+class GroupScheduleInline(ReadOnlyInline):
     model = GroupSchedule
-    extra = 0
     fields = ("weekday", "start_time", "duration_minutes", "place", "starts_on", "ends_on")
 
 
 @admin.register(NetworkGroup)
 class NetworkGroupAdmin(BaseAdmin):
+    lifecycle_fields = ("municipality", "facilitators")
     list_display = ("name", "municipality", "is_active", "member_count", "created_at")
     list_select_related = ("municipality",)
     list_filter = ("is_active", "municipality")
@@ -388,6 +483,7 @@ class NetworkGroupAdmin(BaseAdmin):
 
 @admin.register(GroupSchedule)
 class GroupScheduleAdmin(BaseAdmin):
+    view_only = True
     list_display = ("group", "weekday", "start_time", "duration_minutes", "place", "starts_on")
     list_select_related = ("group__municipality",)
     list_filter = ("weekday", "group__municipality")
@@ -395,9 +491,8 @@ class GroupScheduleAdmin(BaseAdmin):
     autocomplete_fields = ("group",)
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    extra = 0
     fields = ("youth", "status", "recorded_at")
     readonly_fields = ("recorded_at",)
     autocomplete_fields = ("youth",)
@@ -405,6 +500,7 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(BaseAdmin):
+    view_only = True
     list_display = ("group", "starts_at", "ends_at", "place", "status", "moved_from")
     list_select_related = ("group__municipality",)
     list_filter = ("status", "group__municipality")
@@ -417,6 +513,7 @@ class MeetingAdmin(BaseAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(BaseAdmin):
+    view_only = True
     list_display = ("meeting", "youth", "status", "recorded_at")
     list_select_related = ("meeting__group", "youth")
     list_filter = ("status",)
@@ -430,9 +527,8 @@ class AttendanceAdmin(BaseAdmin):
 # --- Match events and sign-ups ------------------------------------------------------------------
 
 
-class CompanySignupInline(admin.TabularInline):
+class CompanySignupInline(ReadOnlyInline):
     model = CompanySignup
-    extra = 0
     fields = ("company", "attendees", "slots", "status", "created_at", "cancelled_at")
     readonly_fields = ("created_at",)
     autocomplete_fields = ("company", "slots")
@@ -441,9 +537,8 @@ class CompanySignupInline(admin.TabularInline):
         return super().get_queryset(request).select_related("company", "event")
 
 
-class YouthSignupInline(admin.TabularInline):
+class YouthSignupInline(ReadOnlyInline):
     model = YouthSignup
-    extra = 0
     fields = ("youth", "status", "sequence", "created_at", "promoted_at", "cancelled_at")
     readonly_fields = ("created_at",)
     autocomplete_fields = ("youth",)
@@ -451,6 +546,21 @@ class YouthSignupInline(admin.TabularInline):
 
 @admin.register(MatchEvent)
 class MatchEventAdmin(BaseAdmin):
+    # Times and capacities move reminders and the waitlist: event_update does that.
+    lifecycle_fields = (
+        "municipality",
+        "status",
+        "starts_at",
+        "ends_at",
+        "signup_deadline",
+        "youth_capacity",
+        "company_capacity",
+        "created_by",
+    )
+    actions = (
+        service_action(event_services.event_publish, arg="event", description=_("Publish")),
+        service_action(event_services.event_complete, arg="event", description=_("Complete")),
+    )
     list_display = (
         "title",
         "municipality",
@@ -510,6 +620,7 @@ class MatchEventAdmin(BaseAdmin):
 
 @admin.register(CompanySignup)
 class CompanySignupAdmin(BaseAdmin):
+    view_only = True
     list_display = ("event", "company", "attendees", "status", "created_at", "cancelled_at")
     list_select_related = ("event", "company")
     list_filter = ("status", "event__municipality")
@@ -521,6 +632,7 @@ class CompanySignupAdmin(BaseAdmin):
 
 @admin.register(YouthSignup)
 class YouthSignupAdmin(BaseAdmin):
+    view_only = True
     list_display = ("event", "youth", "status", "sequence", "created_at", "promoted_at")
     list_select_related = ("event", "youth")
     list_filter = ("status", "event__municipality")

@@ -68,8 +68,8 @@ class Youth(models.Model):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("youth")
-        verbose_name_plural = _("youth")
+        verbose_name = _("young person")
+        verbose_name_plural = _("young people")
         ordering = ["first_name", "id"]
         constraints = [
             models.UniqueConstraint(

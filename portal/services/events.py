@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import events as bus
 from portal.exceptions import DomainError
@@ -39,7 +40,7 @@ def _aware(value: object, *, field: str) -> datetime:
 
 def _capacity(value: object, *, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(_("Give a whole number."), code="capacity_out_of_range", field=field)
+        raise DomainError(_("Enter a whole number."), code="capacity_out_of_range", field=field)
     if not CAPACITY_MIN <= value <= CAPACITY_MAX:
         raise DomainError(
             _("The number of seats must be between %(min)d and %(max)d.")
@@ -172,7 +173,11 @@ def event_update(
         seated = locked.youth_signups.filter(status__in=YouthSignup.SEATED).count()
         if youth_capacity < seated:
             raise DomainError(
-                _("%(count)d young people already have a seat; the capacity cannot be lower.")
+                ngettext(
+                    "%(count)d young person already has a seat; the capacity cannot be lower.",
+                    "%(count)d young people already have a seat; the capacity cannot be lower.",
+                    seated,
+                )
                 % {"count": seated},
                 code="capacity_below_signups",
                 field="youth_capacity",
@@ -182,7 +187,11 @@ def event_update(
         signed_up = locked.company_signups.filter(status=CompanySignup.Status.CONFIRMED).count()
         if company_capacity < signed_up:
             raise DomainError(
-                _("%(count)d companies are already signed up; the capacity cannot be lower.")
+                ngettext(
+                    "%(count)d company is already signed up; the capacity cannot be lower.",
+                    "%(count)d companies are already signed up; the capacity cannot be lower.",
+                    signed_up,
+                )
                 % {"count": signed_up},
                 code="capacity_below_signups",
                 field="company_capacity",

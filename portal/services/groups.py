@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import events as bus
 from portal.exceptions import DomainError
@@ -65,10 +66,11 @@ def _facilitators(municipality_id: int, facilitator_ids: Iterable[int]) -> list[
 def _size_warning(size: int) -> str | None:
     if GROUP_SIZE_MIN <= size <= GROUP_SIZE_MAX:
         return None
-    return str(
-        _("The group has %(size)d members; groups work best with %(min)d–%(max)d.")
-        % {"size": size, "min": GROUP_SIZE_MIN, "max": GROUP_SIZE_MAX}
-    )
+    return ngettext(
+        "The group has %(size)d member; groups work best with %(min)d–%(max)d.",
+        "The group has %(size)d members; groups work best with %(min)d–%(max)d.",
+        size,
+    ) % {"size": size, "min": GROUP_SIZE_MIN, "max": GROUP_SIZE_MAX}
 
 
 def _publish_group(event_type: str, group: NetworkGroup, **extra: object) -> None:
@@ -256,15 +258,7 @@ def schedule_add(
             code="duration_out_of_range",
             field="duration_minutes",
         )
-    place = (place or "").strip()
-    if not place:
-        raise DomainError(_("This field is required."), code="required", field="place")
-    if len(place) > 200:
-        raise DomainError(
-            _("Please keep this under %(max)d characters.") % {"max": 200},
-            code="too_long",
-            field="place",
-        )
+    place = clean_text(place, field="place", max_length=200)
     if not isinstance(starts_on, date) or isinstance(starts_on, datetime):
         raise DomainError(_("Give a date."), code="invalid_date", field="starts_on")
     if ends_on is not None and (

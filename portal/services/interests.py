@@ -276,7 +276,7 @@ def interest_decline(
         interest.status == Status.ACCEPTED
         and _placements_from(interest).filter(status__in=(*Placement.LIVE, *STARTED)).exists()
     ):
-        raise _invalid_state(_("A placement has been proposed from this interest."))
+        raise _invalid_state(_("A placement has already been proposed from this interest."))
     previous_status = interest.status
     interest.status = Status.DECLINED
     interest.decline_reason = reason

@@ -13,6 +13,7 @@ from portal.models import Attendance, Meeting, NetworkGroup, OutboxMessage, Yout
 from portal.policy import not_found, require_municipality, require_youth
 from portal.reminders import reminders_sync_meeting
 from portal.services.audit import audit_log
+from portal.services.cleaning import clean_text
 from portal.services.outbox import outbox_push
 
 Status = Meeting.Status
@@ -139,13 +140,7 @@ def meeting_cancel(
     """Cancel an upcoming meeting: its reminders are cancelled and every member is told."""
     now = now or timezone.now()
     require_municipality(actor, meeting.group.municipality_id)
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise DomainError(
-            _("Please keep this under %(max)d characters.") % {"max": REASON_MAX_LENGTH},
-            code="too_long",
-            field="reason",
-        )
+    reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
     meeting = _locked_meeting(meeting)
     _require_upcoming(meeting, now)
     meeting.status = Status.CANCELLED

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import events, policy
 from portal.exceptions import DomainError
@@ -229,7 +230,11 @@ def slot_update(*, slot: Slot, actor: object, now: datetime | None = None, **fie
         taken = Placement.objects.filter(slot=slot, status__in=Placement.SEATED).count()
         if values["seats"] < taken:
             raise DomainError(
-                _("%(taken)d seats are already taken by approved or active placements.")
+                ngettext(
+                    "%(taken)d seat is already taken by an approved or active placement.",
+                    "%(taken)d seats are already taken by approved or active placements.",
+                    taken,
+                )
                 % {"taken": taken},
                 code="seats_below_placements",
                 field="seats",

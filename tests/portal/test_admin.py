@@ -1,5 +1,6 @@
 """The Django admin: every table has a working page, change lists stay O(1) in queries, the
-audit trail cannot be written and invite hashes are never shown."""
+audit trail cannot be written, invite hashes are never shown, and rows with a lifecycle move only
+through the services (as admin actions)."""
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
@@ -41,8 +42,8 @@ from portal.models import (
 from tests import factories as f
 
 PORTAL_MODELS = sorted(apps.get_app_config("portal").get_models(), key=lambda m: m.__name__)
-# Rows only services may create: the admin offers no add page for them.
-NOT_ADDABLE = {AuditEntry, Invite, OutboxMessage}
+# Reference data a superuser may add by hand; every other row is born in a service.
+ADDABLE = {Municipality, Sector}
 INVITE_HASH = "5f" * 32
 
 
@@ -145,9 +146,9 @@ def test_change_page_renders(admin_client, one_of_each, model):
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
-def test_add_page_renders_unless_only_services_create_the_rows(admin_client, db, model):
+def test_add_page_renders_only_for_reference_data(admin_client, db, model):
     response = admin_client.get(_url(model, "add"))
-    assert response.status_code == (403 if model in NOT_ADDABLE else 200)
+    assert response.status_code == (200 if model in ADDABLE else 403)
 
 
 def test_audit_entries_cannot_be_added_changed_or_deleted_even_by_a_superuser(
@@ -214,53 +215,88 @@ def test_outbox_delivery_state_cannot_be_edited_but_the_due_time_can(admin_clien
     assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
 
 
-def test_adding_a_row_fills_its_creation_time(admin_client, one_of_each, consultant):
+def test_service_born_rows_cannot_be_deleted(admin_client, one_of_each):
     placement = one_of_each[Placement]
-    response = admin_client.post(
-        _url(FollowUpNote, "add"),
-        {"placement": placement.pk, "author": consultant.user.pk, "text": "Ringede til Bo."},
+    assert admin_client.get(_url(Placement, "delete", placement.pk)).status_code == 403
+    admin_client.post(
+        _url(Placement, "changelist"),
+        {"action": "delete_selected", "_selected_action": [placement.pk], "post": "yes"},
     )
-    assert response.status_code == 302
-    note = FollowUpNote.objects.get(text="Ringede til Bo.")
-    assert note.created_at is not None
+    assert Placement.objects.filter(pk=placement.pk).exists()
 
 
-def test_an_inline_row_added_by_hand_gets_its_recorded_time(admin_client, one_of_each, youth):
-    meeting = one_of_each[Meeting]
-    starts = timezone.localtime(meeting.starts_at)
-    ends = timezone.localtime(meeting.ends_at)
+def test_lifecycle_fields_are_read_only_but_the_plain_text_is_not(admin_client, one_of_each):
+    slot = one_of_each[Slot]
     response = admin_client.post(
-        _url(Meeting, "change", meeting.pk),
+        _url(Slot, "change", slot.pk),
         {
-            "group": meeting.group_id,
-            "schedule": "",
-            "occurrence": "",
-            "starts_at_0": starts.strftime("%Y-%m-%d"),
-            "starts_at_1": starts.strftime("%H:%M:%S"),
-            "ends_at_0": ends.strftime("%Y-%m-%d"),
-            "ends_at_1": ends.strftime("%H:%M:%S"),
-            "place": meeting.place,
-            "status": meeting.status,
-            "moved_from_0": "",
-            "moved_from_1": "",
-            "cancel_reason": "",
-            "attendance-TOTAL_FORMS": "2",
-            "attendance-INITIAL_FORMS": "1",
-            "attendance-MIN_NUM_FORMS": "0",
-            "attendance-MAX_NUM_FORMS": "1000",
-            "attendance-0-id": one_of_each[Attendance].pk,
-            "attendance-0-meeting": meeting.pk,
-            "attendance-0-youth": one_of_each[Youth].pk,
-            "attendance-0-status": Attendance.Status.PRESENT,
-            "attendance-1-meeting": meeting.pk,
-            "attendance-1-youth": youth.pk,
-            "attendance-1-status": Attendance.Status.EXCUSED,
+            "title": "Ny titel",
+            "description": slot.description,
+            "kind": slot.kind,
+            "sector": slot.sector_id,
+            "address": slot.address,
+            "postcode": slot.postcode,
+            "hours_min": slot.hours_min,
+            "hours_max": slot.hours_max,
+            "earliest_start": slot.earliest_start.isoformat(),
+            "end_date": "",
+            "status": Slot.Status.CLOSED,
+            "seats": 9,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    added = Attendance.objects.get(meeting=meeting, youth=youth)
-    assert added.status == Attendance.Status.EXCUSED
-    assert added.recorded_at is not None
+    slot.refresh_from_db()
+    assert slot.title == "Ny titel"
+    assert (slot.status, slot.seats) == (Slot.Status.OPEN, 3)
+
+
+def test_view_only_rows_show_without_a_save_button(admin_client, one_of_each):
+    page = admin_client.get(_url(Placement, "change", one_of_each[Placement].pk))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+
+
+def _run_action(admin_client, model, action: str, *objs) -> list[str]:
+    response = admin_client.post(
+        _url(model, "changelist"),
+        {"action": action, "_selected_action": [o.pk for o in objs]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_admin_approval_goes_through_the_service_and_is_audited(admin_client, admin_user, slot):
+    placement = f.PlacementFactory(slot=slot, youth=f.YouthFactory())
+    notes = _run_action(admin_client, Placement, "placement_approve", placement)
+    placement.refresh_from_db()
+    assert placement.status == Placement.Status.APPROVED
+    entry = AuditEntry.objects.get(action="placement.approve")
+    assert (entry.actor, entry.target_id) == (admin_user, placement.pk)
+    assert notes == ["1 række er klaret."]
+
+
+def test_admin_action_reports_the_services_refusal_and_changes_nothing(admin_client, company):
+    full = f.SlotFactory(company=company, seats=1)
+    f.PlacementFactory(slot=full, youth=f.YouthFactory(), status=Placement.Status.ACTIVE)
+    waiting = f.PlacementFactory(slot=full, youth=f.YouthFactory())
+    notes = _run_action(admin_client, Placement, "placement_approve", waiting)
+    waiting.refresh_from_db()
+    assert waiting.status == Placement.Status.PROPOSED
+    assert len(notes) == 1
+    # The service's own message, in the request's language (Danish by default).
+    assert notes[0].endswith("Alle pladser på denne praktikplads er optaget.")
+    assert not AuditEntry.objects.filter(action="placement.approve").exists()
+
+
+def test_slot_actions_move_slots_through_their_states(admin_client, company):
+    draft = f.SlotFactory(company=company, status=Slot.Status.DRAFT, published_at=None)
+    _run_action(admin_client, Slot, "slot_publish", draft)
+    draft.refresh_from_db()
+    assert draft.status == Slot.Status.OPEN
+    _run_action(admin_client, Slot, "slot_close", draft)
+    draft.refresh_from_db()
+    assert draft.status == Slot.Status.CLOSED
 
 
 # --- Change lists cost the same number of queries for 1 row as for 20 ---------------------------
