@@ -106,8 +106,12 @@ def _reconcile(
 def _timed(
     *, prefix: str, rules: list[dict], starts_at: datetime, youth: list[Youth], tz_name: str
 ) -> list[Wanted]:
+    # The key names the object's start: moving the object makes new reminders (the old ones
+    # are cancelled, or stay sent), so a reminder already sent for the old time does not stop
+    # the one for the new time. Moving it back reuses the original rows.
+    at = int(starts_at.timestamp())
     return [
-        Wanted(y, f"{prefix}:y{y.pk}:{_rule_label(rule)}", _due(rule, starts_at, tz_name))
+        Wanted(y, f"{prefix}@{at}:y{y.pk}:{_rule_label(rule)}", _due(rule, starts_at, tz_name))
         for y in youth
         if _wants_reminders(y)
         for rule in rules
@@ -301,3 +305,17 @@ def reminders_sync_youth(youth: Youth, *, now: datetime | None = None) -> None:
         status__in=[Placement.Status.APPROVED, Placement.Status.ACTIVE]
     ).select_related("youth__municipality"):
         reminders_sync_placement(placement, now=now)
+
+
+def reminders_sync_active_placements(*, now: datetime | None = None) -> int:
+    """Keep the weekly check-in prompts of every active placement scheduled ahead (a periodic
+    job: prompts are scheduled a few weeks at a time). Returns how many placements."""
+    now = now or timezone.now()
+    active = Placement.objects.filter(status=Placement.Status.ACTIVE).select_related(
+        "youth__municipality"
+    )
+    count = 0
+    for placement in active.iterator():
+        reminders_sync_placement(placement, now=now)
+        count += 1
+    return count

@@ -20,7 +20,8 @@ def audit_log(
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` (e.g. "placement.approve") to ``target``.
 
-    ``data`` must hold ids, states and reasons only, never personal data.
+    ``data`` holds ids and states only: never personal data, and never free text (a reason
+    typed by a person may name someone, and erasure does not rewrite the audit trail).
     """
     return AuditEntry.objects.create(
         actor=user_from(actor),

@@ -39,7 +39,7 @@ def _event_ids(checkin: CheckIn, placement: Placement) -> dict:
     return {
         "id": checkin.pk,
         "municipality_id": placement.youth.municipality_id,
-        "company_id": placement.slot.company_id,
+        # No company_id: companies never see check-ins, so no listener may route one to them.
         "youth_id": placement.youth_id,
         "placement_id": placement.pk,
     }

@@ -151,6 +151,10 @@ def event_update(
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status not in (Status.DRAFT, Status.PUBLISHED):
         raise _invalid_state()
+    if now >= locked.starts_at:
+        raise DomainError(
+            _("The event has started; it can no longer be changed."), code="event_started"
+        )
 
     new: dict[str, object] = {}
     if title is not None:
@@ -295,7 +299,7 @@ def event_cancel(
         action="event.cancel",
         target=locked,
         municipality_id=locked.municipality_id,
-        data={"reason": reason, "notified_signup_ids": told},
+        data={"has_reason": bool(reason), "notified_signup_ids": told},
         now=now,
     )
     _publish("event.cancelled", locked)

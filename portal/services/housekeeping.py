@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from portal.reminders import reminders_sync_active_placements
 from portal.services.groups import schedules_extend_all
 from portal.services.placements import placements_complete_due, placements_start_due
 from portal.services.privacy import youth_purge_expired
@@ -12,6 +13,7 @@ JOBS = {
     "meetings generated": schedules_extend_all,
     "placements started": placements_start_due,
     "placements completed": placements_complete_due,
+    "active placements with check-in prompts ahead": reminders_sync_active_placements,
     "youth erased after the retention period": youth_purge_expired,
 }
 

@@ -291,7 +291,7 @@ def interest_decline(
         data={
             "from": previous_status,
             "to": Status.DECLINED,
-            "reason": reason,
+            "has_reason": bool(reason),  # the words may name the youth
             "slot_id": interest.slot_id,
         },
         now=now,

@@ -22,6 +22,7 @@ from portal import events, policy
 from portal.exceptions import DomainError
 from portal.locking import lock_for_update
 from portal.models import Invite, Youth
+from portal.reminders import reminders_sync_youth
 from portal.services.audit import audit_log
 
 TOKEN_BYTES = 32
@@ -237,6 +238,9 @@ def invite_redeem(
         },
         now=now,
     )
+    # Meetings (and anything else) created while the youth could not receive messages get
+    # their reminders now.
+    reminders_sync_youth(youth, now=now)
     scope = {"municipality_id": youth.municipality_id, "youth_id": youth.pk}
     events.publish("youth.linked", id=youth.pk, **scope)
     events.publish("youth.consented", id=youth.pk, consent_version=consent_version, **scope)

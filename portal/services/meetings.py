@@ -166,7 +166,7 @@ def meeting_cancel(
         action="meeting.cancel",
         target=meeting,
         municipality_id=meeting.group.municipality_id,
-        data={"reason": reason},
+        data={"has_reason": bool(reason)},
         now=now,
     )
     _publish("meeting.cancelled", meeting)

@@ -353,7 +353,7 @@ def _decide(
             "company_id": membership.company_id,
             "from": previous,
             "to": status,
-            **({"reason": reason} if reason else {}),
+            "has_reason": bool(reason),
         },
         now=now,
     )

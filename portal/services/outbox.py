@@ -66,10 +66,14 @@ def outbox_schedule(
     now = now or timezone.now()
     if not youth_can_receive(recipient):
         return None
-    due = quiet_hours_adjust(due_at=max(due_at, now), municipality=recipient.municipality)
+    municipality = recipient.municipality
+    # Quiet hours first: a reminder due at 07:30 waits for 08:00, and a re-sync at 07:40 must
+    # not mistake it for one whose moment has passed.
+    adjusted = quiet_hours_adjust(due_at=due_at, municipality=municipality)
+    due = quiet_hours_adjust(due_at=max(adjusted, now), municipality=municipality)
     # A reminder whose moment has passed (the meeting was created or moved late) is not sent
     # late; one pushed by quiet hours past its object's start is useless.
-    stale = due_at < now - STALE_AFTER
+    stale = adjusted < now - STALE_AFTER
     useless = stale or (expires_at is not None and due >= expires_at)
     status = Status.SKIPPED if useless else Status.PENDING
     values = {

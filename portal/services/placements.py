@@ -218,7 +218,13 @@ def _finish(
         action=action,
         target=placement,
         municipality_id=placement.youth.municipality_id,
-        data={"from": Status.ACTIVE, "to": status, "reason": reason, "slot_id": placement.slot_id},
+        # Never the words themselves: they may name the youth, and erasure cannot reach here.
+        data={
+            "from": Status.ACTIVE,
+            "to": status,
+            "has_reason": bool(reason),
+            "slot_id": placement.slot_id,
+        },
         now=now,
     )
     reminders_sync_placement(placement, now=now)
@@ -340,7 +346,7 @@ def placement_reject(
         data={
             "from": Status.PROPOSED,
             "to": Status.REJECTED,
-            "reason": reason,
+            "has_reason": bool(reason),  # the words may name the youth
             "slot_id": placement.slot_id,
             "youth_id": placement.youth_id,
         },
@@ -400,6 +406,9 @@ def placement_start(
     lock_and_refresh(placement)
     if placement.status != Status.APPROVED:
         raise _invalid_state(_("Only an approved placement can start."))
+    youth = Youth.objects.get(pk=placement.youth_id)  # current status, not the caller's copy
+    if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
+        raise _invalid_state(_("This participant has left the programme."))
     if placement.start_date > _local_today(placement.youth, now):
         raise DomainError(_("The placement has not reached its start date."), code="too_early")
     other_active = Placement.objects.filter(youth_id=placement.youth_id, status=Status.ACTIVE)

@@ -27,6 +27,7 @@ from portal.models import (
     YouthSignup,
 )
 from portal.services.audit import audit_log
+from portal.services.departure import youth_release_commitments
 from portal.services.outbox import outbox_cancel_for_youth
 
 EXPORT_FORMAT = "nextwork-youth-export/1"
@@ -321,6 +322,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     if youth.erased_at is not None:
         raise _invalid_state()
     previous = youth.status
+    youth_release_commitments(youth=youth, now=now)
 
     youth.first_name = ""
     youth.last_name = ""

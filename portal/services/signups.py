@@ -291,7 +291,8 @@ def signups_promote_waitlisted(
     promoted youth. Takes the event's lock (a no-op when the caller already holds it)."""
     now = now or timezone.now()
     locked = lock_for_update(MatchEvent, event.pk)
-    if locked.status != EventStatus.PUBLISHED:
+    # A seat freed once the event has begun is no use to anyone on the waitlist.
+    if locked.status != EventStatus.PUBLISHED or now >= locked.starts_at:
         return []
     seated = locked.youth_signups.filter(status__in=YouthSignup.SEATED).count()
     free = locked.youth_capacity - seated

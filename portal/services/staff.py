@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal import policy
-from portal.models import Consultant, Municipality
+from portal.models import Consultant, Municipality, Youth
 from portal.services.audit import audit_log
 from portal.services.network import portal_user_create
 
@@ -54,14 +54,28 @@ def consultant_move(
     if not policy.is_admin_or_system(actor):
         raise policy.forbidden()
     previous = consultant.municipality_id
+    if previous == municipality.pk:
+        return consultant
     consultant.municipality = municipality
     consultant.save(update_fields=["municipality"])
-    audit_log(
-        actor=actor,
-        action="consultant.move",
-        target=consultant,
-        municipality_id=municipality.pk,
-        data={"from_municipality_id": previous, "to_municipality_id": municipality.pk},
-        now=now,
+    # Links into the old municipality would keep routing its youth's data to them.
+    consultant.groups.remove(*consultant.groups.exclude(municipality=municipality))
+    released = Youth.objects.filter(contact_consultant=consultant).exclude(
+        municipality=municipality
     )
+    released_ids = list(released.values_list("pk", flat=True))
+    released.update(contact_consultant=None)
+    for municipality_id in (previous, municipality.pk):  # both trails show the move
+        audit_log(
+            actor=actor,
+            action="consultant.move",
+            target=consultant,
+            municipality_id=municipality_id,
+            data={
+                "from_municipality_id": previous,
+                "to_municipality_id": municipality.pk,
+                "released_youth_ids": released_ids,
+            },
+            now=now,
+        )
     return consultant

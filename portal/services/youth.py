@@ -23,6 +23,7 @@ from portal.models.youth import Language
 from portal.reminders import reminders_sync_youth
 from portal.services.audit import audit_log
 from portal.services.cleaning import clean_text
+from portal.services.departure import youth_release_commitments
 from portal.services.network import sector_from
 from portal.services.outbox import outbox_cancel_for_youth
 from portal.timeutils import local_date
@@ -323,6 +324,7 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
     youth.left_at = now
     youth.group = None
     youth.save(update_fields=["status", "left_at", "group"])
+    youth_release_commitments(youth=youth, now=now)
     outbox_cancel_for_youth(youth=youth)
     Invite.objects.filter(youth=youth, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now

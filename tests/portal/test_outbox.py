@@ -152,3 +152,29 @@ def test_overdue_messages_are_skipped_not_sent_late(youth):
     new.refresh_from_db()
     assert (old.status, old.last_error) == (Status.SKIPPED, "overdue")
     assert new.status == Status.PENDING
+
+
+def test_a_reminder_waiting_for_the_end_of_quiet_hours_survives_a_resync(youth):
+    """Due 07:30 local → waits for 08:00; re-synced at 07:40 it is still wanted, not stale."""
+    due = utc(2026, 11, 24, 6, 30)  # 07:30 in Copenhagen
+    meeting_at = utc(2026, 11, 24, 8, 30)  # 09:30
+    first = outbox_schedule(
+        recipient=youth,
+        kind=Kind.MEETING_REMINDER,
+        subject=None,
+        due_at=due,
+        dedupe_key="q",
+        expires_at=meeting_at,
+        now=NOW,
+    )
+    assert (first.status, first.due_at) == (Status.PENDING, utc(2026, 11, 24, 7, 0))
+    again = outbox_schedule(
+        recipient=youth,
+        kind=Kind.MEETING_REMINDER,
+        subject=None,
+        due_at=due,
+        dedupe_key="q",
+        expires_at=meeting_at,
+        now=utc(2026, 11, 24, 6, 40),
+    )
+    assert (again.status, again.due_at) == (Status.PENDING, utc(2026, 11, 24, 7, 0))

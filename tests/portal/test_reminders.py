@@ -78,13 +78,15 @@ def test_moving_a_meeting_retimes_its_reminders_and_cancelling_cancels_them(grou
     meeting.ends_at += timedelta(days=1)
     reminders_sync_meeting(meeting, now=now)
     after = {r.dedupe_key: r.due_at for r in pending()}
-    assert after.keys() == before.keys()
-    assert all(after[k] == before[k] + timedelta(days=1) for k in before)
+    # New keys for the new time; the old rows are cancelled, none is left pending twice.
+    assert len(after) == len(before)
+    assert sorted(after.values()) == sorted(d + timedelta(days=1) for d in before.values())
+    assert OutboxMessage.objects.filter(dedupe_key__in=before, status=Status.CANCELLED).count() == 2
 
     meeting.status = Meeting.Status.CANCELLED
     reminders_sync_meeting(meeting, now=now)
     assert pending() == []
-    assert OutboxMessage.objects.filter(status=Status.CANCELLED).count() == 2
+    assert OutboxMessage.objects.filter(status=Status.CANCELLED).count() == 4  # old and new times
 
 
 def test_an_excused_youth_gets_no_reminders_for_that_meeting(group, youth):
@@ -202,3 +204,58 @@ def test_no_checkin_prompt_in_a_week_the_youth_already_checked_in(youth, slot):
     due = [to_local(r.due_at, CPH).date() for r in pending(Kind.CHECKIN_PROMPT)]
     assert date(2026, 12, 4) not in due
     assert due[0] == date(2026, 12, 11)
+
+
+def test_a_meeting_moved_after_its_reminder_was_sent_gets_a_reminder_for_the_new_day(group):
+    meeting = f.MeetingFactory(group=group, starts_at=utc(2026, 12, 2, 15, 0))
+    reminders_sync_meeting(meeting, now=utc(2026, 11, 25, 9, 0))
+    OutboxMessage.objects.filter(dedupe_key__endswith="d1@17:00").update(status=Status.SENT)
+
+    meeting.starts_at = utc(2026, 12, 9, 15, 0)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=2)
+    reminders_sync_meeting(meeting, now=utc(2026, 12, 1, 17, 0))
+
+    due = [to_local(r.due_at, CPH).strftime("%m-%d %H:%M") for r in pending()]
+    assert due == ["12-08 17:00", "12-09 14:00"]
+
+
+def test_housekeeping_keeps_weekly_checkin_prompts_coming_for_the_whole_placement(youth, slot):
+    from portal.reminders import reminders_sync_active_placements
+
+    placement = f.PlacementFactory(
+        youth=youth,
+        slot=slot,
+        status=Placement.Status.ACTIVE,
+        start_date=date(2026, 11, 2),
+        end_date=date(2027, 3, 1),
+    )
+    reminders_sync_placement(placement, now=utc(2026, 11, 2, 9, 0))
+    assert reminders_sync_active_placements(now=utc(2027, 1, 4, 9, 0)) == 1
+    fridays = [to_local(r.due_at, CPH).date() for r in pending(Kind.CHECKIN_PROMPT)]
+    assert date(2027, 1, 8) in fridays
+    assert date(2027, 1, 29) in fridays
+
+
+def test_linking_through_an_invite_brings_reminders_for_meetings_already_planned(
+    municipality, consultant
+):
+    from portal.services.invites import invite_create, invite_redeem
+
+    youth = f.InvitedYouthFactory(municipality=municipality)
+    group = f.GroupFactory(municipality=municipality)
+    youth.group = group
+    youth.save(update_fields=["group"])
+    meeting = f.MeetingFactory(group=group, starts_at=utc(2026, 12, 2, 15, 0))
+    now = utc(2026, 11, 25, 9, 0)
+    reminders_sync_meeting(meeting, now=now)
+    assert pending() == []
+
+    issued = invite_create(youth=youth, actor=consultant.user, now=now)
+    invite_redeem(
+        token=issued.token,
+        telegram_user_id=555,
+        telegram_chat_id=555,
+        consent_version="2026-1",
+        now=now,
+    )
+    assert [r.recipient_id for r in pending(Kind.MEETING_REMINDER)] == [youth.pk, youth.pk]

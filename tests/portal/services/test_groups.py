@@ -1,11 +1,11 @@
 """Network groups: creation, members (with the 6–12 warning), schedules, and group selectors."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 import pytest
 import time_machine
 
-from portal import events as bus
 from portal.exceptions import DomainError
 from portal.models import AuditEntry, GroupSchedule, Meeting, NetworkGroup, OutboxMessage, Youth
 from portal.selectors.groups import (
@@ -26,6 +26,7 @@ from portal.services.groups import (
 )
 from portal.services.meetings import attendance_excuse, meeting_cancel, meeting_move
 from tests import factories as f
+from tests import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -41,41 +42,20 @@ def frozen_time():
 
 
 @pytest.fixture
-def published():
-    seen: list[bus.DomainEvent] = []
-
-    def collect(event: bus.DomainEvent) -> None:
-        seen.append(event)
-
-    bus.subscribe("*")(collect)
-    yield seen
-    bus.unsubscribe(collect)
-
-
-@pytest.fixture
 def group(municipality):
     return f.GroupFactory(municipality=municipality, name="Tirsdagsgruppen")
 
 
-def actor_of(request, who: str):
-    if who == "system":
-        return None
-    obj = request.getfixturevalue(who)
-    return getattr(obj, "user", obj)
-
-
-def snapshot() -> dict:
-    return {
-        "groups": list(NetworkGroup.objects.order_by("pk").values()),
-        "facilitators": list(
-            NetworkGroup.facilitators.through.objects.order_by("pk").values_list("pk", flat=True)
-        ),
-        "youth_groups": list(Youth.objects.order_by("pk").values_list("pk", "group_id")),
-        "schedules": list(GroupSchedule.objects.order_by("pk").values()),
-        "meetings": list(Meeting.objects.order_by("pk").values()),
-        "outbox": list(OutboxMessage.objects.order_by("pk").values("pk", "status", "due_at")),
-        "audit": AuditEntry.objects.count(),
-    }
+MODELS = (
+    NetworkGroup,
+    (NetworkGroup.facilitators.through, "pk"),
+    (Youth, "pk", "group_id"),
+    GroupSchedule,
+    Meeting,
+    (OutboxMessage, "pk", "status", "due_at"),
+    (AuditEntry, "pk"),
+)
+snapshot = partial(helpers.snapshot, *MODELS)
 
 
 def meeting_at(group, days: int = 3) -> Meeting:
@@ -127,7 +107,7 @@ def test_group_create_with_facilitators_audits_and_publishes(
     ],
 )
 def test_group_create_permissions(request, municipality, who, allowed):
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert group_create(municipality=municipality, actor=actor, name="Gruppe A").pk
     else:
@@ -197,7 +177,7 @@ def test_group_update_refuses_a_taken_name_and_foreign_facilitators(
     ],
 )
 def test_group_update_permissions(request, group, who, allowed):
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert group_update(group=group, actor=actor, name="Nyt navn").name == "Nyt navn"
     else:
@@ -299,7 +279,7 @@ def test_group_member_add_refuses_other_municipalitys_youth_members_and_leavers(
     ],
 )
 def test_group_member_add_permissions(request, group, youth, who, allowed):
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert group_member_add(group=group, youth=youth, actor=actor).size == 1
     else:
@@ -357,7 +337,7 @@ def test_group_member_remove_refuses_a_non_member(group, youth, other_youth, con
 def test_group_member_remove_permissions(request, group, youth, who, allowed):
     Youth.objects.filter(pk=youth.pk).update(group=group)
     youth.refresh_from_db()
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert group_member_remove(group=group, youth=youth, actor=actor).group_id is None
     else:
@@ -512,7 +492,7 @@ def test_schedule_add_refuses_an_inactive_group(municipality, consultant):
     ],
 )
 def test_schedule_add_permissions(request, group, who, allowed):
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert add_tuesdays(group, actor).meetings.count() == 12
     else:
@@ -545,7 +525,7 @@ def two_groups(municipality, other_municipality, consultant):
     ],
 )
 def test_groups_visible_to_user_by_role(request, two_groups, who, sees):
-    groups = groups_visible_to_user(user=actor_of(request, who))
+    groups = groups_visible_to_user(user=helpers.actor(request, who))
     assert {g.name for g in groups} == sees
 
 

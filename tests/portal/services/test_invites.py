@@ -11,37 +11,16 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.forms.models import model_to_dict
 
-from portal import events
 from portal.exceptions import DomainError
 from portal.models import AuditEntry, Invite, Youth
 from portal.services import invites as invites_module
 from portal.services.invites import invite_check, invite_create, invite_redeem
 from tests import factories as f
+from tests import helpers
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 CONSENT = "2026-1"
-
-
-def actor_from(request, name):
-    """A fixture name → the acting object (a portal user, a youth, or None for the system)."""
-    if name is None:
-        return None
-    obj = request.getfixturevalue(name)
-    return getattr(obj, "user", obj)
-
-
-@pytest.fixture
-def published():
-    seen = []
-
-    def record(event):
-        seen.append(event)
-
-    events.subscribe("*")(record)
-    yield seen
-    events.unsubscribe(record)
 
 
 @pytest.fixture
@@ -64,10 +43,6 @@ def redeem(token, *, user_id=555001, consent=CONSENT, now=NOW, **kwargs):
         now=now,
         **kwargs,
     )
-
-
-def snapshot(youth: Youth) -> dict:
-    return model_to_dict(Youth.objects.get(pk=youth.pk))
 
 
 # --- the token ---------------------------------------------------------------------------------
@@ -143,7 +118,7 @@ def test_invite_ttl_follows_settings(invited, consultant, settings):
     ],
 )
 def test_invite_create_permissions(request, invited, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         assert invite_create(youth=invited, actor=actor).invite.youth == invited
     else:
@@ -168,10 +143,10 @@ def test_invite_create_refuses_youth_who_left_or_are_linked(municipality, consul
 
 
 def test_invite_check_returns_the_invite_and_changes_nothing(issued, invited):
-    before = snapshot(invited)
+    before = helpers.stored(invited)
     invite = invite_check(token=issued.token, now=NOW)
     assert invite.pk == issued.invite.pk and invite.youth == invited
-    assert snapshot(invited) == before
+    assert helpers.stored(invited) == before
     invite.refresh_from_db()
     assert invite.used_at is None
 
@@ -288,11 +263,11 @@ def test_invite_is_single_use(issued):
 
 @pytest.mark.parametrize("consent", ["", "   ", None])
 def test_redeem_without_consent_stores_nothing(issued, invited, consent):
-    before = snapshot(invited)
+    before = helpers.stored(invited)
     with pytest.raises(DomainError) as exc:
         redeem(issued.token, consent=consent)
     assert exc.value.code == "consent_required"
-    assert snapshot(invited) == before
+    assert helpers.stored(invited) == before
     invited.refresh_from_db()
     assert not invited.is_linked and invited.consent_at is None
     assert invited.status == Youth.Status.INVITED
@@ -304,11 +279,11 @@ def test_redeem_without_consent_stores_nothing(issued, invited, consent):
 
 
 def test_telegram_account_already_linked_to_another_youth_is_refused(issued, invited, youth):
-    before = snapshot(invited)
+    before = helpers.stored(invited)
     with pytest.raises(DomainError) as exc:
         redeem(issued.token, user_id=youth.telegram_user_id)
     assert exc.value.code == "telegram_already_linked"
-    assert snapshot(invited) == before
+    assert helpers.stored(invited) == before
     assert Invite.objects.get(pk=issued.invite.pk).used_at is None
 
 

@@ -78,7 +78,10 @@ def test_tuesday_17_00_stays_17_00_local_through_winter_and_summer_time(group, c
     # The "day before at 17:00" reminder follows local time too.
     def day_before(day: date) -> datetime:
         return OutboxMessage.objects.get(
-            dedupe_key=f"meeting:{by_day[day].pk}:y{youth.pk}:d1@17:00"
+            object_id=by_day[day].pk,
+            kind=OutboxMessage.Kind.MEETING_REMINDER,
+            recipient=youth,
+            dedupe_key__endswith=":d1@17:00",
         ).due_at
 
     assert day_before(date(2026, 10, 20)) == datetime(2026, 10, 19, 15, 0, tzinfo=UTC)

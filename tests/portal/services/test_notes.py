@@ -1,16 +1,17 @@
 """Follow-up notes: written and read by the youth's consultants only, never by companies."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 import time_machine
 
-from portal import events
 from portal.exceptions import DomainError
 from portal.models import AuditEntry, CheckIn, FollowUpNote, Interest, OutboxMessage, Placement
 from portal.selectors.placements import notes_for_placement
 from portal.services.notes import note_create
 from tests import factories as f
+from tests import helpers
 
 NOW = datetime(2026, 11, 27, 13, 30, tzinfo=UTC)
 Status = Placement.Status
@@ -33,58 +34,8 @@ def frozen():
         yield
 
 
-@pytest.fixture
-def published():
-    seen: list[events.DomainEvent] = []
-
-    def listener(event: events.DomainEvent) -> None:
-        seen.append(event)
-
-    events.subscribe("*")(listener)
-    yield seen
-    events.unsubscribe(listener)
-
-
-@pytest.fixture
-def actor_of(
-    youth,
-    municipality,
-    company_member,
-    other_company_member,
-    consultant,
-    other_consultant,
-    admin_user,
-):
-    def get(role: str):
-        return {
-            "youth_self": lambda: youth,
-            "other_youth": lambda: f.YouthFactory(municipality=municipality),
-            "own_company": lambda: company_member.user,
-            "other_company": lambda: other_company_member.user,
-            "own_consultant": lambda: consultant.user,
-            "other_consultant": lambda: other_consultant.user,
-            "admin": lambda: admin_user,
-            "system": lambda: None,
-        }[role]()
-
-    return get
-
-
-def snapshot() -> dict:
-    models = (Interest, Placement, OutboxMessage, AuditEntry, CheckIn, FollowUpNote)
-    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
-
-
-def refused(code: str, call, *, field: str | None = None) -> DomainError:
-    """``call`` raises DomainError(code) and leaves the database exactly as it was."""
-    before = snapshot()
-    with pytest.raises(DomainError) as info:
-        call()
-    assert info.value.code == code
-    if field is not None:
-        assert info.value.field == field
-    assert snapshot() == before
-    return info.value
+MODELS = (Interest, Placement, OutboxMessage, AuditEntry, CheckIn, FollowUpNote)
+refused = partial(helpers.refused, models=MODELS)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal import events
 from portal.exceptions import DomainError
 from portal.models import (
     Attendance,
@@ -33,6 +32,7 @@ from portal.services.privacy import (
     youth_purge_expired,
 )
 from tests import factories as f
+from tests import helpers
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 Kind = OutboxMessage.Kind
@@ -53,26 +53,6 @@ PERSONAL = {
     "intro_place": "Bageriet bagindgang",
     "payload": "payload-secret-frederikke",
 }
-
-
-def actor_from(request, name):
-    """A fixture name → the acting object (a portal user, a youth, or None for the system)."""
-    if name is None:
-        return None
-    obj = request.getfixturevalue(name)
-    return getattr(obj, "user", obj)
-
-
-@pytest.fixture
-def published():
-    seen = []
-
-    def record(event):
-        seen.append(event)
-
-    events.subscribe("*")(record)
-    yield seen
-    events.unsubscribe(record)
 
 
 @pytest.fixture
@@ -253,7 +233,7 @@ def test_export_is_audited(rich, consultant):
     ],
 )
 def test_export_permissions(request, youth, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         assert youth_export(youth=youth, actor=actor)["profile"]["id"] == youth.pk
     else:
@@ -331,7 +311,17 @@ def test_erasure_leaves_no_personal_data_but_keeps_the_counts(
     everything = dump()
     for key, value in PERSONAL.items():
         assert value not in everything, key
-    assert counts(youth) == before
+    # Same rows; what the youth held is given back: the active placement ended early and the
+    # seat at the coming event went to the waitlist.
+    expected = {
+        **before,
+        "placements": sorted(
+            ("ended_early" if status == "active" else status, hours, start)
+            for status, hours, start in before["placements"]
+        ),
+        "signups": ["cancelled"],
+    }
+    assert counts(youth) == expected
 
     entry = AuditEntry.objects.get(action="youth.erase")
     assert entry.data == {"from": "active", "reason": "request"}
@@ -378,7 +368,7 @@ def test_erasure_keeps_an_earlier_leaving_date(municipality, consultant):
     ],
 )
 def test_erase_permissions(request, youth, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         youth_erase(youth=youth, actor=actor)
         assert Youth.objects.get(pk=youth.pk).erased_at is not None

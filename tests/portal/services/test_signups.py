@@ -1,11 +1,11 @@
 """Sign-ups for match events: companies, youth, the waitlist, and check-in at the door."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 import time_machine
 
-from portal import events as bus
 from portal.exceptions import DomainError
 from portal.models import AuditEntry, CompanySignup, MatchEvent, OutboxMessage, Slot, YouthSignup
 from portal.services.signups import (
@@ -17,6 +17,7 @@ from portal.services.signups import (
     youth_signup_cancel,
 )
 from tests import factories as f
+from tests import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -32,42 +33,19 @@ def frozen_time():
 
 
 @pytest.fixture
-def published():
-    seen: list[bus.DomainEvent] = []
-
-    def collect(event: bus.DomainEvent) -> None:
-        seen.append(event)
-
-    bus.subscribe("*")(collect)
-    yield seen
-    bus.unsubscribe(collect)
-
-
-@pytest.fixture
 def event(municipality):
     return f.EventFactory(municipality=municipality, youth_capacity=2, company_capacity=2)
 
 
-def actor_of(request, who: str):
-    if who == "system":
-        return None
-    obj = request.getfixturevalue(who)
-    return getattr(obj, "user", obj)
-
-
-def snapshot() -> dict:
-    return {
-        "events": list(MatchEvent.objects.order_by("pk").values()),
-        "youth_signups": list(YouthSignup.objects.order_by("pk").values()),
-        "company_signups": list(CompanySignup.objects.order_by("pk").values()),
-        "company_signup_slots": list(
-            CompanySignup.slots.through.objects.order_by("pk").values_list("pk", flat=True)
-        ),
-        "outbox": list(
-            OutboxMessage.objects.order_by("pk").values("pk", "status", "due_at", "dedupe_key")
-        ),
-        "audit": AuditEntry.objects.count(),
-    }
+MODELS = (
+    MatchEvent,
+    YouthSignup,
+    CompanySignup,
+    (CompanySignup.slots.through, "pk"),
+    (OutboxMessage, "pk", "status", "due_at", "dedupe_key"),
+    (AuditEntry, "pk"),
+)
+snapshot = partial(helpers.snapshot, *MODELS)
 
 
 def new_youth(event, **kwargs):
@@ -123,7 +101,7 @@ def test_company_signup_by_member_brings_open_slots(
     ],
 )
 def test_company_signup_permissions(request, event, company, who, allowed):
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert company_signup(event=event, company=company, actor=actor).status == "confirmed"
     else:
@@ -322,7 +300,7 @@ def test_company_signup_cancel_refuses_once_the_event_started(event, company, co
 )
 def test_company_signup_cancel_permissions(request, event, company, who, allowed):
     signup = company_signup(event=event, company=company, actor=None)
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert company_signup_cancel(signup=signup, actor=actor).status == "cancelled"
     else:
@@ -390,7 +368,7 @@ def test_youth_signup_waitlists_in_arrival_order_when_full(event):
     ],
 )
 def test_youth_signup_permissions(request, event, youth, who, allowed):
-    actor = new_youth(event) if who == "other_youth_here" else actor_of(request, who)
+    actor = new_youth(event) if who == "other_youth_here" else helpers.actor(request, who)
     if allowed:
         assert youth_signup(event=event, youth=youth, actor=actor).status == "confirmed"
     else:
@@ -611,7 +589,7 @@ def test_youth_signup_cancel_refuses_when_the_event_is_closed(event, youth, even
 )
 def test_youth_signup_cancel_permissions(request, event, youth, who, allowed):
     signup = youth_signup(event=event, youth=youth, actor=youth)
-    actor = new_youth(event) if who == "other_youth_here" else actor_of(request, who)
+    actor = new_youth(event) if who == "other_youth_here" else helpers.actor(request, who)
     if allowed:
         assert youth_signup_cancel(signup=signup, actor=actor).status == "cancelled"
     else:
@@ -683,7 +661,7 @@ def test_signup_check_in_opens_two_hours_before_the_start(event, youth, consulta
 )
 def test_signup_check_in_permissions(request, event, youth, who, allowed):
     signup = youth_signup(event=event, youth=youth, actor=youth)
-    actor = actor_of(request, who)
+    actor = helpers.actor(request, who)
     if allowed:
         assert signup_check_in(signup=signup, actor=actor, now=event.starts_at).status == "attended"
     else:

@@ -3,9 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.forms.models import model_to_dict
 
-from portal import events
 from portal.exceptions import DomainError
 from portal.models import AuditEntry, Interest, NetworkMembership, OutboxMessage, Placement, Slot
 from portal.services.slots import (
@@ -18,30 +16,11 @@ from portal.services.slots import (
     slot_update,
 )
 from tests import factories as f
+from tests import helpers
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 22)
 Status = Slot.Status
-
-
-def actor_from(request, name):
-    """A fixture name → the acting object (a portal user, a youth, or None for the system)."""
-    if name is None:
-        return None
-    obj = request.getfixturevalue(name)
-    return getattr(obj, "user", obj)
-
-
-@pytest.fixture
-def published():
-    seen = []
-
-    def record(event):
-        seen.append(event)
-
-    events.subscribe("*")(record)
-    yield seen
-    events.unsubscribe(record)
 
 
 def create(company, actor, **overrides):
@@ -61,10 +40,6 @@ def create(company, actor, **overrides):
     }
     values.update(overrides)
     return slot_create(company=company, actor=actor, **values)
-
-
-def snapshot(slot: Slot) -> dict:
-    return model_to_dict(Slot.objects.get(pk=slot.pk))
 
 
 # --- slot_create -------------------------------------------------------------------------------
@@ -139,7 +114,7 @@ def test_slot_create_accepts_the_boundaries(company, company_member):
     ],
 )
 def test_slot_create_permissions(request, company, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         assert create(company, actor).company == company
     else:
@@ -183,7 +158,7 @@ ALLOWED = {
 @pytest.mark.parametrize("status", list(Status))
 def test_every_slot_transition(company, company_member, action, status):
     slot = f.SlotFactory(company=company, status=status, published_at=None)
-    before = snapshot(slot)
+    before = helpers.stored(slot)
     expected = ALLOWED.get((action, status))
     if expected:
         result = SERVICES[action](slot=slot, actor=company_member.user, now=NOW)
@@ -194,7 +169,7 @@ def test_every_slot_transition(company, company_member, action, status):
         with pytest.raises(DomainError) as exc:
             SERVICES[action](slot=slot, actor=company_member.user, now=NOW)
         assert exc.value.code == "invalid_state"
-        assert snapshot(slot) == before
+        assert helpers.stored(slot) == before
         assert not AuditEntry.objects.exists()
 
 
@@ -249,7 +224,7 @@ def test_slot_transition_permissions(request, company, actor_name, allowed, acti
         "close": Status.OPEN,
     }[action]
     slot = f.SlotFactory(company=company, status=start)
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         SERVICES[action](slot=slot, actor=actor)
         slot.refresh_from_db()
@@ -275,11 +250,11 @@ def test_slot_update_changes_editable_slots(company, company_member, status):
 
 def test_slot_update_refuses_a_closed_slot(company, company_member):
     slot = f.SlotFactory(company=company, status=Status.CLOSED)
-    before = snapshot(slot)
+    before = helpers.stored(slot)
     with pytest.raises(DomainError) as exc:
         slot_update(slot=slot, actor=company_member.user, title="Ny titel")
     assert exc.value.code == "invalid_state"
-    assert snapshot(slot) == before
+    assert helpers.stored(slot) == before
 
 
 def test_slot_update_checks_hours_against_the_current_values(company, company_member):
@@ -342,17 +317,17 @@ def test_slot_update_seats_may_not_drop_below_seated_placements(company, company
     ],
 )
 def test_slot_update_permissions(request, slot, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         slot_update(slot=slot, actor=actor, title="Opdateret")
         slot.refresh_from_db()
         assert slot.title == "Opdateret"
     else:
-        before = snapshot(slot)
+        before = helpers.stored(slot)
         with pytest.raises(DomainError) as exc:
             slot_update(slot=slot, actor=actor, title="Opdateret")
         assert exc.value.code == "forbidden"
-        assert snapshot(slot) == before
+        assert helpers.stored(slot) == before
 
 
 # --- slot_close --------------------------------------------------------------------------------

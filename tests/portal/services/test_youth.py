@@ -4,9 +4,7 @@ youth selectors (scoped lists, audited reads, the company's narrow card)."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from django.forms.models import model_to_dict
 
-from portal import events
 from portal.exceptions import DomainError
 from portal.models import (
     AuditEntry,
@@ -32,33 +30,10 @@ from portal.services.youth import (
     youth_update,
 )
 from tests import factories as f
+from tests import helpers
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 Status = Youth.Status
-
-
-def actor_from(request, name):
-    """A fixture name → the acting object (a portal user, a youth, or None for the system)."""
-    if name is None:
-        return None
-    obj = request.getfixturevalue(name)
-    return getattr(obj, "user", obj)
-
-
-@pytest.fixture
-def published():
-    seen = []
-
-    def record(event):
-        seen.append(event)
-
-    events.subscribe("*")(record)
-    yield seen
-    events.unsubscribe(record)
-
-
-def snapshot(youth: Youth) -> dict:
-    return model_to_dict(Youth.objects.get(pk=youth.pk))
 
 
 def create(municipality, actor, **overrides):
@@ -211,7 +186,7 @@ def test_youth_create_refuses_consultant_and_group_of_another_municipality(
     ],
 )
 def test_youth_create_permissions(request, municipality, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     before = Youth.objects.count()
     if allowed:
         create(municipality, actor)
@@ -270,17 +245,17 @@ def test_youth_update_refuses_cpr_and_erased_youth(youth, consultant, municipali
     ],
 )
 def test_youth_update_permissions(request, youth, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         youth_update(youth=youth, actor=actor, first_name="Ny")
         youth.refresh_from_db()
         assert youth.first_name == "Ny"
     else:
-        before = snapshot(youth)
+        before = helpers.stored(youth)
         with pytest.raises(DomainError) as exc:
             youth_update(youth=youth, actor=actor, first_name="Ny")
         assert exc.value.code == "forbidden"
-        assert snapshot(youth) == before
+        assert helpers.stored(youth) == before
 
 
 # --- status transitions ------------------------------------------------------------------------
@@ -299,7 +274,7 @@ ALLOWED = {
 @pytest.mark.parametrize("status", list(Status))
 def test_every_youth_status_transition(municipality, consultant, action, status):
     youth = f.YouthFactory(municipality=municipality, status=status)
-    before = snapshot(youth)
+    before = helpers.stored(youth)
     expected = ALLOWED.get((action, status))
     if expected:
         result = SERVICES[action](youth=youth, actor=consultant.user, now=NOW)
@@ -310,7 +285,7 @@ def test_every_youth_status_transition(municipality, consultant, action, status)
         with pytest.raises(DomainError) as exc:
             SERVICES[action](youth=youth, actor=consultant.user, now=NOW)
         assert exc.value.code == "invalid_state"
-        assert snapshot(youth) == before
+        assert helpers.stored(youth) == before
 
 
 def test_erased_youth_cannot_change_status(municipality, consultant):
@@ -338,7 +313,7 @@ def test_erased_youth_cannot_change_status(municipality, consultant):
 )
 @pytest.mark.parametrize("action", ["pause", "leave"])
 def test_youth_status_permissions(request, youth, actor_name, allowed, action):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         SERVICES[action](youth=youth, actor=actor)
         youth.refresh_from_db()
@@ -428,11 +403,11 @@ def test_turning_reminders_off_cancels_them_and_on_restores_them(youth, group_wi
     ],
 )
 def test_youth_set_preferences_validates(youth, kwargs, code, field):
-    before = snapshot(youth)
+    before = helpers.stored(youth)
     with pytest.raises(DomainError) as exc:
         youth_set_preferences(youth=youth, actor=youth, **kwargs)
     assert (exc.value.code, exc.value.field) == (code, field)
-    assert snapshot(youth) == before
+    assert helpers.stored(youth) == before
 
 
 @pytest.mark.parametrize(
@@ -447,7 +422,7 @@ def test_youth_set_preferences_validates(youth, kwargs, code, field):
     ],
 )
 def test_youth_set_preferences_permissions(request, youth, actor_name, allowed):
-    actor = actor_from(request, actor_name)
+    actor = helpers.actor(request, actor_name)
     if allowed:
         youth_set_preferences(youth=youth, actor=actor, preferred_hours=30)
         youth.refresh_from_db()
@@ -486,7 +461,9 @@ def test_youth_stops_sharing_experiences_and_shared_sentences_are_withdrawn(yout
 )
 def test_only_the_youth_decides_about_sharing_experiences(request, youth, actor_name):
     with pytest.raises(DomainError) as exc:
-        youth_set_share_experiences(youth=youth, actor=actor_from(request, actor_name), share=True)
+        youth_set_share_experiences(
+            youth=youth, actor=helpers.actor(request, actor_name), share=True
+        )
     assert exc.value.code == "forbidden"
     youth.refresh_from_db()
     assert not youth.share_experiences
@@ -519,7 +496,7 @@ def test_youth_get_for_user_audits_every_read(youth, consultant):
 @pytest.mark.parametrize("actor_name", ["other_consultant", "company_member", "youth"])
 def test_youth_get_for_user_is_not_found_outside_the_scope(request, youth, actor_name):
     with pytest.raises(DomainError) as exc:
-        youth_get_for_user(user=actor_from(request, actor_name), youth_id=youth.pk)
+        youth_get_for_user(user=helpers.actor(request, actor_name), youth_id=youth.pk)
     assert exc.value.code == "not_found"
     assert not AuditEntry.objects.exists()
 
@@ -583,11 +560,11 @@ def test_company_card_ignores_placements_with_other_companies(interest, company_
 )
 def test_company_card_is_refused_outside_the_company(request, interest, actor_name, code):
     with pytest.raises(DomainError) as exc:
-        youth_card_for_company(user=actor_from(request, actor_name), interest=interest)
+        youth_card_for_company(user=helpers.actor(request, actor_name), interest=interest)
     assert exc.value.code == code
 
 
 @pytest.mark.parametrize("actor_name", ["consultant", "admin_user"])
 def test_staff_see_the_same_card(request, interest, actor_name):
-    card = youth_card_for_company(user=actor_from(request, actor_name), interest=interest)
+    card = youth_card_for_company(user=helpers.actor(request, actor_name), interest=interest)
     assert card["first_name"] == interest.youth.first_name
