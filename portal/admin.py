@@ -220,25 +220,9 @@ class ConsultantAdmin(BaseAdmin):
 
 @admin.register(Youth)
 class YouthAdmin(BaseAdmin):
-    # Only the plain profile stays editable; age, status, group, Telegram link and consent have
-    # rules (and reminders) that live in the services.
-    lifecycle_fields = (
-        "municipality",
-        "birth_date",
-        "status",
-        "contact_consultant",
-        "group",
-        "reminders_enabled",
-        "telegram_user_id",
-        "telegram_chat_id",
-        "telegram_username",
-        "unreachable_at",
-        "consent_version",
-        "consent_at",
-        "share_experiences",
-        "left_at",
-        "erased_at",
-    )
+    # Names are checked for CPR numbers, ages for 15–29, and every change is audited: that is
+    # youth_update's job (the portal), so the admin only shows the record and pauses/resumes.
+    view_only = True
     actions = (
         service_action(youth_pause, arg="youth", description=_("Pause")),
         service_action(youth_resume, arg="youth", description=_("Resume")),

@@ -28,7 +28,9 @@ def lock_for_update(model: type[M], pk: int) -> M:
     except model.DoesNotExist:
         raise DomainError(_("Not found."), code="not_found") from None
     except OperationalError as exc:
-        if "lock timeout" in str(exc).lower() or "lock_timeout" in str(exc).lower():
+        # A lock wait that timed out, or PostgreSQL breaking a deadlock: both mean "try again".
+        message = str(exc).lower()
+        if "lock timeout" in message or "lock_timeout" in message or "deadlock" in message:
             raise DomainError(
                 _("Many people are doing this right now. Please try again in a moment."),
                 code="busy",

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from portal.models import Attendance, Meeting, NetworkGroup, Youth
+from portal.models import Attendance, Consultant, Meeting, NetworkGroup, Youth
 from portal.policy import consultant_municipality_id, not_found, role_of
 
 
@@ -16,7 +16,12 @@ def groups_visible_to_user(*, user: object) -> QuerySet[NetworkGroup]:
     """
     groups = (
         NetworkGroup.objects.select_related("municipality")
-        .prefetch_related("facilitators__user")
+        .prefetch_related(
+            Prefetch(
+                "facilitators",
+                queryset=Consultant.objects.select_related("user", "municipality"),
+            )
+        )
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name", "pk")
     )

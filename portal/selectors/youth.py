@@ -17,8 +17,9 @@ from portal.services.audit import audit_log
 from portal.timeutils import local_date
 from portal.validators import age_on
 
-# Placement states in which a company may contact the youth directly.
-CONTACT_STATES = (Placement.Status.APPROVED, Placement.Status.ACTIVE, Placement.Status.COMPLETED)
+# Placement states in which a company may contact the youth directly (DOMAIN.md: "contact
+# only for an approved placement"; once it is over, the company has no more need of it).
+CONTACT_STATES = (Placement.Status.APPROVED, Placement.Status.ACTIVE)
 
 
 def youth_visible_to_user(*, user: object) -> QuerySet[Youth]:
@@ -28,7 +29,9 @@ def youth_visible_to_user(*, user: object) -> QuerySet[Youth]:
     needs.
     """
     youth = (
-        Youth.objects.select_related("municipality", "group", "contact_consultant__user")
+        Youth.objects.select_related(
+            "municipality", "group", "contact_consultant__user", "contact_consultant__municipality"
+        )
         .prefetch_related("sectors")
         .order_by("first_name", "id")
     )
@@ -99,8 +102,11 @@ def youth_card_for_company(
         "sectors": [sector.name for sector in youth.sectors.all()],
         "message": interest.message,
     }
-    if Placement.objects.filter(
-        youth=youth, slot__company_id=company_id, status__in=CONTACT_STATES
-    ).exists():
+    if (
+        youth.status != Youth.Status.LEFT
+        and Placement.objects.filter(
+            youth=youth, slot__company_id=company_id, status__in=CONTACT_STATES
+        ).exists()
+    ):
         card["contact"] = youth.telegram_username
     return card

@@ -18,6 +18,7 @@ from portal.exceptions import DomainError
 from portal.models import CheckIn, Placement, Youth
 from portal.policy import forbidden
 from portal.reminders import reminders_sync_placement
+from portal.services.cleaning import tidy
 from portal.services.placements import lock_and_refresh
 from portal.timeutils import local_date, monday_of
 
@@ -63,7 +64,7 @@ def checkin_submit(
         raise DomainError(
             _("Choose a score from 1 to 5."), code="score_out_of_range", field="score"
         )
-    text = (text or "").strip()
+    text = tidy(text, field="text")
     if len(text) > TEXT_MAX_LENGTH:
         raise DomainError(
             _("The sentence can be at most 500 characters."), code="text_too_long", field="text"

@@ -21,6 +21,7 @@ from portal.policy import (
 )
 from portal.reminders import reminders_sync_interest
 from portal.services.audit import audit_log
+from portal.services.cleaning import tidy
 from portal.services.outbox import outbox_cancel, outbox_push
 from portal.services.placements import STARTED, lock_and_refresh, placement_withdraw
 
@@ -86,7 +87,7 @@ def _clean_intro(
         )
     if place is None and not place_required:
         return at, None
-    place = (place or "").strip()
+    place = tidy(place, field="intro_meeting_place")
     if not place:
         raise DomainError(
             _("Say where the intro meeting is."),
@@ -136,7 +137,7 @@ def interest_show(
     ).exists()
     if not visible:
         raise not_found()
-    message = (message or "").strip()
+    message = tidy(message, field="message", multiline=True)
     if len(message) > MESSAGE_MAX_LENGTH:
         raise DomainError(
             _("The message can be at most 500 characters."),
@@ -264,7 +265,7 @@ def interest_decline(
     """
     now = now or timezone.now()
     _require_decider(actor, interest)
-    reason = (reason or "").strip()
+    reason = tidy(reason, field="reason", multiline=True)
     if len(reason) > REASON_MAX_LENGTH:
         raise DomainError(
             _("The reason can be at most 500 characters."), code="reason_too_long", field="reason"

@@ -29,7 +29,6 @@ TOKEN_BYTES = 32
 # Telegram's deep-link parameter: at most 64 characters of A-Z, a-z, 0-9, _ and -.
 TOKEN_MAX_LENGTH = 64
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-CONSENT_VERSION_MAX_LENGTH = 20
 TELEGRAM_USERNAME_MAX_LENGTH = 64
 
 
@@ -60,6 +59,10 @@ def _error(code: str) -> DomainError:
         "invite_revoked": _(
             "This link has been replaced by a newer one. Please use the newest link from your "
             "consultant."
+        ),
+        "invite_closed": _(
+            "This link no longer works because your profile has been closed. Please talk to "
+            "your consultant."
         ),
         "youth_already_linked": _(
             "This profile is already linked to a Telegram account. Please contact your "
@@ -126,11 +129,9 @@ def _find(token: object) -> Invite:
 def _check(invite: Invite, youth: Youth, now: datetime) -> None:
     if invite.used_at is not None:
         raise _error("invite_used")
-    if (
-        invite.revoked_at is not None
-        or youth.erased_at is not None
-        or youth.status == Youth.Status.LEFT
-    ):
+    if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
+        raise _error("invite_closed")
+    if invite.revoked_at is not None:
         raise _error("invite_revoked")
     if now >= invite.expires_at:
         raise _error("invite_expired")
@@ -169,7 +170,7 @@ def invite_redeem(
     consent_version = str(consent_version or "").strip()
     if not consent_version:
         raise DomainError(_("Please accept the privacy terms first."), code="consent_required")
-    if len(consent_version) > CONSENT_VERSION_MAX_LENGTH:
+    if consent_version != settings.NEXTWORK_CONSENT_VERSION:
         raise DomainError(
             _("Unknown version of the privacy terms."),
             code="consent_invalid",
@@ -185,9 +186,10 @@ def invite_redeem(
         raise DomainError(_("Unknown Telegram account."), code="telegram_invalid")
     username = str(telegram_username or "").strip().lstrip("@")[:TELEGRAM_USERNAME_MAX_LENGTH]
 
-    # Invite first, then youth: every path that takes both locks takes them in this order.
+    # Youth first, then invite: the order invite_create, youth_leave and erasure take them in
+    # (an invite's youth never changes, so the unlocked read of it is safe).
+    youth = lock_for_update(Youth, found.youth_id)
     invite = lock_for_update(Invite, found.pk)
-    youth = lock_for_update(Youth, invite.youth_id)
     _check(invite, youth, now)
     if Youth.objects.filter(telegram_user_id=telegram_user_id).exclude(pk=youth.pk).exists():
         raise _error("telegram_already_linked")

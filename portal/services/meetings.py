@@ -13,7 +13,7 @@ from portal.models import Attendance, Meeting, NetworkGroup, OutboxMessage, Yout
 from portal.policy import not_found, require_municipality, require_youth
 from portal.reminders import reminders_sync_meeting
 from portal.services.audit import audit_log
-from portal.services.cleaning import clean_text
+from portal.services.cleaning import clean_text, tidy
 from portal.services.outbox import outbox_push
 
 Status = Meeting.Status
@@ -90,7 +90,7 @@ def meeting_move(
             _("The meeting must end after it starts."), code="ends_before_start", field="ends_at"
         )
     if place is not None:
-        place = place.strip()
+        place = tidy(place, field="place")
         if not place or len(place) > 200:
             raise DomainError(
                 _("Give a place (up to 200 characters)."), code="required", field="place"

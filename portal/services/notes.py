@@ -11,6 +11,7 @@ from portal import events
 from portal.exceptions import DomainError
 from portal.models import FollowUpNote, Placement
 from portal.policy import can_follow_up, forbidden
+from portal.services.cleaning import tidy
 
 TEXT_MAX_LENGTH = 5000
 
@@ -30,7 +31,7 @@ def note_create(
     # Authored by a person: a consultant of the youth's municipality or an admin.
     if not can_follow_up(actor, placement.youth.municipality_id):
         raise forbidden()
-    text = (text or "").strip()
+    text = tidy(text, field="text", multiline=True)
     if not text:
         raise DomainError(_("Write the note."), code="text_required", field="text")
     if len(text) > TEXT_MAX_LENGTH:

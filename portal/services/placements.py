@@ -23,6 +23,7 @@ from portal.policy import (
 )
 from portal.reminders import reminders_sync_placement
 from portal.services.audit import audit_log
+from portal.services.cleaning import tidy
 from portal.services.outbox import outbox_push
 from portal.timeutils import local_date
 
@@ -67,7 +68,7 @@ def _require_approver(actor: object, placement: Placement) -> None:
 
 
 def _clean_reason(reason: str | None, *, required: bool) -> str:
-    reason = (reason or "").strip()
+    reason = tidy(reason, field="reason", multiline=True)
     if required and not reason:
         raise DomainError(_("Please give a reason."), code="reason_required", field="reason")
     if len(reason) > REASON_MAX_LENGTH:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -50,22 +52,26 @@ def _invalid_state() -> DomainError:
 
 
 @transaction.atomic
-def consent_give(*, youth: Youth, version: str, now: datetime | None = None) -> Youth:
-    """The youth (through the bot) accepts ``version`` of the privacy text, e.g. a new one.
+def consent_give(
+    *, youth: Youth, actor: object, version: str, now: datetime | None = None
+) -> Youth:
+    """The youth themself (through the bot) accepts the current privacy text, e.g. a new one.
 
     The first consent is given together with linking (``invite_redeem``); this records later
-    ones.
+    ones. Nobody can consent on a youth's behalf, and only the current version can be accepted.
     """
     now = now or timezone.now()
+    if not isinstance(actor, Youth) or actor.pk != youth.pk:
+        raise policy.forbidden()
     version = str(version or "").strip()
     if not version:
         raise DomainError(_("Please accept the privacy terms first."), code="consent_required")
-    if len(version) > Youth._meta.get_field("consent_version").max_length:
+    if version != settings.NEXTWORK_CONSENT_VERSION:
         raise DomainError(
             _("Unknown version of the privacy terms."), code="consent_invalid", field="version"
         )
     youth = lock_for_update(Youth, youth.pk)
-    if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
+    if youth.erased_at is not None or youth.status == Youth.Status.LEFT or not youth.is_linked:
         raise _invalid_state()
     previous = youth.consent_version
     youth.consent_version = version
@@ -152,6 +158,10 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             | about(Placement, [p.pk for p in placements])
             | about(Invite, [i.pk for i in invites])
             | about(YouthSignup, [s.pk for s in signups])
+            # Entries about other records that concern the youth (attendance, group membership)
+            # and what the youth did themself.
+            | Q(data__youth_id=youth.pk)
+            | Q(actor_label=f"youth:{youth.pk}")
         ).order_by("created_at", "pk")
     )
 
@@ -369,6 +379,10 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     CheckIn.objects.filter(placement__youth=youth).update(text="", shared=False)
     FollowUpNote.objects.filter(placement__youth=youth).update(text="")
     Invite.objects.filter(youth=youth).delete()
+    # Django's admin log keeps a record's name; it goes with the rest.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Youth), object_id=str(youth.pk)
+    ).update(object_repr=f"(erased) #{youth.pk}", change_message="")
     outbox_cancel_for_youth(youth=youth)
     OutboxMessage.objects.filter(recipient=youth).update(payload={}, updated_at=now)
 

@@ -31,8 +31,10 @@ from portal.validators import YOUTH_MAX_AGE, YOUTH_MIN_AGE, youth_age_is_allowed
 
 Status = Youth.Status
 
-# A CPR number is 10 digits (DDMMYY-SSSS); six digits in a row are already its date part.
-CPR_LIKE = re.compile(r"\d{6,}")
+# Names are stricter than other text (cleaning.CPR_LIKE): six digits, however separated, are
+# already a CPR number's date part and never part of a name.
+LONG_NUMBER = re.compile(r"\d{6,}")
+SEPARATORS = re.compile(r"[\s./-]")
 YOUTH_FIELDS = frozenset(
     {
         "first_name",
@@ -51,7 +53,7 @@ YOUTH_FIELDS = frozenset(
 
 def _name(value: object, *, field: str, required: bool) -> str:
     name = clean_text(value, field=field, max_length=100, required=required)
-    if CPR_LIKE.search(name):
+    if LONG_NUMBER.search(SEPARATORS.sub("", name)):
         raise DomainError(
             _("Do not enter a CPR number or other long numbers here."),
             code="looks_like_cpr",
@@ -323,7 +325,20 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
     group_id = youth.group_id
     youth.left_at = now
     youth.group = None
-    youth.save(update_fields=["status", "left_at", "group"])
+    # No more messages go out, and a youth who comes back later (as a new record) must be able
+    # to link the same Telegram account again.
+    youth.telegram_user_id = youth.telegram_chat_id = None
+    youth.telegram_username = ""
+    youth.save(
+        update_fields=[
+            "status",
+            "left_at",
+            "group",
+            "telegram_user_id",
+            "telegram_chat_id",
+            "telegram_username",
+        ]
+    )
     youth_release_commitments(youth=youth, now=now)
     outbox_cancel_for_youth(youth=youth)
     Invite.objects.filter(youth=youth, used_at__isnull=True, revoked_at__isnull=True).update(
@@ -435,6 +450,41 @@ def youth_set_share_experiences(
         target=youth,
         municipality_id=youth.municipality_id,
         data={"share": share},
+        now=now,
+    )
+    _publish("youth.updated", youth)
+    return youth
+
+
+@transaction.atomic
+def youth_unlink_telegram(*, youth: Youth, actor: object, now: datetime | None = None) -> Youth:
+    """Staff detach a lost, blocked or deactivated Telegram account so that a new invite can
+    link the youth's new one. Waiting messages are cancelled; consent stays (it was given by the
+    youth and is renewed on the next link)."""
+    now = now or timezone.now()
+    policy.require_municipality(actor, youth.municipality_id)
+    youth = lock_for_update(Youth, youth.pk)
+    _require_not_erased(youth)
+    if not youth.is_linked:
+        raise DomainError(_("This profile is not linked to Telegram."), code="invalid_state")
+    youth.telegram_user_id = youth.telegram_chat_id = None
+    youth.telegram_username = ""
+    youth.unreachable_at = None
+    youth.save(
+        update_fields=[
+            "telegram_user_id",
+            "telegram_chat_id",
+            "telegram_username",
+            "unreachable_at",
+        ]
+    )
+    outbox_cancel_for_youth(youth=youth)
+    audit_log(
+        actor=actor,
+        action="youth.unlink_telegram",
+        target=youth,
+        municipality_id=youth.municipality_id,
+        data={"youth_id": youth.pk},
         now=now,
     )
     _publish("youth.updated", youth)

@@ -199,13 +199,14 @@ def test_a_newer_invite_revokes_the_older_one(issued, invited, consultant):
     assert redeem(newer.token).is_linked
 
 
-def test_invite_of_a_youth_who_left_is_revoked(issued, invited, consultant):
+def test_invite_of_a_youth_who_left_is_closed(issued, invited, consultant):
     from portal.services.youth import youth_leave
 
     youth_leave(youth=invited, actor=consultant.user, now=NOW)
     with pytest.raises(DomainError) as exc:
         invite_check(token=issued.token, now=NOW)
-    assert exc.value.code == "invite_revoked"
+    # Not "replaced by a newer link": there is none; the youth should talk to their consultant.
+    assert exc.value.code == "invite_closed"
 
 
 def test_youth_already_linked_is_refused(issued, invited):

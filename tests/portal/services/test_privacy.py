@@ -383,9 +383,12 @@ def test_erase_permissions(request, youth, actor_name, allowed):
 # --- consent -----------------------------------------------------------------------------------
 
 
-def test_consent_give_records_a_new_version(youth, published, django_capture_on_commit_callbacks):
+def test_consent_give_records_a_new_version(
+    youth, published, django_capture_on_commit_callbacks, settings
+):
+    settings.NEXTWORK_CONSENT_VERSION = "2027-1"
     with django_capture_on_commit_callbacks(execute=True):
-        consent_give(youth=youth, version="2027-1", now=NOW)
+        consent_give(youth=youth, actor=youth, version="2027-1", now=NOW)
     youth.refresh_from_db()
     assert (youth.consent_version, youth.consent_at) == ("2027-1", NOW)
     assert AuditEntry.objects.get(action="youth.consent").data == {"from": "2026-1", "to": "2027-1"}
@@ -394,7 +397,7 @@ def test_consent_give_records_a_new_version(youth, published, django_capture_on_
 
 def test_consent_give_refuses_empty_version_and_erased_youth(youth, municipality):
     with pytest.raises(DomainError) as exc:
-        consent_give(youth=youth, version=" ")
+        consent_give(youth=youth, actor=youth, version=" ")
     assert exc.value.code == "consent_required"
     erased = f.YouthFactory(
         municipality=municipality,
@@ -407,7 +410,7 @@ def test_consent_give_refuses_empty_version_and_erased_youth(youth, municipality
         consent_version="",
     )
     with pytest.raises(DomainError) as exc:
-        consent_give(youth=erased, version="2027-1")
+        consent_give(youth=erased, actor=erased, version="2026-1")
     assert exc.value.code == "invalid_state"
     erased.refresh_from_db()
     assert erased.consent_at is None

@@ -527,7 +527,8 @@ def test_company_card_shows_first_name_age_sectors_and_message_only(interest, co
         (Placement.Status.REJECTED, False),
         (Placement.Status.APPROVED, True),
         (Placement.Status.ACTIVE, True),
-        (Placement.Status.COMPLETED, True),
+        # Over: the company no longer needs the youth's contact (data minimisation).
+        (Placement.Status.COMPLETED, False),
     ],
 )
 def test_company_card_contact_only_after_approval(interest, company_member, status, contact):
