@@ -84,6 +84,9 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
 
+    def get_readonly_fields(self, request: HttpRequest, obj: models.Model | None = None):
+        return self.fields or ()
+
     def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
@@ -148,8 +151,6 @@ class SectorAdmin(BaseAdmin):
 class NetworkMembershipInline(ReadOnlyInline):
     model = NetworkMembership
     fields = ("municipality", "status", "reason", "requested_at", "decided_at", "decided_by")
-    readonly_fields = ("requested_at",)
-    autocomplete_fields = ("municipality", "decided_by")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("company", "municipality")
@@ -158,8 +159,6 @@ class NetworkMembershipInline(ReadOnlyInline):
 class CompanyMemberInline(ReadOnlyInline):
     model = CompanyMember
     fields = ("user", "is_company_admin", "created_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("user",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("user", "company")
@@ -189,8 +188,6 @@ class NetworkMembershipAdmin(BaseAdmin):
     list_filter = ("status", "municipality")
     search_fields = ("company__name", "company__cvr", "municipality__name")
     date_hierarchy = "requested_at"
-    readonly_fields = ("requested_at",)
-    autocomplete_fields = ("company", "municipality", "decided_by")
 
 
 @admin.register(CompanyMember)
@@ -200,8 +197,6 @@ class CompanyMemberAdmin(BaseAdmin):
     list_select_related = ("user", "company")
     list_filter = ("is_company_admin",)
     search_fields = ("user__username", "user__email", "user__first_name", "company__name")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("user", "company")
 
 
 @admin.register(Consultant)
@@ -212,7 +207,6 @@ class ConsultantAdmin(BaseAdmin):
     list_filter = ("municipality",)
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
     readonly_fields = ("created_at",)
-    autocomplete_fields = ("user", "municipality")
 
 
 # --- Youth and their invites --------------------------------------------------------------------
@@ -247,8 +241,6 @@ class YouthAdmin(BaseAdmin):
     list_filter = ("status", "municipality", "language", "reminders_enabled")
     search_fields = ("first_name", "last_name", "telegram_username")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("municipality", "contact_consultant", "group", "sectors")
     fieldsets = (
         (
             None,
@@ -356,7 +348,7 @@ class SlotAdmin(BaseAdmin):
     search_fields = ("title", "company__name", "company__cvr", "postcode")
     date_hierarchy = "earliest_start"
     readonly_fields = ("created_at", "updated_at")
-    autocomplete_fields = ("company", "sector")
+    autocomplete_fields = ("sector",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
@@ -380,8 +372,6 @@ class InterestAdmin(BaseAdmin):
     list_filter = ("status", "youth__municipality")
     search_fields = ("youth__first_name", "slot__title", "slot__company__name")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("youth", "slot", "decided_by")
 
 
 @admin.register(Placement)
@@ -408,9 +398,6 @@ class PlacementAdmin(BaseAdmin):
     list_filter = ("status", "youth__municipality", "slot__kind")
     search_fields = ("youth__first_name", "slot__title", "slot__company__name")
     date_hierarchy = "start_date"
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("youth", "slot", "proposed_by", "decided_by")
-    raw_id_fields = ("interest", "previous")
 
 
 @admin.register(CheckIn)
@@ -421,8 +408,6 @@ class CheckInAdmin(BaseAdmin):
     list_filter = ("score", "shared")
     search_fields = ("placement__youth__first_name", "placement__slot__company__name")
     date_hierarchy = "week"
-    readonly_fields = ("created_at",)
-    raw_id_fields = ("placement",)
 
 
 @admin.register(FollowUpNote)
@@ -433,9 +418,6 @@ class FollowUpNoteAdmin(BaseAdmin):
     list_filter = ("met_workplace_contact",)
     search_fields = ("text", "placement__youth__first_name", "placement__slot__company__name")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
-    raw_id_fields = ("placement",)
-    autocomplete_fields = ("author",)
 
 
 # --- Network groups and their meetings ----------------------------------------------------------
@@ -454,7 +436,6 @@ class NetworkGroupAdmin(BaseAdmin):
     list_filter = ("is_active", "municipality")
     search_fields = ("name", "municipality__name")
     readonly_fields = ("created_at",)
-    autocomplete_fields = ("municipality", "facilitators")
     inlines = (GroupScheduleInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -472,14 +453,11 @@ class GroupScheduleAdmin(BaseAdmin):
     list_select_related = ("group__municipality",)
     list_filter = ("weekday", "group__municipality")
     search_fields = ("group__name", "place")
-    autocomplete_fields = ("group",)
 
 
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
     fields = ("youth", "status", "recorded_at")
-    readonly_fields = ("recorded_at",)
-    autocomplete_fields = ("youth",)
 
 
 @admin.register(Meeting)
@@ -490,8 +468,6 @@ class MeetingAdmin(BaseAdmin):
     list_filter = ("status", "group__municipality")
     search_fields = ("group__name", "place")
     date_hierarchy = "starts_at"
-    autocomplete_fields = ("group",)
-    raw_id_fields = ("schedule",)
     inlines = (AttendanceInline,)
 
 
@@ -503,9 +479,6 @@ class AttendanceAdmin(BaseAdmin):
     list_filter = ("status",)
     search_fields = ("youth__first_name", "meeting__group__name")
     date_hierarchy = "recorded_at"
-    readonly_fields = ("recorded_at",)
-    autocomplete_fields = ("youth",)
-    raw_id_fields = ("meeting",)
 
 
 # --- Match events and sign-ups ------------------------------------------------------------------
@@ -514,8 +487,6 @@ class AttendanceAdmin(BaseAdmin):
 class CompanySignupInline(ReadOnlyInline):
     model = CompanySignup
     fields = ("company", "attendees", "slots", "status", "created_at", "cancelled_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("company", "slots")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("company", "event")
@@ -524,8 +495,6 @@ class CompanySignupInline(ReadOnlyInline):
 class YouthSignupInline(ReadOnlyInline):
     model = YouthSignup
     fields = ("youth", "status", "sequence", "created_at", "promoted_at", "cancelled_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("youth",)
 
 
 @admin.register(MatchEvent)
@@ -562,7 +531,6 @@ class MatchEventAdmin(BaseAdmin):
     search_fields = ("title", "place")
     date_hierarchy = "starts_at"
     readonly_fields = ("created_at",)
-    autocomplete_fields = ("municipality", "created_by")
     inlines = (CompanySignupInline, YouthSignupInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -610,8 +578,6 @@ class CompanySignupAdmin(BaseAdmin):
     list_filter = ("status", "event__municipality")
     search_fields = ("company__name", "event__title")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("event", "company", "slots")
 
 
 @admin.register(YouthSignup)
@@ -622,8 +588,6 @@ class YouthSignupAdmin(BaseAdmin):
     list_filter = ("status", "event__municipality")
     search_fields = ("youth__first_name", "event__title")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("event", "youth")
 
 
 # --- Messaging and the audit trail --------------------------------------------------------------
