@@ -127,7 +127,8 @@ def test_notes_for_placement_newest_first_in_one_query(
     newer = f.FollowUpNoteFactory(placement=placement, created_at=datetime(2026, 11, 9, tzinfo=UTC))
     f.FollowUpNoteFactory()  # another placement's note
     user = consultant.user
-    placement.youth  # noqa: B018 - loaded by whoever fetched the placement through a selector
+    # As an interface has it: fetched through a selector, with its youth.
+    placement = Placement.objects.select_related("youth").get(pk=placement.pk)
     with django_assert_num_queries(1):
         notes = list(notes_for_placement(user=user, placement=placement))
         assert [n.author.username for n in notes] == [newer.author.username, older.author.username]
