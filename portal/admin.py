@@ -44,6 +44,7 @@ from portal.models import (
     YouthSignup,
 )
 from portal.services import events as event_services
+from portal.services.groups import group_deactivate
 from portal.services.network import membership_accept
 from portal.services.placements import placement_approve, placement_complete, placement_start
 from portal.services.slots import slot_close, slot_pause, slot_publish, slot_resume
@@ -430,7 +431,8 @@ class GroupScheduleInline(ReadOnlyInline):
 
 @admin.register(NetworkGroup)
 class NetworkGroupAdmin(BaseAdmin):
-    lifecycle_fields = ("municipality", "facilitators")
+    lifecycle_fields = ("municipality", "facilitators", "is_active")
+    actions = (service_action(group_deactivate, arg="group", description=_("End the group")),)
     list_display = ("name", "municipality", "is_active", "member_count", "created_at")
     list_select_related = ("municipality",)
     list_filter = ("is_active", "municipality")

@@ -8,6 +8,7 @@ group or turning reminders off stops them, and running it twice creates nothing 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,8 +26,10 @@ from portal.models import (
 )
 from portal.services.outbox import outbox_cancel, outbox_schedule, youth_can_receive
 from portal.timeutils import local_date, local_datetime, monday_of
+from portal.validators import reminder_rule_problem
 
 Kind = OutboxMessage.Kind
+logger = logging.getLogger(__name__)
 
 # Defaults from DOMAIN.md; a municipality overrides any key in ``reminder_settings``.
 DEFAULT_RULES: dict = {
@@ -49,7 +52,14 @@ REMINDER_KINDS = (
 
 
 def rules_for(municipality: Municipality, name: str):
-    return (municipality.reminder_settings or {}).get(name, DEFAULT_RULES[name])
+    """The municipality's rule ``name``, or the default when it has none or an unusable one
+    (the admin validates, but rows written before that must not stop reminders for all)."""
+    rule = (municipality.reminder_settings or {}).get(name, DEFAULT_RULES[name])
+    problem = reminder_rule_problem(name, rule)
+    if problem:
+        logger.warning("Municipality %s: %s; using the default", municipality.pk, problem)
+        return DEFAULT_RULES[name]
+    return rule
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Validators shared by models, services and every interface."""
 
-from datetime import date
+from datetime import date, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,65 @@ def age_on(birth_date: date, day: date) -> int:
 
 def youth_age_is_allowed(birth_date: date, day: date) -> bool:
     return YOUTH_MIN_AGE <= age_on(birth_date, day) <= YOUTH_MAX_AGE
+
+
+REMINDER_RULE_NAMES = ("meeting", "event", "intro", "placement_start")
+
+
+def _valid_clock(value: object) -> bool:
+    try:
+        time.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def reminder_rule_problem(name: str, rule: object) -> str | None:
+    """Why one entry of ``Municipality.reminder_settings`` is unusable, or None if it is fine."""
+    if name == "checkin":
+        if not isinstance(rule, dict) or not _valid_clock(rule.get("at")):
+            return 'checkin needs {"weekday": 0-6, "at": "HH:MM", "weeks_ahead": 1-12}'
+        weekday, weeks = rule.get("weekday"), rule.get("weeks_ahead", 4)
+        if not (isinstance(weekday, int) and 0 <= weekday <= 6):
+            return "checkin weekday must be 0 (Monday) to 6 (Sunday)"
+        if not (isinstance(weeks, int) and 1 <= weeks <= 12):
+            return "checkin weeks_ahead must be 1 to 12"
+        return None
+    if name not in REMINDER_RULE_NAMES:
+        return f"unknown rule {name!r}"
+    if not isinstance(rule, list):
+        return f"{name} needs a list of offsets"
+    for offset in rule:
+        if not isinstance(offset, dict):
+            return f"{name}: each offset is an object"
+        hours = offset.get("hours_before")
+        if hours is not None:
+            if not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 < hours <= 72:
+                return f"{name}: hours_before must be a number from 0 to 72"
+            continue
+        days = offset.get("days_before")
+        if not (isinstance(days, int) and 0 <= days <= 14 and _valid_clock(offset.get("at"))):
+            return (
+                f'{name}: an offset is {{"hours_before": N}} or {{"days_before": N, "at": "HH:MM"}}'
+            )
+    return None
+
+
+def validate_reminder_settings(value: object) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Reminder settings must be an object."), code="reminders")
+    for name, rule in value.items():
+        problem = reminder_rule_problem(name, rule)
+        if problem:
+            raise ValidationError(
+                _("Invalid reminder setting: %(problem)s"),
+                code="reminders",
+                params={"problem": problem},
+            )
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Unknown time zone."), code="timezone") from None

@@ -7,7 +7,12 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.validators import validate_cvr, validate_postcode
+from portal.validators import (
+    validate_cvr,
+    validate_postcode,
+    validate_reminder_settings,
+    validate_timezone,
+)
 
 
 def default_reminder_settings() -> dict:
@@ -17,10 +22,16 @@ def default_reminder_settings() -> dict:
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Copenhagen")
-    # Overrides of portal.reminders.DEFAULT_RULES, e.g. {"meeting": {"offsets": [...]}}.
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Copenhagen", validators=[validate_timezone]
+    )
+    # Overrides of portal.reminders.DEFAULT_RULES, e.g.
+    # {"meeting": [{"days_before": 1, "at": "18:00"}, {"hours_before": 3}]}.
     reminder_settings = models.JSONField(
-        _("reminder settings"), default=default_reminder_settings, blank=True
+        _("reminder settings"),
+        default=default_reminder_settings,
+        blank=True,
+        validators=[validate_reminder_settings],
     )
     quiet_hours_start = models.TimeField(_("quiet hours start"), default="21:00")
     quiet_hours_end = models.TimeField(_("quiet hours end"), default="08:00")

@@ -18,7 +18,7 @@ from portal.policy import require_municipality, user_from
 from portal.reminders import reminders_sync_signup
 from portal.services.audit import audit_log
 from portal.services.cleaning import clean_text
-from portal.services.outbox import outbox_push
+from portal.services.outbox import outbox_cancel, outbox_push
 from portal.services.signups import signups_promote_waitlisted
 
 Status = MatchEvent.Status
@@ -271,6 +271,11 @@ def event_cancel(
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status not in (Status.DRAFT, Status.PUBLISHED):
         raise _invalid_state(_("Only a draft or published event can be cancelled."))
+    if now >= locked.starts_at:
+        raise DomainError(
+            _("The event has started; complete it instead of cancelling it."),
+            code="event_started",
+        )
     locked.status = Status.CANCELLED
     locked.save(update_fields=["status"])
 
@@ -280,6 +285,8 @@ def event_cancel(
     ):
         signup.event = locked
         reminders_sync_signup(signup, now=now)  # the event is cancelled: cancels them
+        # A "you got a seat" still waiting for the end of quiet hours is no longer true.
+        outbox_cancel(subject=signup, kinds=[OutboxMessage.Kind.WAITLIST_PROMOTED])
         outbox_push(
             recipient=signup.youth,
             kind=OutboxMessage.Kind.EVENT_CANCELLED,

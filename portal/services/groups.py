@@ -4,6 +4,7 @@ Meetings are generated in the municipality's local wall-clock time and stored in
 17:00 meeting stays at 17:00 across daylight-saving changes.
 """
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -18,12 +19,21 @@ from django.utils.translation import ngettext
 from portal import events as bus
 from portal.exceptions import DomainError
 from portal.locking import lock_for_update
-from portal.models import Consultant, GroupSchedule, Meeting, Municipality, NetworkGroup, Youth
+from portal.models import (
+    Consultant,
+    GroupSchedule,
+    Meeting,
+    Municipality,
+    NetworkGroup,
+    OutboxMessage,
+    Youth,
+)
 from portal.models.groups import GROUP_SIZE_MAX, GROUP_SIZE_MIN
 from portal.policy import not_found, require_municipality
 from portal.reminders import reminders_sync_meeting, reminders_sync_youth
 from portal.services.audit import audit_log
 from portal.services.cleaning import clean_text
+from portal.services.outbox import outbox_push
 from portal.timeutils import local_date, local_datetime
 
 DURATION_MIN = 15
@@ -38,6 +48,9 @@ class GroupMemberResult:
     youth: Youth
     size: int
     warning: str | None
+
+
+logger = logging.getLogger(__name__)
 
 
 def _check_unique_name(municipality_id: int, name: str, exclude_pk: int | None = None) -> None:
@@ -363,6 +376,69 @@ def schedules_extend_all(*, now: datetime | None = None) -> int:
     schedules = GroupSchedule.objects.filter(group__is_active=True).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=now.date() - timedelta(days=1))
     )
-    return sum(
-        len(schedule_generate_meetings(schedule=s, now=now)) for s in schedules.order_by("pk")
+    created = 0
+    for schedule in schedules.order_by("pk"):
+        try:
+            created += len(schedule_generate_meetings(schedule=schedule, now=now))
+        except Exception:
+            # One broken schedule (or municipality setting) must not stop every other group's
+            # meetings; it is logged loudly and retried on the next run.
+            logger.exception("Meetings of schedule #%s could not be generated", schedule.pk)
+    return created
+
+
+GROUP_ENDED_REASON = "group_ended"  # data: interfaces translate it when they show it
+
+
+@transaction.atomic
+def group_deactivate(
+    *, group: NetworkGroup, actor: object, now: datetime | None = None
+) -> NetworkGroup:
+    """End a group: its coming meetings are cancelled (with their reminders), the members are
+    told once, about the next meeting, instead of once per week, and no more meetings are
+    generated. Members and past meetings stay as history."""
+    now = now or timezone.now()
+    require_municipality(actor, group.municipality_id)
+    group = lock_for_update(NetworkGroup, group.pk)
+    if not group.is_active:
+        raise DomainError(_("This group has already ended."), code="invalid_state")
+    group.is_active = False
+    group.save(update_fields=["is_active"])
+    coming = list(
+        group.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+        .select_related("group__municipality")
+        .order_by("starts_at")
     )
+    for meeting in coming:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancel_reason = GROUP_ENDED_REASON
+        meeting.save(update_fields=["status", "cancel_reason"])
+        reminders_sync_meeting(meeting, now=now)
+    if coming:
+        following = coming[0]
+        for youth in group.members.filter(status=Youth.Status.ACTIVE).select_related(
+            "municipality"
+        ):
+            outbox_push(
+                recipient=youth,
+                kind=OutboxMessage.Kind.MEETING_CANCELLED,
+                subject=following,
+                payload={
+                    "meeting_id": following.pk,
+                    "starts_at": following.starts_at.isoformat(),
+                    "place": following.place,
+                    "reason": GROUP_ENDED_REASON,
+                },
+                dedupe_key=f"meeting_cancelled:{following.pk}:y{youth.pk}",
+                now=now,
+            )
+    audit_log(
+        actor=actor,
+        action="group.deactivate",
+        target=group,
+        municipality_id=group.municipality_id,
+        data={"cancelled_meeting_ids": [m.pk for m in coming]},
+        now=now,
+    )
+    _publish_group("group.updated", group)
+    return group

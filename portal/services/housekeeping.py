@@ -1,5 +1,6 @@
 """The periodic domain jobs, in one call: run daily by cron today, by the worker later."""
 
+import logging
 from datetime import datetime
 
 from django.utils import timezone
@@ -8,6 +9,8 @@ from portal.reminders import reminders_sync_active_placements
 from portal.services.groups import schedules_extend_all
 from portal.services.placements import placements_complete_due, placements_start_due
 from portal.services.privacy import youth_purge_expired
+
+logger = logging.getLogger(__name__)
 
 JOBS = {
     "meetings generated": schedules_extend_all,
@@ -18,7 +21,15 @@ JOBS = {
 }
 
 
-def housekeeping_run(*, now: datetime | None = None) -> dict[str, int]:
-    """Run every job (each commits its own rows) and return how much each one did."""
+def housekeeping_run(*, now: datetime | None = None) -> dict[str, int | None]:
+    """Run every job (each commits its own rows) and return how much each one did, or None
+    for a job that failed: it is logged, and the jobs after it still run."""
     now = now or timezone.now()
-    return {name: job(now=now) for name, job in JOBS.items()}
+    done: dict[str, int | None] = {}
+    for name, job in JOBS.items():
+        try:
+            done[name] = job(now=now)
+        except Exception:
+            logger.exception("Housekeeping job %r failed", name)
+            done[name] = None
+    return done

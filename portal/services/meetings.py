@@ -1,6 +1,7 @@
 """Group meetings: move or cancel one, record attendance, and the youth's "I can't come"."""
 
 from datetime import datetime
+from zlib import crc32
 
 from django.db import transaction
 from django.utils import timezone
@@ -112,13 +113,15 @@ def meeting_move(
         "ends_at": ends_at.isoformat(),
         "place": new_place,
     }
+    move_id = f"{int(now.timestamp())}:{int(starts_at.timestamp())}:{crc32(new_place.encode()):x}"
     for youth in _members(meeting.group):
         outbox_push(
             recipient=youth,
             kind=OutboxMessage.Kind.MEETING_MOVED,
             subject=meeting,
             payload=payload,
-            dedupe_key=f"meeting_moved:{meeting.pk}:y{youth.pk}:{int(starts_at.timestamp())}",
+            # Every move is news, even back to a time announced before or to a new place only.
+            dedupe_key=f"meeting_moved:{meeting.pk}:y{youth.pk}:{move_id}",
             now=now,
         )
     audit_log(
@@ -219,7 +222,9 @@ def attendance_record(
     meeting = _locked_meeting(meeting)
     if meeting.status != Status.SCHEDULED:
         raise DomainError(_("This meeting is cancelled."), code="invalid_state")
-    if not _is_member(youth, meeting):
+    # Before the meeting, only today's members; afterwards the record is history, and the youth
+    # may have changed group since (staff know who came).
+    if now < meeting.starts_at and not _is_member(youth, meeting):
         raise DomainError(_("This person is not a member of the group."), code="not_member")
     if status != Attendance.Status.EXCUSED and now < meeting.starts_at:
         raise DomainError(_("The meeting has not started yet."), code="meeting_not_started")

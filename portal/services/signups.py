@@ -37,7 +37,7 @@ from portal.policy import (
 )
 from portal.reminders import reminders_sync_signup
 from portal.services.audit import audit_log
-from portal.services.outbox import outbox_push
+from portal.services.outbox import outbox_cancel, outbox_push
 
 EventStatus = MatchEvent.Status
 Status = YouthSignup.Status
@@ -343,6 +343,8 @@ def youth_signup_cancel(
     signup.cancelled_at = now
     signup.save(update_fields=["status", "cancelled_at"])
     reminders_sync_signup(signup, now=now)
+    # A "you got a seat" still waiting for the end of quiet hours is no longer true.
+    outbox_cancel(subject=signup, kinds=[OutboxMessage.Kind.WAITLIST_PROMOTED])
 
     promoted = (
         signups_promote_waitlisted(event=locked_event, now=now, limit=1) if was_confirmed else []

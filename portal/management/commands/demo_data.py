@@ -4,24 +4,30 @@ Two municipalities, a dozen companies with slots of both kinds, two network grou
 schedules, a published match event with sign-ups, youth at every stage, consultants and company
 users. Everything happens in one transaction, and a database that already holds the demo is left
 alone, so running the command twice changes nothing.
+
+The invite links of the "invited" youth can be shown only once (the database keeps just a hash
+of each token), so they are kept in var/demo-invites-<hash of the database>.txt; every run
+prints those that still work in this database.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from portal.exceptions import DomainError
 from portal.models import Company, Consultant, Municipality, NetworkGroup, Slot, Youth
 from portal.services import events as event_services
 from portal.services.checkins import checkin_submit
 from portal.services.groups import group_create, group_member_add, schedule_add
 from portal.services.interests import interest_accept, interest_decline, interest_show
-from portal.services.invites import invite_create, invite_redeem
+from portal.services.invites import invite_check, invite_create, invite_redeem
 from portal.services.meetings import attendance_record
 from portal.services.network import company_register, membership_accept, membership_request
 from portal.services.notes import note_create
@@ -40,8 +46,8 @@ from portal.services.youth import youth_create, youth_leave, youth_pause
 from portal.validators import cvr_is_valid
 
 DEMO_PASSWORD = "nextwork-demo-2026"  # noqa: S105 - printed on purpose: demo logins only
-INVITES_FILE = settings.BASE_DIR / "var" / "demo-invites.txt"
 MARKER_SLUG = "roskilde"
+ADMIN_USERNAME = "admin"
 
 MUNICIPALITIES = [("Roskilde", "roskilde"), ("Vejle", "vejle")]
 CONSULTANTS = [
@@ -100,6 +106,28 @@ YOUTH = [
 ]
 
 
+DEMO_USERNAMES = [
+    ADMIN_USERNAME,
+    *(username for username, *_ in CONSULTANTS),
+    *(login for _name, login, *_ in COMPANIES),
+]
+
+
+def invites_file(database: dict | None = None) -> Path:
+    """Where the demo's invite links for ``database`` (default: this one) are kept.
+
+    One file per database, so links from another database (or an earlier one) never show up.
+    """
+    database = settings.DATABASES["default"] if database is None else database
+    key = "\n".join(str(database.get(part) or "") for part in ("NAME", "HOST", "PORT"))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    return Path(settings.BASE_DIR) / "var" / f"demo-invites-{digest}.txt"
+
+
+def _token(link: str) -> str:
+    return link.rpartition("start=")[2]
+
+
 @dataclass
 class Demo:
     now: datetime
@@ -119,19 +147,55 @@ class Command(BaseCommand):
         if Municipality.objects.filter(slug=MARKER_SLUG).exists():
             self.stdout.write("Demo data is already loaded; nothing changed.")
         else:
+            admin = self._existing_admin()
             self.stdout.write("Loading demo data…")
-            with transaction.atomic():
-                invites = self._load(timezone.now())
-            INVITES_FILE.parent.mkdir(exist_ok=True)
-            INVITES_FILE.write_text("".join(f"{name}\t{link}\n" for name, link in invites))
+            try:
+                with transaction.atomic():
+                    invites = self._load(timezone.now(), admin)
+            except DomainError as error:
+                raise CommandError(
+                    f"Loading the demo data failed, nothing was saved: {error} (code {error.code})."
+                ) from error
+            path = invites_file()
+            path.parent.mkdir(exist_ok=True)
+            path.write_text("".join(f"{name}\t{link}\n" for name, link in invites))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins()
+
+    def _existing_admin(self):
+        """An existing superuser named admin, to act as the demo's admin; None if there is none.
+
+        Stops with a CommandError if any other demo username is taken (or admin is not a
+        superuser): the demo would collide with those users.
+        """
+        existing = {
+            user.username: user
+            for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)
+        }
+        admin = existing.pop(ADMIN_USERNAME, None)
+        taken = sorted(existing)
+        if admin is not None and not admin.is_superuser:
+            taken.insert(0, f"{ADMIN_USERNAME} (not a superuser)")
+            admin = None
+        if taken:
+            raise CommandError(
+                f"Cannot load the demo data: these demo usernames already exist in this "
+                f"database: {', '.join(taken)}. Rename or delete those users, or load the demo "
+                f"into an empty database."
+            )
+        if admin is not None:
+            self.stdout.write(f'Using the existing superuser "{ADMIN_USERNAME}" as the admin.')
+        return admin
 
     # --- printing ------------------------------------------------------------------------------
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
-        self.stdout.write("  admin      administrator (all municipalities)")
+        admin = get_user_model().objects.filter(username=ADMIN_USERNAME).first()
+        if admin is not None and not admin.check_password(DEMO_PASSWORD):
+            self.stdout.write("  admin      administrator (your own superuser: your own password)")
+        else:
+            self.stdout.write("  admin      administrator (all municipalities)")
         for username, first, _last, slug in CONSULTANTS:
             self.stdout.write(f"  {username:<10} consultant in {slug.title()} ({first})")
         for name, login, *_ in COMPANIES[:3]:
@@ -139,18 +203,42 @@ class Command(BaseCommand):
         self.stdout.write(
             "  … and one login per company: " + ", ".join(c[1] for c in COMPANIES[3:])
         )
-        if Path(INVITES_FILE).exists():
-            self.stdout.write("\nDemo invites for the Telegram bot (single use, 14 days):")
-            for line in Path(INVITES_FILE).read_text().splitlines():
-                name, link = line.split("\t")
-                self.stdout.write(f"  {name:<10} {link}")
+        self._print_invites()
+
+    def _print_invites(self) -> None:
+        """The saved invite links that can still be redeemed in this database, and no others."""
+        path = invites_file()
+        lines = path.read_text().splitlines() if path.exists() else []
+        valid = []
+        for line in lines:
+            name, tab, link = line.partition("\t")
+            if not tab:
+                continue
+            try:
+                invite = invite_check(token=_token(link))
+            except DomainError:  # used, expired, replaced, or not an invite of this database
+                continue
+            valid.append((name, link, invite.expires_at))
+        if not valid:
+            self.stdout.write(
+                "\nNo demo invite for the Telegram bot is valid any more (used, expired or "
+                "replaced):\n  create a new invite for a youth (portal.services.invites."
+                "invite_create, e.g. in manage.py shell),\n  or load the demo into an empty "
+                "database."
+            )
+            return
+        self.stdout.write("\nDemo invites for the Telegram bot (single use):")
+        for name, link, expires_at in valid:
+            until = timezone.localdate(expires_at).isoformat()
+            self.stdout.write(f"  {name:<10} {link}  (valid until {until})")
 
     # --- loading -------------------------------------------------------------------------------
 
-    def _load(self, now: datetime) -> list[tuple[str, str]]:
-        admin = get_user_model().objects.create_superuser(
-            "admin", "admin@example.dk", DEMO_PASSWORD, first_name="Admin"
-        )
+    def _load(self, now: datetime, admin=None) -> list[tuple[str, str]]:
+        if admin is None:
+            admin = get_user_model().objects.create_superuser(
+                ADMIN_USERNAME, "admin@example.dk", DEMO_PASSWORD, first_name="Admin"
+            )
         demo = Demo(
             now=now,
             admin=admin,

@@ -2,7 +2,7 @@
 dates, erasure after the retention period). Safe to run as often as you like: every job is
 idempotent."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from portal.services.housekeeping import housekeeping_run
 
@@ -11,5 +11,13 @@ class Command(BaseCommand):
     help = "Run the periodic domain jobs once (idempotent; schedule it daily or hourly)."
 
     def handle(self, *args, **options) -> None:
+        failed = []
         for name, count in housekeeping_run().items():
-            self.stdout.write(f"{count:>6}  {name}")
+            if count is None:
+                failed.append(name)
+                self.stdout.write(f"{'FAILED':>6}  {name} (see the log)")
+            else:
+                self.stdout.write(f"{count:>6}  {name}")
+        if failed:
+            # Non-zero, so cron (or whoever runs this) notices.
+            raise CommandError(f"{len(failed)} job(s) failed: {', '.join(failed)}")

@@ -613,3 +613,35 @@ def test_nobody_is_promoted_from_the_waitlist_after_the_event_has_started(munici
     assert signups_promote_waitlisted(event=event, now=NOW) == []
     waiting.refresh_from_db()
     assert waiting.status == "waitlisted"
+
+
+def test_an_event_that_has_started_cannot_be_cancelled(municipality, consultant):
+    event = f.EventFactory(municipality=municipality, starts_at=NOW - timedelta(hours=1))
+    with pytest.raises(DomainError) as err:
+        event_cancel(event=event, actor=consultant.user, now=NOW)
+    assert err.value.code == "event_started"
+    event.refresh_from_db()
+    assert event.status == "published"
+
+
+def test_a_seat_message_still_waiting_is_withdrawn_when_the_event_is_cancelled(
+    municipality, consultant
+):
+    from portal.models import OutboxMessage, YouthSignup
+    from portal.services.outbox import outbox_push
+
+    event = f.EventFactory(municipality=municipality)
+    youth = f.YouthFactory(municipality=municipality)
+    signup = YouthSignup.objects.create(
+        event=event, youth=youth, status="confirmed", sequence=1, created_at=NOW
+    )
+    late_evening = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 23:30: waits for 08:00
+    promoted = outbox_push(
+        recipient=youth,
+        kind=OutboxMessage.Kind.WAITLIST_PROMOTED,
+        subject=signup,
+        now=late_evening,
+    )
+    event_cancel(event=event, actor=consultant.user, now=late_evening)
+    promoted.refresh_from_db()
+    assert promoted.status == OutboxMessage.Status.CANCELLED

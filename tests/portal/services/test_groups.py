@@ -594,3 +594,41 @@ def test_meetings_for_youth_are_their_groups_upcoming_scheduled_meetings(
 
 def test_meetings_for_a_youth_without_a_group_is_empty(youth):
     assert list(meetings_for_youth(youth=youth)) == []
+
+
+def test_ending_a_group_cancels_its_coming_meetings_and_tells_members_once(
+    group, consultant, youth
+):
+    from portal.services.groups import group_deactivate
+
+    group_member_add(group=group, youth=youth, actor=consultant.user)
+    add_tuesdays(group, consultant.user)
+    coming = group.meetings.filter(status=Meeting.Status.SCHEDULED).count()
+    assert coming > 1
+
+    group_deactivate(group=group, actor=consultant.user)
+
+    group.refresh_from_db()
+    assert not group.is_active
+    assert not group.meetings.filter(status=Meeting.Status.SCHEDULED).exists()
+    assert not OutboxMessage.objects.filter(
+        recipient=youth, kind=OutboxMessage.Kind.MEETING_REMINDER, status="pending"
+    ).exists()
+    told = OutboxMessage.objects.filter(recipient=youth, kind=OutboxMessage.Kind.MEETING_CANCELLED)
+    assert told.count() == 1
+    assert AuditEntry.objects.filter(action="group.deactivate", target_id=group.pk).exists()
+    assert schedules_extend_all() == 0
+    with pytest.raises(DomainError) as err:
+        group_deactivate(group=group, actor=consultant.user)
+    assert err.value.code == "invalid_state"
+
+
+@pytest.mark.parametrize("who", ["other_consultant", "company_member", "youth"])
+def test_only_staff_of_the_municipality_end_a_group(request, group, who):
+    from portal.services.groups import group_deactivate
+
+    with pytest.raises(DomainError) as err:
+        group_deactivate(group=group, actor=helpers.actor(request, who))
+    assert err.value.code == "forbidden"
+    group.refresh_from_db()
+    assert group.is_active

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from portal.exceptions import DomainError
-from portal.models import Attendance, AuditEntry, Meeting, OutboxMessage
+from portal.models import Attendance, AuditEntry, Meeting, OutboxMessage, Youth
 from portal.reminders import reminders_sync_meeting
 from portal.services.meetings import (
     attendance_excuse,
@@ -278,6 +278,39 @@ def test_attendance_record_upserts_one_row_per_youth(
     assert AuditEntry.objects.filter(action="attendance.record").count() == 2
 
 
+def test_attendance_after_the_meeting_is_history_even_for_a_youth_who_changed_group(
+    meeting, members, consultant
+):
+    moved_on = members[0]
+    Youth.objects.filter(pk=moved_on.pk).update(group=None)
+    row = attendance_record(
+        meeting=meeting,
+        youth=moved_on,
+        status=A.PRESENT,
+        actor=consultant.user,
+        now=STARTS + timedelta(hours=3),
+    )
+    assert row.status == A.PRESENT
+
+
+def test_every_move_is_told_even_back_to_an_earlier_time_or_to_a_new_place_only(
+    meeting, members, consultant
+):
+    later = STARTS + timedelta(hours=1)
+    steps = [(later, None), (STARTS, None), (later, None), (later, "Nyt sted")]
+    for minute, (starts_at, place) in enumerate(steps):
+        meeting_move(
+            meeting=meeting,
+            actor=consultant.user,
+            starts_at=starts_at,
+            place=place,
+            now=NOW + timedelta(minutes=minute),
+        )
+    moved = OutboxMessage.objects.filter(kind=Kind.MEETING_MOVED, recipient=members[0])
+    assert moved.count() == len(steps)
+    assert moved.order_by("pk").last().payload["place"] == "Nyt sted"
+
+
 def test_attendance_record_excused_ahead_stops_that_youths_reminders(meeting, members, consultant):
     excused, *others = members
     attendance_record(meeting=meeting, youth=excused, status=A.EXCUSED, actor=consultant.user)
@@ -299,8 +332,8 @@ def test_attendance_record_refusals(meeting, youth, other_youth, consultant, cas
     who, status, now = youth, A.PRESENT, STARTS + timedelta(minutes=5)
     if case == "present_before_start":
         now = NOW
-    elif case == "not_member":
-        who = f.YouthFactory(municipality=meeting.group.municipality)
+    elif case == "not_member":  # before the meeting only today's members count
+        who, status, now = f.YouthFactory(municipality=meeting.group.municipality), A.EXCUSED, NOW
     elif case == "other_municipality":
         who = other_youth
     elif case == "bad_status":

@@ -670,3 +670,20 @@ def test_signup_check_in_permissions(request, event, youth, who, allowed):
             signup_check_in(signup=signup, actor=actor, now=event.starts_at)
         assert err.value.code == "forbidden"
         assert snapshot() == before
+
+
+def test_a_seat_message_still_waiting_is_withdrawn_when_the_youth_cancels(event):
+    from portal.services.outbox import outbox_push
+
+    youth = new_youth(event)
+    signup = youth_signup(event=event, youth=youth, actor=youth)
+    late_evening = datetime(2026, 11, 22, 22, 30, tzinfo=UTC)  # 23:30: waits for 08:00
+    promoted = outbox_push(
+        recipient=youth,
+        kind=OutboxMessage.Kind.WAITLIST_PROMOTED,
+        subject=signup,
+        now=late_evening,
+    )
+    youth_signup_cancel(signup=signup, actor=youth, now=late_evening)
+    promoted.refresh_from_db()
+    assert promoted.status == OutboxMessage.Status.CANCELLED
