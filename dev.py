@@ -162,9 +162,11 @@ def cmd_test(args: list[str]) -> int:
     python = ensure_installed("dev")
     step("Running the tests …")
     code = run_foreground([python, "-m", "pytest", *args])
-    if code == 5:
-        print("dev.py: warning: no tests collected.", file=sys.stderr)
-        return 0
+    if code == 5:  # pytest's "no tests collected": kept, so a mistyped -k does not pass
+        print(
+            "dev.py: no tests were collected — check your -k / path (exit code 5).",
+            file=sys.stderr,
+        )
     return code
 
 
@@ -185,17 +187,32 @@ def cmd_lock(args: list[str]) -> int:
     return 0
 
 
-def load_demo_data(python: Path) -> str:
-    """Run the demo_data command if the project has one; return what it printed (the logins)."""
+def load_demo_data(python: Path) -> str | None:
+    """Run the demo_data command if the project has one; return what it printed (the logins).
+
+    A demo that cannot be loaded (e.g. its usernames are taken) is only a warning: the product
+    still starts, and None says the demo is missing.
+    """
     if not DEMO_COMMAND.exists():
         return ""
     step("Loading demo data …")
     result = subprocess.run(
-        [str(python), "manage.py", "demo_data"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [str(python), "manage.py", "demo_data"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         sys.stdout.write(result.stdout)
-        raise fail(f"Loading demo data failed (exit code {result.returncode}).", result.returncode)
+        message = result.stderr.strip() or "(no message)"
+        print(
+            f"dev.py: warning: loading demo data failed (exit code {result.returncode}); "
+            f"starting without it.\n{message}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return None
+    sys.stderr.write(result.stderr)  # the command's log lines
     return result.stdout.strip()
 
 
@@ -297,7 +314,9 @@ def cmd_run(args: list[str]) -> int:
                 f"  health          http://{HOST}:{port}/health/",
                 flush=True,
             )
-            if demo:
+            if demo is None:
+                print("\nDemo data was not loaded: see the warning above.")
+            elif demo:
                 lines = (f"  {line}".rstrip() for line in demo.splitlines())
                 print("\nDemo data:\n" + "\n".join(lines))
             else:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,50 @@ def test_deploy_checks_pass_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("odd", ["check#out", "what?now", "per%41cent"])
+def test_the_default_sqlite_database_stays_in_var_whatever_the_checkout_path(tmp_path, odd):
+    # A URL would cut the path at '#' or '?' and decode '%41'; the settings are copied into a
+    # checkout whose path holds such a character and must still put the database in its var/.
+    checkout = tmp_path / odd
+    shutil.copytree(
+        ROOT / "config", checkout / "config", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONDONTWRITEBYTECODE": "1"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PRELUDE + "import json\nfrom config import settings as s\n"
+            "db = s.DATABASES['default']\n"
+            "print(json.dumps([str(s.BASE_DIR), db['ENGINE'], str(db['NAME']), db['OPTIONS']]))",
+        ],
+        cwd=checkout,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    base_dir, engine, name, options = json.loads(result.stdout)
+    assert base_dir == str(checkout)  # the copy was imported, not this checkout's config
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(checkout / "var" / "nextwork.sqlite3")
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_a_sqlite_database_url_keeps_the_sqlite_options(tmp_path):
+    result = run_python(
+        "import json\nfrom django.conf import settings\n"
+        "db = settings.DATABASES['default']\n"
+        "print(json.dumps([str(db['NAME']), db['OPTIONS']]))",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    name, options = json.loads(result.stdout)
+    assert name == str(tmp_path / "other.sqlite3")
+    assert options["timeout"] == 20
+    assert options["transaction_mode"] == "IMMEDIATE"

@@ -68,7 +68,14 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 # The embedded default is SQLite under var/; DATABASE_URL switches to PostgreSQL.
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'nextwork.sqlite3'}")}
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+else:
+    # Built directly, never as a URL: a checkout path may hold '#', '?' or '%41', which a URL
+    # parser would cut off or decode, putting the database somewhere else.
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "nextwork.sqlite3"}
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, bot and worker are separate processes writing one file: WAL, a busy timeout and
     # BEGIN IMMEDIATE keep writers from failing with "database is locked".
