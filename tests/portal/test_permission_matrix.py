@@ -115,6 +115,16 @@ TABLES = (
 )
 refused = partial(helpers.refused, models=TABLES)
 
+
+def allowed(expected: bool | str, call) -> bool:
+    """A refused cell is checked here (its error code, and nothing changed); True means the
+    cell is allowed and the caller goes on to check the effect."""
+    if expected is True:
+        return True
+    refused(expected, call)
+    return False
+
+
 # Role (a column of the matrix) → the fixture that acts in it.
 ROLE_FIXTURES = {
     "youth_self": "youth",
@@ -249,8 +259,7 @@ def test_get_slot(request, row_1_slots, who, expected):
         call = partial(slot_get_for_youth, youth=acting, slot_id=slot.pk)
     else:
         call = partial(slot_get_for_user, user=acting, slot_id=slot.pk)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == slot
 
@@ -294,8 +303,7 @@ def test_slot_create(request, company, who, expected):
         earliest_start=date(2026, 12, 1),
         seats=2,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     slot = call()
     assert Slot.objects.filter(pk=slot.pk, company=company, title="Bagerlærling").exists()
@@ -305,8 +313,7 @@ def test_slot_create(request, company, who, expected):
 @matrix("slot_update", ROW_2)
 def test_slot_update(request, slot, who, expected):
     call = partial(slot_update, slot=slot, actor=act(request, who), title="Ny titel")
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     slot.refresh_from_db()
@@ -316,8 +323,7 @@ def test_slot_update(request, slot, who, expected):
 @matrix("slot_publish", ROW_2)
 def test_slot_publish(request, draft_slot, who, expected):
     call = partial(slot_publish, slot=draft_slot, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     draft_slot.refresh_from_db()
@@ -351,8 +357,7 @@ ROW_3_GET = [
 def test_youth_get_for_user(request, youth, interest, who, expected):
     user = act(request, who)
     call = partial(youth_get_for_user, user=user, youth_id=youth.pk)
-    if expected is not True:
-        refused(expected, call)  # and no audit entry
+    if not allowed(expected, call):  # refused: and no audit entry (nothing changed)
         return
     assert call() == youth
     read = AuditEntry.objects.get(action="youth.read")
@@ -390,8 +395,7 @@ ROW_3_CARD = [
 @matrix("youth_card", ROW_3_CARD)
 def test_youth_card_for_company(request, youth, interest, who, expected):
     call = partial(youth_card_for_company, user=act(request, who), interest=interest)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     # First name, age, sectors and message only: no contact without an approved placement.
     assert call() == {
@@ -455,8 +459,7 @@ ROW_3_EXPORT = [
 @matrix("youth_export", ROW_3_EXPORT)
 def test_youth_export(request, youth, interest, who, expected):
     call = partial(youth_export, youth=youth, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     data = call()
     assert data["profile"]["id"] == youth.pk
@@ -486,8 +489,7 @@ ROW_4 = [
 @matrix("interest_show", ROW_4)
 def test_interest_show(request, youth, slot, who, expected):
     call = partial(interest_show, youth=youth, slot=slot, actor=act(request, who), message="Hej")
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     interest = call()
     assert Interest.objects.filter(
@@ -498,8 +500,7 @@ def test_interest_show(request, youth, slot, who, expected):
 @matrix("interest_withdraw", ROW_4)
 def test_interest_withdraw(request, interest, who, expected):
     call = partial(interest_withdraw, interest=interest, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     interest.refresh_from_db()
@@ -536,8 +537,7 @@ def test_interest_accept(request, interest, who, expected):
         intro_meeting_at=INTRO,
         intro_meeting_place="Algade 1, 4000 Roskilde",
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     interest.refresh_from_db()
@@ -551,8 +551,7 @@ def test_interest_accept(request, interest, who, expected):
 @matrix("interest_decline", ROW_5)
 def test_interest_decline(request, interest, who, expected):
     call = partial(interest_decline, interest=interest, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     interest.refresh_from_db()
@@ -568,8 +567,7 @@ def test_interest_move_intro(request, accepted_interest, who, expected):
         actor=act(request, who),
         intro_meeting_at=later,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     accepted_interest.refresh_from_db()
@@ -597,8 +595,7 @@ def test_interest_get(request, interest, who, expected):
         for_youth=interest_get_for_youth,
         interest_id=interest.pk,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == interest
 
@@ -626,8 +623,7 @@ def proposed_placement(youth, accepted_interest):
 def test_placement_approve(request, proposed_placement, who, expected):
     user = act(request, who)
     call = partial(placement_approve, placement=proposed_placement, actor=user)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     proposed_placement.refresh_from_db()
@@ -639,8 +635,7 @@ def test_placement_approve(request, proposed_placement, who, expected):
 def test_placement_reject(request, proposed_placement, who, expected):
     user = act(request, who)
     call = partial(placement_reject, placement=proposed_placement, actor=user, reason="For tidligt")
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     proposed_placement.refresh_from_db()
@@ -668,8 +663,7 @@ def test_placement_get(request, proposed_placement, who, expected):
         for_youth=placement_get_for_youth,
         placement_id=proposed_placement.pk,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == proposed_placement
 
@@ -709,8 +703,7 @@ def test_event_create(request, municipality, who, expected):
         youth_capacity=20,
         company_capacity=5,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     event = call()
     assert MatchEvent.objects.filter(
@@ -722,8 +715,7 @@ def test_event_create(request, municipality, who, expected):
 def test_event_publish(request, municipality, who, expected):
     draft = f.EventFactory(municipality=municipality, status=MatchEvent.Status.DRAFT)
     call = partial(event_publish, event=draft, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     draft.refresh_from_db()
@@ -733,8 +725,7 @@ def test_event_publish(request, municipality, who, expected):
 @matrix("event_cancel", ROW_7)
 def test_event_cancel(request, event, who, expected):
     call = partial(event_cancel, event=event, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     event.refresh_from_db()
@@ -760,8 +751,7 @@ ROW_8_YOUTH = [
 @matrix("youth_signup", ROW_8_YOUTH)
 def test_youth_signup(request, event, youth, who, expected):
     call = partial(youth_signup, event=event, youth=youth, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     signup = call()
     assert YouthSignup.objects.filter(
@@ -789,8 +779,7 @@ def test_company_signup(request, event, company, slot, who, expected):
         attendees=2,
         slot_ids=[slot.pk],
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     signup = call()
     assert CompanySignup.objects.filter(
@@ -819,8 +808,7 @@ def test_event_get(request, event, who, expected):
         for_youth=event_get_for_youth,
         event_id=event.pk,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == event
 
@@ -871,8 +859,7 @@ ROW_9 = [
 @matrix("group_create", ROW_9)
 def test_group_create(request, municipality, who, expected):
     call = partial(group_create, municipality=municipality, actor=act(request, who), name="Ny")
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     group = call()
     assert NetworkGroup.objects.filter(pk=group.pk, municipality=municipality, name="Ny").exists()
@@ -883,8 +870,7 @@ def test_meeting_move(request, meetings, who, expected):
     meeting = meetings["own"]
     later = meeting.starts_at + timedelta(days=1)
     call = partial(meeting_move, meeting=meeting, actor=act(request, who), starts_at=later)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     meeting.refresh_from_db()
@@ -895,8 +881,7 @@ def test_meeting_move(request, meetings, who, expected):
 def test_meeting_cancel(request, meetings, who, expected):
     meeting = meetings["own"]
     call = partial(meeting_cancel, meeting=meeting, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     meeting.refresh_from_db()
@@ -913,8 +898,7 @@ def test_attendance_record(request, meetings, youth, who, expected):
         status=Attendance.Status.PRESENT,
         actor=act(request, who),
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     assert Attendance.objects.filter(
@@ -926,8 +910,7 @@ def test_attendance_record(request, meetings, youth, who, expected):
 def test_note_create(request, active_placement, who, expected):
     user = act(request, who)
     call = partial(note_create, placement=active_placement, actor=user, text="Mødt kontakten.")
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     note = call()
     assert FollowUpNote.objects.filter(
@@ -949,8 +932,7 @@ ROW_9_NOTES = [
 def test_notes_for_placement(request, consultant, active_placement, who, expected):
     note = f.FollowUpNoteFactory(placement=active_placement, author=consultant.user)
     call = partial(notes_for_placement, user=act(request, who), placement=active_placement)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert list(call()) == [note]
 
@@ -991,8 +973,7 @@ ROW_9_EXCUSE = [
 def test_attendance_excuse(request, meetings, youth, who, meeting_key, expected):
     meeting = meetings[meeting_key]
     call = partial(attendance_excuse, meeting=meeting, youth=youth, actor=act(request, who))
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     assert Attendance.objects.filter(
@@ -1022,8 +1003,7 @@ def test_meeting_get(request, meetings, who, expected):
         for_youth=meeting_get_for_youth,
         meeting_id=meeting.pk,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == meeting
 
@@ -1059,8 +1039,7 @@ ROW_10 = [
 def test_membership_accept(request, pending_membership, who, expected):
     user = act(request, who)
     call = partial(membership_accept, membership=pending_membership, actor=user)
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     pending_membership.refresh_from_db()
@@ -1074,8 +1053,7 @@ def test_membership_reject(request, pending_membership, who, expected):
     call = partial(
         membership_reject, membership=pending_membership, actor=user, reason="Ikke lige nu"
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     call()
     pending_membership.refresh_from_db()
@@ -1101,7 +1079,6 @@ def test_membership_get(request, pending_membership, who, expected):
         for_user=membership_get_for_user,
         membership_id=pending_membership.pk,
     )
-    if expected is not True:
-        refused(expected, call)
+    if not allowed(expected, call):
         return
     assert call() == pending_membership
