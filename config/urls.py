@@ -1,8 +1,8 @@
-"""HTTP routes. The API and the portal's pages mount here as they are built."""
+"""HTTP routes: the admin, the REST API, the Telegram webhook, the portal's pages, health."""
 
 from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
-from django.urls import path
+from django.urls import include, path
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -13,4 +13,7 @@ def health(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/", include("api.urls")),
+    path("telegram/", include("bot.urls")),
+    path("", include("portal.web.urls")),
 ]

@@ -27,10 +27,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
+    "axes",
     "portal",
+    "api",
+    "bot",
 ]
 
 MIDDLEWARE = [
@@ -43,6 +48,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lock-out answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +102,23 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Logging in ---------------------------------------------------------------------------------
+# django-axes first: it counts failed logins (portal, admin, API token) and refuses locked ones.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("NEXTWORK_LOGIN_FAILURE_LIMIT", default=5)
+# Hours; a locked username may try again after this.
+AXES_COOLOFF_TIME = env.float("NEXTWORK_LOGIN_COOLOFF_HOURS", default=0.25)
+# Lock the username from that address, so nobody can lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Behind the TLS proxy the client address is in X-Forwarded-For; uvicorn's --proxy-headers
+# (FORWARDED_ALLOW_IPS) already puts it in REMOTE_ADDR, so axes reads REMOTE_ADDR only.
+LOGIN_URL = "/login/"
+
 # --- Passwords ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -108,7 +133,13 @@ USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# One catalogue per package, so each part's texts are reviewed together. makemessages files a
+# source file's strings under the catalogue whose package holds it (portal's for the rest).
+LOCALE_PATHS = [
+    BASE_DIR / "portal" / "locale",
+    BASE_DIR / "api" / "locale",
+    BASE_DIR / "bot" / "locale",
+]
 
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"

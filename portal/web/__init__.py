@@ -1,0 +1,1 @@
+"""The portal's own pages for companies and consultants (server-rendered)."""

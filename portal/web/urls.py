@@ -1,0 +1,3 @@
+"""The portal's pages."""
+
+urlpatterns: list = []
