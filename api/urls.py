@@ -1,3 +1,31 @@
 """The REST API's routes: /api/v1/…, the OpenAPI schema and its interactive docs."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.views import (
+    accounts,
+    audit,
+    events,
+    groups,
+    network,
+    placements,
+    slots,
+    statistics,
+    youth,
+)
+
+AREAS = (accounts, network, slots, youth, statistics, audit, events, groups, placements)
+
+router = SimpleRouter()
+for area in AREAS:
+    area.register(router)
+
+v1 = [*router.urls, *(pattern for area in AREAS for pattern in area.urlpatterns)]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,109 @@
+"""The API's one error format, and the one place a ``DomainError`` becomes an HTTP answer.
+
+Every error answer has the same shape::
+
+    {"code": "hours_out_of_range", "message": "…", "fields": {"hours_min": ["…"]}}
+
+``code`` is stable and machine-readable, ``message`` is translated by the caller's
+``Accept-Language``, and ``fields`` names the input at fault (empty when none is).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.exceptions import DomainError
+
+# Transition refused: the object is not in a state that allows it (docs/architecture.md).
+CONFLICT_CODES = frozenset(
+    {
+        "invalid_state",
+        "conflict",
+        "full",
+        "event_started",
+        "event_not_started",
+        "deadline_passed",
+        "meeting_started",
+        "meeting_not_started",
+        "not_confirmed",
+        "check_in_not_open",
+        "not_in_network",
+        "not_member",
+        "capacity_below_signups",
+        "seats_below_placements",
+        "nothing_to_share",
+        "too_early",
+        "youth_already_linked",
+        "telegram_already_linked",
+    }
+)
+
+
+def domain_status(error: DomainError) -> int:
+    if error.code == "not_found":
+        return status.HTTP_404_NOT_FOUND
+    if error.code == "forbidden":
+        return status.HTTP_403_FORBIDDEN
+    if error.code == "busy":
+        return status.HTTP_503_SERVICE_UNAVAILABLE
+    if error.code in CONFLICT_CODES:
+        return status.HTTP_409_CONFLICT
+    return status.HTTP_400_BAD_REQUEST
+
+
+def error_body(code: str, message: object, fields: dict | None = None) -> dict:
+    return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def _field_messages(detail: object) -> dict:
+    """DRF's nested ``ValidationError.detail`` as {field: [messages]} (nested keys joined by
+    dots, list items by index), so a client can put each message next to its input."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value: object, prefix: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{prefix}.{key}" if prefix else str(key))
+        elif isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
+            for index, item in enumerate(value):
+                walk(item, f"{prefix}.{index}" if prefix else str(index))
+        elif isinstance(value, list):
+            flat.setdefault(prefix or "non_field_errors", []).extend(str(v) for v in value)
+        else:
+            flat.setdefault(prefix or "non_field_errors", []).append(str(value))
+
+    walk(detail, "")
+    return flat
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        fields = {exc.field: [str(exc.message)]} if exc.field else {}
+        return Response(error_body(exc.code, exc.message, fields), status=domain_status(exc))
+
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let Django answer 500 and log it
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(
+            "invalid", _("Please check the highlighted fields."), _field_messages(exc.detail)
+        )
+    else:
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        if not isinstance(code, str):
+            code = "error"
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+        body = error_body(code, detail if isinstance(detail, str) else _("Request refused."))
+    response.data = body
+    return response
