@@ -22,8 +22,9 @@ def page():
 
 
 def first_update(standin, offset=None):
-    params = {"timeout": 10} if offset is None else {"timeout": 10, "offset": offset}
-    _, answer = call(standin, "getUpdates", **params)
+    # Generous: a browser on a busy 2-core machine can take seconds to start.
+    params = {"timeout": 30} if offset is None else {"timeout": 30, "offset": offset}
+    _, answer = call(standin, "getUpdates", timeout_=40, **params)
     return answer["result"][0]
 
 

@@ -100,7 +100,7 @@ def test_a_fault_can_carry_its_own_description(standin, youth):
 def test_a_timeout_fault_holds_the_answer_past_the_client_but_still_sends(standin, youth):
     standin.set_fault("sendMessage", "timeout", hold=0.6)
     with pytest.raises(TimeoutError):
-        send(standin, youth, timeout=0.2)
+        send(standin, youth, timeout_=0.2)
     (sent,) = standin.wait_for(youth, timeout=5)  # delivered anyway: the ambiguous timeout
     assert sent.text == "Hi"
 
