@@ -172,14 +172,14 @@ def format_datetime(moment: datetime, tz_name: str) -> str:
     return str(texts.DATETIME).format(
         weekday=texts.WEEKDAYS[local.weekday()],
         day=local.day,
-        month=str(texts.MONTHS[local.month - 1]).lower(),
+        month=texts.MONTHS[local.month - 1],
         time=f"{local:%H:%M}",
     )
 
 
 def format_date(day: date) -> str:
     return str(texts.DATE).format(
-        day=day.day, month=str(texts.MONTHS[day.month - 1]).lower(), year=day.year
+        day=day.day, month=texts.MONTHS[day.month - 1], year=day.year
     )
 
 
