@@ -262,10 +262,15 @@ def render(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
 def claim_due(*, worker: str, now: datetime | None = None, limit: int = BATCH_SIZE) -> list[int]:
     """Lease up to ``limit`` due pending rows to ``worker``; returns their ids."""
     now = now or timezone.now()
+    due = OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    # A plain read first: most calls find nothing, and on SQLite every write transaction
+    # locks the whole database against the bot's own handlers.
+    if not due.exists():
+        return []
     with transaction.atomic():
-        rows = OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now).filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-        )
+        rows = due
         if connection.features.has_select_for_update_skip_locked:
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.order_by("due_at", "pk").values_list("pk", flat=True)[:limit])

@@ -178,9 +178,7 @@ def format_datetime(moment: datetime, tz_name: str) -> str:
 
 
 def format_date(day: date) -> str:
-    return str(texts.DATE).format(
-        day=day.day, month=texts.MONTHS[day.month - 1], year=day.year
-    )
+    return str(texts.DATE).format(day=day.day, month=texts.MONTHS[day.month - 1], year=day.year)
 
 
 def format_month(day: date) -> str:
