@@ -53,7 +53,7 @@ class BotThread(threading.Thread):
         )
 
     def stop(self) -> None:
-        if self.loop is not None and self.stop_event is not None:
+        if self.loop is not None and self.stop_event is not None and not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.stop_event.set)
         self.join(timeout=15)
         assert not self.is_alive(), "the bot did not stop"
