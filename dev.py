@@ -108,11 +108,14 @@ def processes(environ: Mapping[str, str]) -> list[Process]:
 
 
 def chat_links(demo: str, port: int) -> list[tuple[str, str]]:
-    """(t.me invite link, one-click link in the stand-in's web chat) for each invite printed."""
-    return [
-        (match.group(0), f"http://{HOST}:{port}/?start={match.group(1)}")
-        for match in INVITE_LINK.finditer(demo)
-    ]
+    """(who, one-click link in the stand-in's web chat) for each invite link the demo printed;
+    "who" is what the line says before the link (the youth's name)."""
+    links = []
+    for line in demo.splitlines():
+        for match in INVITE_LINK.finditer(line):
+            who = line[: match.start()].strip() or "invite"
+            links.append((who, f"http://{HOST}:{port}/?start={match.group(1)}"))
+    return links
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -316,17 +319,15 @@ class Supervisor:
                 if proc.poll() is None:
                     proc.kill()
             return
-        self.stop_signal = signum
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signum)
+        self.stop_signal = signum  # supervise() stops everyone, in order
 
     def stop_all(self, signum: int = signal.SIGTERM) -> None:
-        for proc in self.procs.values():
+        """Stop the last started first: the bot leaves the stand-in before the stand-in goes
+        (else its farewell getUpdates fails loudly), each process signalled exactly once."""
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 proc.send_signal(signum)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for proc in self.procs.values():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -398,8 +399,9 @@ def banner(port: int, started: list[Process], demo: str | None, environ: Mapping
         lines += ["", "Demo data:", *(f"  {line}".rstrip() for line in demo.splitlines())]
         links = chat_links(demo, chat_port) if "telegram" in names else []
         if links:
-            lines += ["", "Open a demo invite in the bot chat with one click:"]
-            lines += [f"  {chat}   ({invite})" for invite, chat in links]
+            width = max(len(who) for who, _ in links)
+            lines += ["", "Be a demo youth in the bot chat, one click each:"]
+            lines += [f"  {who:<{width}}  {chat}" for who, chat in links]
     else:
         lines += [
             "",

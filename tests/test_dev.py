@@ -1,6 +1,7 @@
 """dev.py, the developer's entry point: exit codes and a demo that cannot be loaded."""
 
 import importlib.util
+import signal
 import socket
 import subprocess
 import sys
@@ -139,8 +140,8 @@ def test_the_banner_links_each_demo_invite_into_the_bot_chat(monkeypatch):
     started = [dev.WEB, dev.Process("telegram", ("manage.py", "telegram_standin"), 8081)]
     text = dev.banner(8000, started, demo, {})
     assert "bot chat        http://127.0.0.1:8081/" in text
-    assert "http://127.0.0.1:8081/?start=AbC_12-x" in text
-    assert "http://127.0.0.1:8081/?start=zz9" in text
+    assert "  Amal   http://127.0.0.1:8081/?start=AbC_12-x" in text
+    assert "  Jonas  http://127.0.0.1:8081/?start=zz9" in text
     assert "Consultant: mette / demo-pass" in text
     with_token = dev.banner(8000, [dev.WEB], demo, {"TELEGRAM_BOT_TOKEN": "1:x"})
     assert "127.0.0.1:8081" not in with_token  # no stand-in, no chat links
@@ -163,3 +164,38 @@ def test_the_supervisor_runs_the_real_standin_and_stops_it(monkeypatch):
     finally:
         supervisor.stop_all()
     assert supervisor.procs["telegram"].returncode == 0
+
+
+def test_stop_all_stops_the_last_started_first_and_signals_each_once(monkeypatch):
+    dev = load_dev(monkeypatch)
+    events = []
+
+    class FakeProc:
+        def __init__(self, name):
+            self.name = name
+            self.returncode = None
+
+        def poll(self):
+            return self.returncode
+
+        def send_signal(self, signum):
+            events.append(("signal", self.name, signum))
+
+        def wait(self, timeout=None):
+            events.append(("exited", self.name))
+            self.returncode = 0
+            return 0
+
+    supervisor = dev.Supervisor(Path(sys.executable), 8000, [])
+    supervisor.procs = {name: FakeProc(name) for name in ("web", "telegram", "bot")}
+    supervisor.on_signal(signal.SIGINT, None)  # only noted: supervise() does the stopping
+    assert events == []
+    supervisor.stop_all(signal.SIGINT)
+    assert events == [
+        ("signal", "bot", signal.SIGINT),
+        ("exited", "bot"),
+        ("signal", "telegram", signal.SIGINT),
+        ("exited", "telegram"),
+        ("signal", "web", signal.SIGINT),
+        ("exited", "web"),
+    ]
