@@ -10,15 +10,20 @@ CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a browser download
 
 
 @pytest.fixture
-def page():
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        running = playwright.chromium.launch(executable_path=str(CHROMIUM))
         try:
-            yield browser.new_page()
+            yield running
         finally:
-            browser.close()
+            running.close()
+
+
+@pytest.fixture
+def page(browser):
+    return browser.new_page()
 
 
 def first_update(standin, offset=None):
@@ -90,3 +95,19 @@ def test_a_pasted_telegram_link_starts_with_its_token(standin, page):
     page.get_by_label("Invite link").fill("https://t.me/nextwork_test_bot?start=pasted_42")
     page.get_by_role("button", name="Open").click()
     assert first_update(standin)["message"]["text"] == "/start pasted_42"
+
+
+def test_a_danish_browser_gets_a_danish_page_and_a_danish_youth(standin, browser):
+    page = browser.new_page(locale="da-DK", viewport={"width": 390, "height": 700})
+    page.goto(f"{standin.chat_url}?start=dansk")
+    page.get_by_role("button", name="Ny person").wait_for()
+    message = first_update(standin)["message"]
+    assert message["from"]["language_code"] == "da"
+    for n in range(12):  # more than a phone screen holds
+        call(standin, "sendMessage", chat_id=message["chat"]["id"], text=f"Besked {n}")
+    last = page.get_by_text("Besked 11")
+    last.wait_for()
+    page.wait_for_timeout(200)
+    box = last.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 700  # scrolled into view
+    assert page.get_by_placeholder("Skriv en besked").is_visible()
