@@ -122,3 +122,12 @@ def test_a_blocked_user_makes_every_send_to_them_403(standin, youth):
     assert send(standin, other)[0] == 200
     standin.unblock(youth)
     assert send(standin, youth)[0] == 200
+
+
+def test_a_slow_per_chat_rate_spaces_sends_by_its_period():
+    # 20 messages a minute, Telegram's group limit: one every 3 s, so the next waits 3 s.
+    with StandIn(per_chat_rate=1 / 3) as standin:
+        youth = standin.new_user()
+        assert send(standin, youth)[0] == 200
+        status, answer = send(standin, youth)
+        assert (status, answer["parameters"]["retry_after"]) == (429, 3)
