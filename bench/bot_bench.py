@@ -30,9 +30,14 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot import callbacks as cb  # noqa: E402 - needs ROOT on the path
+
 # Buttons that only look: browsing, filters, pages, slot cards, the menu. Never ones that change
 # the youth's data (interest, sign-ups, settings, "delete my data").
-NAVIGATION = ("v1:browse:", "v1:slot:open:", "v1:menu:show")
+NAVIGATION = tuple(
+    f"{cb.VERSION}:{feature}:{action}"
+    for feature, action in ((cb.BROWSE, ""), (cb.SLOT, "open"), (cb.MENU, "show"))
+)
 TEXTS = ("hej", "hvad kan jeg?", "tak 🙂", "مرحبا")
 TEXT_SHARE = 0.1  # one step in ten is a typed text (a new message, not an edit)
 REPLY_TIMEOUT = 10.0
