@@ -122,19 +122,33 @@ def checkins_for_placement(*, user: object, placement: Placement) -> QuerySet[Ch
     return CheckIn.objects.filter(placement_id=placement.pk)
 
 
+def checkin_get_for_youth(*, youth: Youth, checkin_id: int) -> CheckIn:
+    """One of the youth's own check-ins (the bot's "share it?" button); else ``not_found``."""
+    return _get(CheckIn.objects.filter(placement__youth_id=youth.pk), checkin_id)
+
+
+def _shared_checkins(company: Company) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(
+        placement__slot__company_id=company.pk,
+        shared=True,
+        placement__youth__share_experiences=True,
+        placement__youth__erased_at__isnull=True,
+    ).exclude(text="")
+
+
+def shared_experience_authors(*, company: Company) -> int:
+    """How many different youth share sentences about ``company``: a card shows sentences only
+    when there are several, so that one sentence cannot point at the only youth there."""
+    return _shared_checkins(company).values("placement__youth_id").distinct().count()
+
+
 def shared_experiences_for_company(*, company: Company, limit: int = 5) -> list[dict]:
     """Anonymised sentences from other youth's check-ins at ``company``, newest first, for a
     slot card: ``{"text", "score", "week"}`` only, never a name or an id. A sentence shows
     when its check-in is shared, its youth keeps consenting to sharing
     (``Youth.share_experiences``) and has not been erased."""
     rows = (
-        CheckIn.objects.filter(
-            placement__slot__company_id=company.pk,
-            shared=True,
-            placement__youth__share_experiences=True,
-            placement__youth__erased_at__isnull=True,
-        )
-        .exclude(text="")
+        _shared_checkins(company)
         .order_by("-week", "-pk")
         .values("text", "score", "week")[: max(limit, 0)]
     )

@@ -110,3 +110,14 @@ def youth_card_for_company(
     ):
         card["contact"] = youth.telegram_username
     return card
+
+
+def youth_get_for_telegram(*, telegram_user_id: int) -> Youth | None:
+    """The linked youth behind a Telegram account (the bot's "who is this?"), or None for
+    someone never linked, unlinked, gone or erased (leaving and erasure clear the identity)."""
+    return (
+        Youth.objects.select_related("municipality")
+        .filter(telegram_user_id=telegram_user_id, erased_at__isnull=True)
+        .exclude(status=Youth.Status.LEFT)
+        .first()
+    )

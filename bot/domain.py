@@ -1,0 +1,185 @@
+"""The bot's one door into the synchronous domain, and the one place a DomainError becomes words.
+
+Handlers are ``async``; services and selectors are synchronous Django code. A handler hands a
+plain function to ``run``: it is called in Django's sync thread with the youth behind the
+Telegram account looked up and their language active, and whatever ``DomainError`` it raises
+turns into a short friendly screen with the menu. No handler touches the ORM itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+from django.utils import translation
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.models import ChatState
+from portal.exceptions import DomainError
+from portal.models import Youth
+from portal.selectors.youth import youth_get_for_telegram
+from portal.timeutils import to_local
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANGUAGE = "da"
+
+
+@dataclass(frozen=True)
+class Who:
+    """The Telegram side of whoever sent an update (private chats only: chat id == user id)."""
+
+    user_id: int
+    chat_id: int
+    username: str = ""
+    language_code: str | None = None
+
+    @classmethod
+    def of(cls, update: Update) -> Who | None:
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return None
+        return cls(
+            user_id=user.id,
+            chat_id=chat.id,
+            username=user.username or "",
+            language_code=user.language_code,
+        )
+
+
+@dataclass
+class Screen:
+    """What the bot answers: a text with buttons, optionally a document sent before it."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    document: tuple[str, bytes] | None = None
+    caption: str = ""
+    # A new message instead of editing the pressed one (e.g. after a document).
+    new_message: bool = False
+    extra: list[Screen] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a screen function gets: who pressed, and their youth record (None if unknown)."""
+
+    who: Who
+    youth: Youth | None
+    language: str
+
+    def require_youth(self) -> Youth:
+        if self.youth is None:
+            raise NotLinked
+        return self.youth
+
+
+class NotLinked(Exception):
+    """The Telegram account belongs to no current youth (never linked, left or erased)."""
+
+
+def language_for(youth: Youth | None, who: Who) -> str:
+    """The youth's own choice; before linking Danish, or English if Telegram says so."""
+    if youth is not None:
+        return youth.language or DEFAULT_LANGUAGE
+    if (who.language_code or "").lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def _menu_keyboard() -> InlineKeyboardMarkup:
+    from bot.keyboards import main_menu
+
+    return main_menu()
+
+
+def error_screen(error: DomainError, *, linked: bool) -> Screen:
+    """The friendly answer for a refused action: the domain's message, then the menu."""
+    if error.code == "not_found":
+        text = str(texts.NOT_FOUND)
+    elif error.code == "busy":
+        text = str(texts.BUSY)
+    else:
+        text = str(error.message)
+    return Screen(text, _menu_keyboard() if linked else None)
+
+
+def _call(fn: Callable[..., Screen], who: Who, args: tuple, kwargs: dict) -> Screen:
+    close_old_connections()
+    try:
+        youth = youth_get_for_telegram(telegram_user_id=who.user_id)
+        language = language_for(youth, who)
+        with translation.override(language):
+            try:
+                return fn(Context(who=who, youth=youth, language=language), *args, **kwargs)
+            except NotLinked:
+                return Screen(str(texts.NOT_LINKED))
+            except DomainError as error:
+                logger.info("refused for chat %s: %r", who.chat_id, error)
+                return error_screen(error, linked=youth is not None)
+    finally:
+        close_old_connections()
+
+
+async def run(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: object) -> Screen:
+    """Call ``fn(context, *args, **kwargs)`` in the sync world and return its screen."""
+    return await sync_to_async(_call)(fn, who, args, kwargs)
+
+
+async def call(fn: Callable[..., object], /, **kwargs: object) -> object:
+    """A plain synchronous call (delivery, webhook inbox) from async code."""
+    return await sync_to_async(_plain)(fn, kwargs)
+
+
+def _plain(fn: Callable[..., object], kwargs: dict) -> object:
+    close_old_connections()
+    try:
+        return fn(**kwargs)
+    finally:
+        close_old_connections()
+
+
+# --- UI state per chat (sync; used inside screen functions) ---------------------------------------
+
+
+def state_get(chat_id: int) -> dict:
+    row = ChatState.objects.filter(chat_id=chat_id).first()
+    return dict(row.data) if row else {}
+
+
+def state_set(chat_id: int, **data: object) -> None:
+    ChatState.objects.update_or_create(chat_id=chat_id, defaults={"data": data})
+
+
+def state_clear(chat_id: int) -> None:
+    ChatState.objects.filter(chat_id=chat_id).exclude(data={}).update(data={})
+
+
+def state_forget(chat_id: int) -> None:
+    ChatState.objects.filter(chat_id=chat_id).delete()
+
+
+# --- dates in the youth's language and municipality's time zone ----------------------------------
+
+
+def format_datetime(moment: datetime, tz_name: str) -> str:
+    local = to_local(moment, tz_name)
+    return str(texts.DATETIME).format(
+        weekday=texts.WEEKDAYS[local.weekday()],
+        day=local.day,
+        month=texts.MONTHS[local.month - 1],
+        time=f"{local:%H:%M}",
+    )
+
+
+def format_date(day: date) -> str:
+    return str(texts.DATE).format(day=day.day, month=texts.MONTHS[day.month - 1], year=day.year)
+
+
+def format_month(day: date) -> str:
+    return str(texts.MONTH_YEAR).format(month=texts.MONTHS[day.month - 1], year=day.year)

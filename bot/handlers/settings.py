@@ -1,0 +1,152 @@
+"""Settings: language, sectors, hours, reminders, sharing check-in sentences."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks as cb
+from bot import keyboards, texts
+from bot.domain import Context, Screen
+from bot.handlers.common import on_button
+from portal.models import Sector
+from portal.services.youth import youth_set_preferences, youth_set_share_experiences
+
+HOURS_CHOICES = (5, 10, 15, 20, 25, 30, 37)
+
+
+def _settings(ctx: Context, intro: str = "") -> Screen:
+    youth = ctx.require_youth()
+    sectors = ", ".join(sector.name for sector in youth.sectors.order_by("ordering", "code"))
+    text = str(texts.SETTINGS_TITLE).format(
+        language=texts.LANGUAGE_NAMES.get(youth.language, youth.language),
+        sectors=sectors or texts.SETTINGS_NONE,
+        hours=youth.preferred_hours or texts.SETTINGS_NONE,
+        reminders=texts.ON if youth.reminders_enabled else texts.OFF,
+        share=texts.ON if youth.share_experiences else texts.OFF,
+    )
+    other = "en" if youth.language == "da" else "da"
+    rows = [
+        [(texts.LANGUAGE_NAMES[other], cb.encode(cb.SETTINGS, "lang", other))],
+        [
+            (texts.SETTINGS_SECTORS, cb.encode(cb.SETTINGS, "sectors")),
+            (texts.SETTINGS_HOURS, cb.encode(cb.SETTINGS, "hours")),
+        ],
+        [
+            (texts.REMINDERS_OFF, cb.encode(cb.SETTINGS, "reminders", False))
+            if youth.reminders_enabled
+            else (texts.REMINDERS_ON, cb.encode(cb.SETTINGS, "reminders", True))
+        ],
+        [
+            (texts.SHARE_OFF, cb.encode(cb.SETTINGS, "share", False))
+            if youth.share_experiences
+            else (texts.SHARE_ON, cb.encode(cb.SETTINGS, "share", True))
+        ],
+    ]
+    return Screen(f"{intro}\n\n{text}" if intro else text, keyboards.with_menu(rows))
+
+
+def _language(ctx: Context, language: str) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_preferences(youth=youth, actor=youth, language=language)
+    with translation.override(youth.language):
+        again = Context(who=ctx.who, youth=youth, language=youth.language)
+        intro = str(texts.LANGUAGE_SAVED) if youth.language == "en" else str(texts.SAVED)
+        return _settings(again, intro)
+
+
+def _sectors_screen(ctx: Context) -> Screen:
+    youth = ctx.require_youth()
+    chosen = set(youth.sectors.values_list("pk", flat=True))
+    options = [
+        (
+            f"✅ {sector.name}" if sector.pk in chosen else sector.name,
+            cb.encode(cb.SETTINGS, "sector", sector.pk),
+        )
+        for sector in Sector.objects.order_by("ordering", "code")
+    ]
+    rows = [options[i : i + 2] for i in range(0, len(options), 2)]
+    rows.append([(texts.DONE, cb.encode(cb.SETTINGS, "show"))])
+    return Screen(str(texts.SECTORS_PICK), keyboards.with_menu(rows))
+
+
+def _toggle_sector(ctx: Context, sector_id: int) -> Screen:
+    youth = ctx.require_youth()
+    codes = set(youth.sectors.values_list("code", flat=True))
+    sector = Sector.objects.filter(pk=sector_id).first()
+    if sector is None:
+        return _sectors_screen(ctx)
+    codes ^= {sector.code}
+    youth = youth_set_preferences(youth=youth, actor=youth, sector_codes=sorted(codes))
+    return _sectors_screen(Context(who=ctx.who, youth=youth, language=ctx.language))
+
+
+def _hours_screen(ctx: Context) -> Screen:
+    ctx.require_youth()
+    options = [
+        (str(texts.HOURS_VALUE).format(hours=h), cb.encode(cb.SETTINGS, "hour", h))
+        for h in HOURS_CHOICES
+    ]
+    rows = [options[i : i + 2] for i in range(0, len(options), 2)]
+    return Screen(
+        str(texts.PICK_HOURS), keyboards.with_menu(rows, back=cb.encode(cb.SETTINGS, "show"))
+    )
+
+
+def _hours(ctx: Context, hours: int) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_preferences(youth=youth, actor=youth, preferred_hours=hours)
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
+
+
+def _reminders(ctx: Context, on: bool) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_preferences(youth=youth, actor=youth, reminders_enabled=on)
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
+
+
+def _share(ctx: Context, on: bool) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_share_experiences(youth=youth, actor=youth, share=on)
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
+
+
+async def settings_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the youth's settings."""
+    await on_button(update, context, _settings)
+
+
+async def settings_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Switch between Danish and English."""
+    await on_button(update, context, _language)
+
+
+async def settings_sectors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the sectors to choose from."""
+    await on_button(update, context, _sectors_screen)
+
+
+async def settings_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add or remove one sector."""
+    await on_button(update, context, _toggle_sector)
+
+
+async def settings_hours(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the hour choices."""
+    await on_button(update, context, _hours_screen)
+
+
+async def settings_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Save the preferred hours a week."""
+    await on_button(update, context, _hours)
+
+
+async def settings_reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn reminders on or off."""
+    await on_button(update, context, _reminders)
+
+
+async def settings_share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Allow or stop sharing check-in sentences with other youth."""
+    await on_button(update, context, _share)

@@ -1,0 +1,68 @@
+"""``/start [token]``: linking a Telegram account to a youth record, with consent first."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import callbacks as cb
+from bot import keyboards, texts
+from bot.domain import Context, Screen
+from bot.handlers.common import on_button, on_message
+from portal.services.invites import invite_check, invite_redeem
+
+
+def _start(ctx: Context, token: str) -> Screen:
+    if ctx.youth is not None:
+        if token:
+            return Screen(str(texts.LINK_FOR_SOMEONE_ELSE), keyboards.main_menu())
+        welcome = str(texts.WELCOME_BACK).format(name=ctx.youth.first_name)
+        return Screen(welcome, keyboards.main_menu())
+    if not token:
+        return Screen(str(texts.WELCOME_NO_TOKEN))
+    # Each bad kind of link (unknown, used, expired, replaced, closed, linked to someone else)
+    # raises its own DomainError with its own kind explanation.
+    invite = invite_check(token=token)
+    if not cb.fits(cb.CONSENT, "yes", token):
+        return Screen(str(texts.LINK_TOO_LONG))
+    privacy = invite.youth.municipality.privacy_text.strip() or str(texts.CONSENT_STANDARD)
+    return Screen(f"{privacy}\n\n{texts.CONSENT_QUESTION}", keyboards.consent(token))
+
+
+def _accept(ctx: Context, token: str) -> Screen:
+    if ctx.youth is not None:
+        return Screen(str(texts.LINK_FOR_SOMEONE_ELSE), keyboards.main_menu())
+    youth = invite_redeem(
+        token=token,
+        telegram_user_id=ctx.who.user_id,
+        telegram_chat_id=ctx.who.chat_id,
+        telegram_username=ctx.who.username,
+        consent_version=settings.NEXTWORK_CONSENT_VERSION,
+    )
+    with translation.override(youth.language):
+        text = f"{str(texts.LINKED).format(name=youth.first_name)}\n\n{texts.MENU_TITLE}"
+        return Screen(text, keyboards.main_menu())
+
+
+def _decline(ctx: Context) -> Screen:
+    if ctx.youth is not None:
+        return Screen(str(texts.MENU_TITLE), keyboards.main_menu())
+    return Screen(str(texts.CONSENT_DECLINED))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet, or check the invite token and show the consent text."""
+    token = " ".join(context.args or []).strip()
+    await on_message(update, context, _start, token)
+
+
+async def consent_accept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Link the account and record consent together."""
+    await on_button(update, context, _accept)
+
+
+async def consent_decline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Store nothing, and say how to come back."""
+    await on_button(update, context, _decline)

@@ -1,0 +1,32 @@
+"""Typed text: the answer the bot is waiting for (a message, a sentence), or a kind word."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import keyboards, texts
+from bot.domain import Context, Screen, state_get
+from bot.handlers import checkins, slots
+from bot.handlers.common import on_message
+
+WAITING_FOR = {
+    slots.AWAITING: slots.interest_message,
+    checkins.AWAITING: checkins.checkin_text,
+}
+
+
+def _text(ctx: Context, text: str) -> Screen:
+    if ctx.youth is None:
+        return Screen(str(texts.NOT_LINKED))
+    state = state_get(ctx.who.chat_id)
+    answer = WAITING_FOR.get(state.get("awaiting"))
+    if answer is not None:
+        return answer(ctx, state, text.strip())
+    return Screen(str(texts.FREE_TEXT), keyboards.main_menu())
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route typed text to the step that waits for it, or answer kindly."""
+    message = update.effective_message
+    await on_message(update, context, _text, (message.text if message else "") or "")

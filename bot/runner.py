@@ -1,0 +1,73 @@
+"""Running the bot by long polling, beside the simple outbox sender (``manage.py runbot``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from django.db import DatabaseError
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot import delivery
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 1.0
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def wait_for_api(application: Application, stop: asyncio.Event) -> bool:
+    """Initialise the application (getMe), retrying until the Bot API answers or ``stop``."""
+    while not stop.is_set():
+        try:
+            await application.initialize()
+        except NetworkError as error:  # also TimedOut: the stand-in or Telegram is not up yet
+            logger.info("Bot API not reachable yet (%s); retrying", error)
+            await _pause(stop, RETRY_SECONDS)
+        else:
+            return True
+    return False
+
+
+async def deliver_forever(application: Application, stop: asyncio.Event, every: float) -> None:
+    """Send due outbox rows every ``every`` seconds until ``stop``."""
+    while not stop.is_set():
+        try:
+            await delivery.deliver_due(application.bot)
+        except (DatabaseError, TelegramError):
+            # A database hiccup or an API outage must not stop the bot; the lease makes the
+            # claimed rows come back.
+            logger.exception("outbox delivery failed; retrying")
+        await _pause(stop, every)
+
+
+async def run_polling(
+    application: Application,
+    stop: asyncio.Event,
+    *,
+    deliver_every: float = 2.0,
+    poll_timeout: int = 10,
+) -> None:
+    """Long polling until ``stop`` is set; then a clean shutdown."""
+    if not await wait_for_api(application, stop):
+        return
+    try:
+        await application.updater.start_polling(
+            timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        logger.info("bot @%s is polling", application.bot.username)
+        await deliver_forever(application, stop, deliver_every)
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
