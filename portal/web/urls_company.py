@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.web.views import company_dashboard, company_register, company_slots
+from portal.web.views import company_dashboard, company_inbox, company_register, company_slots
 
 urlpatterns = [
     path("virksomhed/", company_dashboard.dashboard, name="company_dashboard"),
@@ -25,5 +25,22 @@ urlpatterns = [
         "virksomhed/pladser/<int:slot_id>/<slug:action>/",
         company_slots.slot_transition,
         name="company_slot_transition",
+    ),
+    path("virksomhed/indbakke/", company_inbox.inbox, name="company_inbox"),
+    path("virksomhed/indbakke/liste/", company_inbox.inbox_fragment, name="company_inbox_fragment"),
+    path(
+        "virksomhed/interesser/<int:interest_id>/",
+        company_inbox.interest_detail,
+        name="company_interest_detail",
+    ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/accepter/",
+        company_inbox.interest_accept_view,
+        name="company_interest_accept",
+    ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/afslaa/",
+        company_inbox.interest_decline_view,
+        name="company_interest_decline",
     ),
 ]
