@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from portal.web.views import company_dashboard, company_inbox, company_register, company_slots
+from portal.web.views import (
+    company_dashboard,
+    company_events,
+    company_inbox,
+    company_register,
+    company_slots,
+)
 
 urlpatterns = [
     path("virksomhed/", company_dashboard.dashboard, name="company_dashboard"),
@@ -42,5 +48,21 @@ urlpatterns = [
         "virksomhed/interesser/<int:interest_id>/afslaa/",
         company_inbox.interest_decline_view,
         name="company_interest_decline",
+    ),
+    path("virksomhed/events/", company_events.event_list, name="company_events"),
+    path(
+        "virksomhed/events/<int:event_id>/",
+        company_events.event_detail,
+        name="company_event_detail",
+    ),
+    path(
+        "virksomhed/events/<int:event_id>/tilmeld/",
+        company_events.event_signup,
+        name="company_event_signup",
+    ),
+    path(
+        "virksomhed/events/<int:event_id>/afmeld/",
+        company_events.event_signup_cancel,
+        name="company_event_cancel",
     ),
 ]
