@@ -6,6 +6,7 @@ from portal.web.views import (
     company_dashboard,
     company_events,
     company_inbox,
+    company_placements,
     company_register,
     company_slots,
 )
@@ -65,4 +66,5 @@ urlpatterns = [
         company_events.event_signup_cancel,
         name="company_event_cancel",
     ),
+    path("virksomhed/forloeb/", company_placements.placement_list, name="company_placements"),
 ]
