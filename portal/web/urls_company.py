@@ -6,6 +6,7 @@ from portal.web.views import (
     company_dashboard,
     company_events,
     company_inbox,
+    company_members,
     company_placements,
     company_register,
     company_slots,
@@ -67,4 +68,10 @@ urlpatterns = [
         name="company_event_cancel",
     ),
     path("virksomhed/forloeb/", company_placements.placement_list, name="company_placements"),
+    path("virksomhed/kolleger/", company_members.member_list, name="company_members"),
+    path(
+        "virksomhed/kolleger/<int:member_id>/fjern/",
+        company_members.member_remove,
+        name="company_member_remove",
+    ),
 ]

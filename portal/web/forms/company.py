@@ -114,12 +114,12 @@ class MembershipRequestForm(PortalForm):
 
 
 class MemberInviteForm(PortalForm):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.CharField(
-        label=_("E-mail address"),
+        label=_("Your colleague's e-mail address"),
         max_length=254,
-        help_text=_("Your colleague gets an e-mail with a link to choose a password."),
+        help_text=_(
+            "It becomes their username. They get an e-mail with a link to choose a password."
+        ),
         widget=forms.EmailInput(),
     )
     is_company_admin = forms.BooleanField(label=_("May invite colleagues too"), required=False)
