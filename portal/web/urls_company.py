@@ -52,6 +52,11 @@ urlpatterns = [
         company_inbox.interest_decline_view,
         name="company_interest_decline",
     ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/flyt/",
+        company_inbox.interest_move_view,
+        name="company_interest_move",
+    ),
     path("virksomhed/events/", company_events.event_list, name="company_events"),
     path(
         "virksomhed/events/<int:event_id>/",

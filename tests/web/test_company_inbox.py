@@ -207,3 +207,40 @@ def test_ready_reason_is_written_in_the_youths_language(client_for, company_memb
     )
     interest.refresh_from_db()
     assert interest.decline_reason.startswith("Thank you for your interest!")
+
+
+def test_move_an_agreed_intro_meeting(client_for, company_member, slot, youth):
+    interest = f.AcceptedInterestFactory(slot=slot, youth=youth, intro_meeting_place="Algade 1")
+    client = client_for(company_member)
+    page = client.get(reverse("company_interest_detail", args=[interest.pk]))
+    assert 'id="id_move_intro_meeting_at"' in page.text
+    url = reverse("company_interest_move", args=[interest.pk])
+    response = client.post(url, {"intro_meeting_at": _when(days=5, hour=13)})
+    assert response.url == reverse("company_interest_detail", args=[interest.pk])
+    interest.refresh_from_db()
+    local = interest.intro_meeting_at.astimezone(ZoneInfo(youth.municipality.timezone))
+    assert (local.date(), local.hour) == (timezone.localdate() + timedelta(days=5), 13)
+    assert interest.intro_meeting_place == "Algade 1"
+
+
+def test_move_into_the_past_shows_the_error_at_the_field(client_for, company_member, slot, youth):
+    interest = f.AcceptedInterestFactory(slot=slot, youth=youth)
+    before = interest.intro_meeting_at
+    response = client_for(company_member).post(
+        reverse("company_interest_move", args=[interest.pk]),
+        {"intro_meeting_at": "2020-05-01T10:00"},
+    )
+    assert "intro_meeting_at" in response.context["move_form"].errors
+    assert 'id="id_move_intro_meeting_at_error"' in response.text
+    interest.refresh_from_db()
+    assert interest.intro_meeting_at == before
+
+
+def test_move_of_another_companys_interest_is_not_found(
+    client_for, other_company_member, slot, youth
+):
+    interest = f.AcceptedInterestFactory(slot=slot, youth=youth)
+    response = client_for(other_company_member).post(
+        reverse("company_interest_move", args=[interest.pk]), {"intro_meeting_at": _when()}
+    )
+    assert response.status_code == 404

@@ -183,6 +183,17 @@ class InterestAcceptForm(PortalForm):
     )
 
 
+class IntroMoveForm(InterestAcceptForm):
+    """Moving an agreed intro meeting: a new time, and a new place only if it changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intro_meeting_at"].label = _("New date and time")
+        self.fields["intro_meeting_place"].required = False
+        self.fields["intro_meeting_place"].help_text = _("Leave it empty to keep the place.")
+        self.auto_id = "id_move_%s"
+
+
 DECLINE_REASONS = {
     "filled": _(
         "Thank you for your interest! The place has been filled, so we cannot offer it right now."

@@ -13,10 +13,10 @@ from portal.exceptions import DomainError
 from portal.models import Interest
 from portal.selectors.placements import interest_get_for_user, interests_visible_to_user
 from portal.selectors.youth import youth_card_for_company, youth_cards_for_company
-from portal.services.interests import interest_accept, interest_decline
+from portal.services.interests import interest_accept, interest_decline, interest_move_intro
 from portal.web.access import company_required
 from portal.web.errors import get_or_404, show_domain_error
-from portal.web.forms.company import InterestAcceptForm, InterestDeclineForm
+from portal.web.forms.company import InterestAcceptForm, InterestDeclineForm, IntroMoveForm
 
 
 def _inbox(request: HttpRequest) -> dict:
@@ -45,13 +45,22 @@ def inbox_fragment(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/company/inbox_list.html", _inbox(request))
 
 
-def _interest_page(request, interest, accept_form, decline_form) -> HttpResponse:
+def _interest_page(
+    request, interest, accept_form=None, decline_form=None, move_form=None
+) -> HttpResponse:
+    tz = interest.youth.municipality.timezone
+    if move_form is None and interest.intro_meeting_at is not None:
+        with timezone.override(tz):
+            move_form = IntroMoveForm(
+                initial={"intro_meeting_at": timezone.localtime(interest.intro_meeting_at)}
+            )
     context = {
+        "move_form": move_form,
         "interest": interest,
         "card": youth_card_for_company(user=request.user, interest=interest),
-        "tz": interest.youth.municipality.timezone,
-        "accept_form": accept_form,
-        "decline_form": decline_form,
+        "tz": tz,
+        "accept_form": accept_form or InterestAcceptForm(),
+        "decline_form": decline_form or InterestDeclineForm(),
     }
     return render(request, "portal/company/interest.html", context)
 
@@ -59,7 +68,7 @@ def _interest_page(request, interest, accept_form, decline_form) -> HttpResponse
 @company_required
 def interest_detail(request: HttpRequest, interest_id: int) -> HttpResponse:
     interest = get_or_404(interest_get_for_user, user=request.user, interest_id=interest_id)
-    return _interest_page(request, interest, InterestAcceptForm(), InterestDeclineForm())
+    return _interest_page(request, interest)
 
 
 @require_POST
@@ -87,7 +96,7 @@ def interest_accept_view(request: HttpRequest, interest_id: int) -> HttpResponse
                 % {"name": interest.youth.first_name},
             )
             return redirect("company_inbox")
-    return _interest_page(request, interest, form, InterestDeclineForm())
+    return _interest_page(request, interest, accept_form=form)
 
 
 @require_POST
@@ -110,4 +119,31 @@ def interest_decline_view(request: HttpRequest, interest_id: int) -> HttpRespons
                 % {"name": interest.youth.first_name},
             )
             return redirect("company_inbox")
-    return _interest_page(request, interest, InterestAcceptForm(), form)
+    return _interest_page(request, interest, decline_form=form)
+
+
+@require_POST
+@company_required
+def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
+    interest = get_or_404(interest_get_for_user, user=request.user, interest_id=interest_id)
+    form = IntroMoveForm(request.POST)
+    with timezone.override(interest.youth.municipality.timezone):
+        valid = form.is_valid()
+    if valid:
+        try:
+            interest_move_intro(
+                interest=interest,
+                actor=request.user,
+                intro_meeting_at=form.cleaned_data["intro_meeting_at"],
+                place=form.cleaned_data["intro_meeting_place"].strip() or None,
+            )
+        except DomainError as error:
+            show_domain_error(request, error, form=form)
+        else:
+            messages.success(
+                request,
+                _("The intro meeting is moved, and %(name)s is told.")
+                % {"name": interest.youth.first_name},
+            )
+            return redirect("company_interest_detail", interest_id=interest.pk)
+    return _interest_page(request, interest, move_form=form)
