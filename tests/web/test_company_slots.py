@@ -201,3 +201,12 @@ def test_slot_description_with_script_renders_inert(client_for, company_member, 
 def test_anonymous_gets_login_for_slot_actions(slot):
     response = Client().post(reverse("company_slot_transition", args=[slot.pk, "close"]))
     assert response.status_code == 302
+
+
+def test_dashboard_points_to_the_inbox_when_youth_wait(client_for, company_member, slot):
+    client = client_for(company_member)
+    assert "venter på jeres svar" not in client.get(reverse("company_dashboard")).text
+    f.InterestFactory(slot=slot)
+    f.InterestFactory(slot=slot)
+    html = client.get(reverse("company_dashboard")).text
+    assert "2 unge venter på jeres svar." in html
