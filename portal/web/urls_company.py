@@ -9,12 +9,14 @@ from portal.web.views import (
     company_inbox,
     company_members,
     company_placements,
+    company_profile,
     company_register,
     company_slots,
 )
 
 urlpatterns = [
     path("virksomhed/", company_dashboard.dashboard, name="company_dashboard"),
+    path("virksomhed/profil/", company_profile.profile, name="company_profile"),
     path("virksomhed/tilmeld/", company_register.register, name="company_register"),
     path(
         "virksomhed/netvaerk/",
