@@ -33,6 +33,11 @@ urlpatterns = [
         name="company_slot_update",
     ),
     path(
+        "virksomhed/pladser/<int:slot_id>/luk/",
+        company_slots.slot_close_confirm,
+        name="company_slot_close_confirm",
+    ),
+    path(
         "virksomhed/pladser/<int:slot_id>/<slug:action>/",
         company_slots.slot_transition,
         name="company_slot_transition",
