@@ -3,7 +3,6 @@
 from django.urls import path
 
 from portal.web.views import (
-    company_calendar,
     company_dashboard,
     company_events,
     company_inbox,
@@ -87,16 +86,4 @@ urlpatterns = [
         company_members.member_remove,
         name="company_member_remove",
     ),
-    path("virksomhed/kalender/", company_calendar.calendar_settings, name="company_calendar"),
-    path(
-        "virksomhed/kalender/nyt-link/",
-        company_calendar.calendar_regenerate,
-        name="company_calendar_regenerate",
-    ),
-    path(
-        "virksomhed/kalender/sluk/",
-        company_calendar.calendar_revoke,
-        name="company_calendar_revoke",
-    ),
-    path("kalender/<str:token>.ics", company_calendar.calendar_feed, name="calendar_feed"),
 ]
