@@ -81,6 +81,7 @@ class YouthForm(MunicipalityChoiceMixin, forms.Form):
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors of interest"),
         queryset=Sector.objects.all(),
+        to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
