@@ -60,6 +60,12 @@ urlpatterns = [
         events.event_check_in,
         name="event_check_in",
     ),
+    path("arrangementer/<int:event_id>/tilmeld/", events.event_signup_add, name="event_signup_add"),
+    path(
+        "arrangementer/<int:event_id>/tilmelding/<int:signup_id>/afmeld/",
+        events.event_signup_cancel,
+        name="event_signup_cancel",
+    ),
     path("arrangementer/<int:event_id>/tavle/", events.event_board, name="event_board"),
     path(
         "arrangementer/<int:event_id>/tavle/indhold/",

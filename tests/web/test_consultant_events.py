@@ -269,9 +269,63 @@ def test_event_pages_queries_do_not_grow(
         row.slots.add(f.SlotFactory(company=company))
         f.EventFactory(municipality=municipality)
     client = client_for(consultant)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url("event_detail", event)).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(url("event_board", event)).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(LIST).status_code == 200
+
+
+# --- signing up on a youth's behalf --------------------------------------------------------
+
+
+def test_signing_a_youth_up_on_their_behalf(client_for, consultant, event, youth):
+    response = client_for(consultant).post(url("event_signup_add", event), {"youth": youth.pk})
+    assert response.status_code == 302
+    assert YouthSignup.objects.get(event=event, youth=youth).status == "confirmed"
+
+
+def test_a_full_event_puts_the_youth_on_the_waitlist(
+    client_for, consultant, event, youth, municipality
+):
+    signup(event, f.YouthFactory(municipality=municipality), YouthSignup.Status.CONFIRMED, 1)
+    response = client_for(consultant).post(
+        url("event_signup_add", event), {"youth": youth.pk}, follow=True
+    )
+    assert YouthSignup.objects.get(event=event, youth=youth).status == "waitlisted"
+    assert "message--warning" in response.content.decode()
+
+
+def test_a_youth_of_another_municipality_cannot_be_signed_up(
+    client_for, consultant, event, other_youth
+):
+    response = client_for(consultant).post(
+        url("event_signup_add", event), {"youth": other_youth.pk}
+    )
+    assert response.status_code == 400
+    assert 'id="id_youth_error"' in response.content.decode()
+    assert not YouthSignup.objects.exists()
+
+
+def test_cancelling_a_sign_up_promotes_the_waitlist(
+    client_for, consultant, event, youth, municipality
+):
+    seated = signup(event, youth, YouthSignup.Status.CONFIRMED, 1)
+    waiting = signup(event, f.YouthFactory(municipality=municipality), "waitlisted", 2)
+    response = client_for(consultant).post(url("event_signup_cancel", event, seated.pk))
+    assert response.status_code == 302
+    assert YouthSignup.objects.get(pk=seated.pk).status == YouthSignup.Status.CANCELLED
+    assert YouthSignup.objects.get(pk=waiting.pk).status == YouthSignup.Status.CONFIRMED
+
+
+def test_sign_up_posts_need_csrf_and_the_right_event(
+    client_for, consultant, event, foreign_event, youth
+):
+    row = signup(event, youth, YouthSignup.Status.CONFIRMED, 1)
+    client = client_for(consultant, csrf=True)
+    assert client.post(url("event_signup_add", event), {"youth": youth.pk}).status_code == 403
+    assert client.post(url("event_signup_cancel", event, row.pk)).status_code == 403
+    other = client_for(consultant)
+    assert other.post(url("event_signup_cancel", foreign_event, row.pk)).status_code == 404
+    assert YouthSignup.objects.get(pk=row.pk).status == YouthSignup.Status.CONFIRMED

@@ -3,6 +3,7 @@ with the waitlist; checking people in at the door; and the live board for the bi
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,19 +12,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.models import MatchEvent, YouthSignup
+from portal.models import MatchEvent, Youth, YouthSignup
 from portal.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
     events_visible_to_user,
     youth_signups_for_event,
 )
+from portal.selectors.youth import youth_visible_to_user
 from portal.services.events import event_cancel, event_complete, event_create, event_publish
 from portal.services.events import event_update as event_update_service
-from portal.services.signups import signup_check_in
+from portal.services.signups import signup_check_in, youth_signup, youth_signup_cancel
 from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
-from portal.web.forms.consultant import EventForm, OptionalReasonForm
+from portal.web.forms.consultant import EventForm, MemberAddForm, OptionalReasonForm
 from portal.web.views.consultant_common import attempt, local_time, own_municipality
 
 EVENT_FIELDS = (
@@ -118,16 +120,72 @@ def _signup_groups(event: MatchEvent) -> dict:
     }
 
 
-@consultant_required
-def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+def _signup_candidates(user, event: MatchEvent):
+    """Active youth of the event's municipality without a live sign-up for it."""
+    live = youth_signups_for_event(event=event).exclude(status=S.CANCELLED)
+    return (
+        youth_visible_to_user(user=user)
+        .filter(municipality_id=event.municipality_id, status=Youth.Status.ACTIVE)
+        .exclude(pk__in=live.values("youth_id"))
+    )
+
+
+def _render_event(request, event: MatchEvent, signup_form=None, status: int = 200):
     context = {
         "event": event,
         "companies": list(company_signups_for_event(event=event)),
+        "signup_form": signup_form
+        or MemberAddForm(candidates=_signup_candidates(request.user, event)),
         **_signup_groups(event),
     }
     with local_time(event.municipality):
-        return render(request, "portal/consultant/event_detail.html", context)
+        return render(request, "portal/consultant/event_detail.html", context, status=status)
+
+
+@consultant_required
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+    return _render_event(request, event)
+
+
+@require_POST
+@consultant_required
+def event_signup_add(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Sign a young person up on their behalf (a seat, or the waitlist when full)."""
+    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+    form = MemberAddForm(request.POST, candidates=_signup_candidates(request.user, event))
+    if form.is_valid():
+        youth = form.cleaned_data["youth"]
+        row = attempt(
+            request, lambda: youth_signup(event=event, youth=youth, actor=request.user), form=form
+        )
+        if row is not None:
+            if row.status == S.WAITLISTED:
+                messages.warning(
+                    request,
+                    _("The event is full: %(name)s is on the waitlist.")
+                    % {"name": youth.first_name},
+                )
+            else:
+                messages.success(request, _("%(name)s is signed up.") % {"name": youth.first_name})
+            return redirect("consultant:event_detail", event_id=event.pk)
+    return _render_event(request, event, signup_form=form, status=400)
+
+
+@require_POST
+@consultant_required
+def event_signup_cancel(request: HttpRequest, event_id: int, signup_id: int) -> HttpResponse:
+    """Cancel a young person's sign-up; a freed seat goes to the first on the waitlist."""
+    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+    signup = youth_signups_for_event(event=event).filter(pk=signup_id).first()
+    if signup is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: youth_signup_cancel(signup=signup, actor=request.user),
+        success=_("The sign-up of %(name)s is cancelled.") % {"name": signup.youth.first_name},
+    )
+    return redirect("consultant:event_detail", event_id=event.pk)
 
 
 ACTIONS = {
