@@ -8,6 +8,7 @@ from portal.models import Interest, NetworkMembership, Placement
 from portal.selectors.network import memberships_visible_to_user
 from portal.selectors.slots import slots_visible_to_user
 from portal.web.access import company_required
+from portal.web.forms.company import MembershipRequestForm
 
 
 @company_required
@@ -25,8 +26,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     )
     memberships = list(memberships_visible_to_user(user=request.user))
+    member = request.user.company_member
+    join_form = None
+    if member.is_company_admin:
+        join_form = MembershipRequestForm(exclude_ids=[m.municipality_id for m in memberships])
+        if len(join_form.fields["municipality"].choices) <= 1:
+            join_form = None  # already in (or asking to join) every network
     context = {
-        "company": request.user.company_member.company,
+        "company": member.company,
+        "join_form": join_form,
         "slots": slots,
         "memberships": memberships,
         "accepted": any(m.status == NetworkMembership.Status.ACCEPTED for m in memberships),
