@@ -74,7 +74,7 @@ def invite_answer(issued) -> dict:
         summary="List youth",
         description="Consultants see the youth of their municipality, admins all. Company "
         "members never see this list (they see interested youth through interests).",
-        responses={200: YouthSerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: YouthSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One youth's record",
