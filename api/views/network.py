@@ -208,7 +208,7 @@ class CompanyViewSet(
     @extend_schema(
         summary="List a company's members",
         description="The portal users who act for the company.",
-        responses={200: CompanyMemberSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: CompanyMemberSerializer(many=True), **errors(400, 401, 403, 404, 429)},
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[])
