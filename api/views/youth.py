@@ -126,6 +126,7 @@ class YouthViewSet(
         if municipality_id is None:
             raise DomainError(_("Choose a municipality."), code="required", field="municipality")
         municipality = municipality_from(municipality_id)
+        # Before the consultant lookup below, so nobody can probe another municipality's ids.
         policy.require_municipality(request.user, municipality.pk)
         if "contact_consultant" in fields:
             fields["contact_consultant"] = _consultant_of(
