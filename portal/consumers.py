@@ -1,0 +1,100 @@
+"""Websockets of the portal: a live view for consultants, companies and an event's board.
+
+Each socket is authenticated by the portal session (AuthMiddlewareStack in config/asgi.py) and
+joins only the groups of portal.realtime its user may see; anybody else is refused before the
+handshake completes (close code 4403). Sockets only listen: the page reloads its own fragments
+through the selectors when told that something changed.
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from portal import policy, realtime
+from portal.exceptions import DomainError
+from portal.selectors.events import event_get_for_user
+
+# An application close code (4000–4999) that reads like HTTP's 403.
+DENIED = 4403
+
+
+def dashboard_groups(user: object) -> list[str]:
+    """A consultant hears about their municipality; an admin about everything."""
+    role = policy.role_of(user)
+    if role == "admin":
+        return [realtime.ADMINS]
+    if role == "consultant":
+        return [realtime.municipality_group(policy.consultant_municipality_id(user))]
+    return []
+
+
+def company_groups(user: object) -> list[str]:
+    """A company member hears about their own company only."""
+    company_id = policy.member_company_id(user)
+    return [] if company_id is None else [realtime.company_group(company_id)]
+
+
+def board_groups(user: object, *, event_id: int) -> list[str]:
+    """An event's board: consultants of the event's municipality and admins. Company members
+    may see a published event's page, but not the board."""
+    if policy.role_of(user) not in ("admin", "consultant"):
+        return []
+    try:
+        event = event_get_for_user(user=user, event_id=event_id)
+    except DomainError:
+        return []
+    return [realtime.event_group(event.pk)]
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Joins the groups ``allowed_groups`` names for the session's user and forwards every
+    ``live.event`` message to the browser as JSON: ``{"type": "interest.created", "id": …}``."""
+
+    def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        self.live_groups: list[str] = []
+        user = self.scope.get("user")
+        kwargs = self.scope["url_route"]["kwargs"]
+        # The one place where a socket touches the database: the user's role and scope.
+        groups = await database_sync_to_async(self.allowed_groups)(user, **kwargs)
+        if not groups:
+            await self.close(code=DENIED)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.live_groups = groups
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "live_groups", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: object, **kwargs: object) -> None:
+        """The browser has nothing to say on these sockets; whatever it sends is ignored."""
+
+    async def live_event(self, message: dict) -> None:
+        await self.send_json(message["event"])
+
+
+class DashboardConsumer(LiveConsumer):
+    """``/ws/dashboard/``: the consultant's (or admin's) live dashboard."""
+
+    def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
+        return dashboard_groups(user)
+
+
+class CompanyConsumer(LiveConsumer):
+    """``/ws/company/``: a company's inbox and dashboard."""
+
+    def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
+        return company_groups(user)
+
+
+class EventBoardConsumer(LiveConsumer):
+    """``/ws/events/<id>/board/``: the big screen at a match event."""
+
+    def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
+        return board_groups(user, event_id=url_kwargs["event_id"])
