@@ -117,7 +117,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind the TLS proxy the client address is in X-Forwarded-For; uvicorn's --proxy-headers
 # (FORWARDED_ALLOW_IPS) already puts it in REMOTE_ADDR, so axes reads REMOTE_ADDR only.
-LOGIN_URL = "/login/"
+# A locked-out login gets the portal's kind page (how long to wait, a new password) as a 429.
+AXES_LOCKOUT_CALLABLE = "portal.web.views.auth.locked_out"
+LOGIN_URL = "login"
+# The front page sends each user on to their own start page (company or consultant).
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 # --- Passwords ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,3 @@
+"""The consultants' pages, under ``/konsulent/`` (owned by the consult engineer)."""
+
+urlpatterns: list = []
