@@ -25,6 +25,7 @@ PAGE = """<!doctype html>
   <main>
     <label for="note">Note</label><input id="note">
     <section data-live data-live-url="/live-test/fragment/" id="inbox">0 interesser</section>
+    <section data-live="counts" hx-get="/live-test/counts/" id="counts">0</section>
   </main>
   <script src="/static/portal/js/live.js"></script>
 </body></html>"""
@@ -39,6 +40,7 @@ def open_live_page(new_page, user):
         route.fulfill(body=f"{served['count']} interesser", content_type="text/html")
 
     page.route("**/live-test/fragment/", fragment)
+    page.route("**/live-test/counts/", lambda route: route.fulfill(body="1 ny"))
     # A page of the server's own (loopback) origin: Chromium's local-network checks refuse a
     # socket to 127.0.0.1 from a page that came from nowhere in particular.
     page.goto("/health/")
@@ -54,6 +56,7 @@ def test_an_event_on_the_socket_reloads_the_fragment_and_announces_it(
     server.call(interest_show, youth=youth, slot=slot, actor=youth)
 
     expect(live_page.locator("#inbox")).to_have_text("1 interesser")
+    expect(live_page.locator("#counts")).to_have_text("1 ny")  # its URL from hx-get
     status = live_page.locator("[data-live-status]")
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_have_text("Indbakken er opdateret")

@@ -1,8 +1,9 @@
 /*
  * Live pages: listens on the websocket named by the page (data-ws="/ws/dashboard/" on <body>
  * or a container) and, whenever something changes, reloads every [data-live] container from
- * its data-live-url fragment, then says so politely to screen readers. The socket carries only
- * a type and ids; the fragment is rendered by the server for whoever is looking.
+ * its fragment URL (data-live-url, else its hx-get), then says so politely to screen readers.
+ * The socket carries only a type and ids; the fragment is rendered by the server for whoever
+ * is looking.
  */
 (function () {
   "use strict";
@@ -24,7 +25,10 @@
     if (!status) {
       status = document.createElement("p");
       status.setAttribute("data-live-status", "");
-      status.className = "visually-hidden";
+      // Read out, not shown: the usual visually-hidden pattern, inline so no stylesheet is needed.
+      status.style.cssText =
+        "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+        "clip:rect(0 0 0 0);white-space:nowrap;border:0";
       document.body.appendChild(status);
     }
     status.setAttribute("aria-live", "polite");
@@ -34,12 +38,19 @@
 
   function announce() {
     var status = announcer();
-    var text = source.getAttribute("data-live-message") || "Updated";
+    var danish = (document.documentElement.lang || "da").slice(0, 2) === "da";
+    var text =
+      source.getAttribute("data-live-message") ||
+      (danish ? "Siden er opdateret." : "The page has been updated.");
     // Emptying first makes a screen reader announce the same words again.
     status.textContent = "";
     window.setTimeout(function () {
       status.textContent = text;
     }, 50);
+  }
+
+  function fragmentUrl(container) {
+    return container.getAttribute("data-live-url") || container.getAttribute("hx-get");
   }
 
   function reload(container) {
@@ -50,7 +61,7 @@
       return Promise.resolve(false);
     }
     container.removeAttribute("data-live-stale");
-    return fetch(container.getAttribute("data-live-url"), {
+    return fetch(fragmentUrl(container), {
       credentials: "same-origin",
       headers: { "HX-Request": "true", "X-Requested-With": "XMLHttpRequest" },
     })
@@ -70,8 +81,11 @@
   }
 
   function reloadAll() {
-    var containers = document.querySelectorAll("[data-live][data-live-url]");
-    var jobs = Array.prototype.map.call(containers, function (container) {
+    var containers = Array.prototype.filter.call(
+      document.querySelectorAll("[data-live]"),
+      fragmentUrl
+    );
+    var jobs = containers.map(function (container) {
       return reload(container).catch(function () {
         return false; // the next event or reconnect tries again
       });
