@@ -8,13 +8,17 @@ their own and must see what the test commits.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import uvicorn
 from asgiref.sync import sync_to_async
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 START_TIMEOUT = 10
 CALL_TIMEOUT = 30
@@ -41,6 +45,9 @@ class AsgiServer:
         self.loop = asyncio.new_event_loop()
         try:
             self.loop.run_until_complete(self._server.serve())
+            # Let work handed to the default executor (see _close_stray_connections) finish,
+            # so that nothing opens a connection after the sweep.
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
         finally:
             self.loop.close()
 
@@ -62,6 +69,7 @@ class AsgiServer:
         self.call(lambda: None)
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        _close_stray_connections()
 
     @property
     def url(self) -> str:
@@ -85,3 +93,30 @@ class AsgiServer:
         assert self.loop is not None
         future = asyncio.run_coroutine_threadsafe(sync_to_async(run)(), self.loop)
         return future.result(timeout=CALL_TIMEOUT)
+
+
+def _close_stray_connections() -> None:
+    """Close the database connections the server's threads left open.
+
+    Django renders the response to an exception (a 404 included) in a thread-pool thread
+    (``response_for_exception`` runs with ``thread_sensitive=False``), and nothing closes the
+    connection a template opened there; PostgreSQL then refuses to flush or drop the test
+    database while it lives. The test's own connections are left alone."""
+    with warnings.catch_warnings():
+        # Those already unreachable are closed by the collector, which warns about each.
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+    own = {id(connections[alias]) for alias in connections}
+    own_raw = {id(connections[alias].connection) for alias in connections}
+    for candidate in gc.get_objects():
+        if isinstance(candidate, BaseDatabaseWrapper):
+            if id(candidate) not in own and candidate.connection is not None:
+                candidate.inc_thread_sharing()  # closing from another thread is deliberate
+                candidate.close()
+        elif (
+            isinstance(candidate, psycopg.Connection)
+            and id(candidate) not in own_raw
+            and not candidate.closed
+        ):
+            # Its wrapper is gone already, but the driver's connection is still alive.
+            candidate.close()
