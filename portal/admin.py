@@ -22,6 +22,7 @@ from portal.exceptions import DomainError
 from portal.models import (
     Attendance,
     AuditEntry,
+    CalendarFeed,
     CheckIn,
     Company,
     CompanyMember,
@@ -683,3 +684,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+# --- Calendar feeds (appended with the portal's company pages) ----------------------------------
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(BaseAdmin):
+    """Which users have a calendar feed. The token is handed out once by the calendar service;
+    the admin never shows its hash (the user turns the feed off or renews it themselves)."""
+
+    fields = ("user", "created_at")
+    list_display = ("user", "created_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    view_only = True

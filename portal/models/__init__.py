@@ -2,6 +2,7 @@
 goes through ``portal.services``."""
 
 from .audit import AuditEntry
+from .calendar import CalendarFeed
 from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import OutboxMessage
@@ -12,6 +13,7 @@ from .youth import Invite, Youth
 __all__ = [
     "Attendance",
     "AuditEntry",
+    "CalendarFeed",
     "CheckIn",
     "Company",
     "CompanyMember",

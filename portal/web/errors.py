@@ -37,10 +37,12 @@ def show_domain_error(
 ) -> None:
     """Show ``error`` where the user will look for it (or raise 404/403 for access codes)."""
     raise_for_access(error)
-    if form is not None:
-        field = (fields or {}).get(error.field or "", error.field)
-        form.add_error(field if field in form.fields else None, str(error.message))
+    field = (fields or {}).get(error.field or "", error.field)
+    if form is not None and field in form.fields:
+        form.add_error(field, str(error.message))
     else:
+        # A refused transition (a slot already closed, an interest already answered) is about
+        # the page, not about what was typed: it goes to the top, where messages are read.
         messages.error(request, str(error.message))
 
 

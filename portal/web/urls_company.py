@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from portal.web.views import company_dashboard, company_register, company_slots
+from portal.web.views import (
+    company_calendar,
+    company_dashboard,
+    company_events,
+    company_inbox,
+    company_members,
+    company_placements,
+    company_register,
+    company_slots,
+)
 
 urlpatterns = [
     path("virksomhed/", company_dashboard.dashboard, name="company_dashboard"),
@@ -26,4 +35,61 @@ urlpatterns = [
         company_slots.slot_transition,
         name="company_slot_transition",
     ),
+    path("virksomhed/indbakke/", company_inbox.inbox, name="company_inbox"),
+    path("virksomhed/indbakke/liste/", company_inbox.inbox_fragment, name="company_inbox_fragment"),
+    path(
+        "virksomhed/interesser/<int:interest_id>/",
+        company_inbox.interest_detail,
+        name="company_interest_detail",
+    ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/accepter/",
+        company_inbox.interest_accept_view,
+        name="company_interest_accept",
+    ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/afslaa/",
+        company_inbox.interest_decline_view,
+        name="company_interest_decline",
+    ),
+    path(
+        "virksomhed/interesser/<int:interest_id>/flyt/",
+        company_inbox.interest_move_view,
+        name="company_interest_move",
+    ),
+    path("virksomhed/events/", company_events.event_list, name="company_events"),
+    path(
+        "virksomhed/events/<int:event_id>/",
+        company_events.event_detail,
+        name="company_event_detail",
+    ),
+    path(
+        "virksomhed/events/<int:event_id>/tilmeld/",
+        company_events.event_signup,
+        name="company_event_signup",
+    ),
+    path(
+        "virksomhed/events/<int:event_id>/afmeld/",
+        company_events.event_signup_cancel,
+        name="company_event_cancel",
+    ),
+    path("virksomhed/forloeb/", company_placements.placement_list, name="company_placements"),
+    path("virksomhed/kolleger/", company_members.member_list, name="company_members"),
+    path(
+        "virksomhed/kolleger/<int:member_id>/fjern/",
+        company_members.member_remove,
+        name="company_member_remove",
+    ),
+    path("virksomhed/kalender/", company_calendar.calendar_settings, name="company_calendar"),
+    path(
+        "virksomhed/kalender/nyt-link/",
+        company_calendar.calendar_regenerate,
+        name="company_calendar_regenerate",
+    ),
+    path(
+        "virksomhed/kalender/sluk/",
+        company_calendar.calendar_revoke,
+        name="company_calendar_revoke",
+    ),
+    path("kalender/<str:token>.ics", company_calendar.calendar_feed, name="calendar_feed"),
 ]

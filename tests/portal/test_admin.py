@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.models import (
     Attendance,
     AuditEntry,
+    CalendarFeed,
     CheckIn,
     Company,
     CompanyMember,
@@ -45,6 +46,7 @@ PORTAL_MODELS = sorted(apps.get_app_config("portal").get_models(), key=lambda m:
 # Reference data a superuser may add by hand; every other row is born in a service.
 ADDABLE = {Municipality, Sector}
 INVITE_HASH = "5f" * 32
+FEED_HASH = "6e" * 32
 
 
 def _url(model: type[Model], view: str, *args: object) -> str:
@@ -116,6 +118,9 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
             created_at=now,
         ),
         OutboxMessage: _outbox(youth, meeting, "meeting_reminder:test"),
+        CalendarFeed: CalendarFeed.objects.create(
+            user=company_member.user, token_hash=FEED_HASH, created_at=now
+        ),
         AuditEntry: AuditEntry.objects.create(
             actor_label="system",
             action="placement.approve",
@@ -353,3 +358,13 @@ def test_changelist_queries_do_not_grow_with_rows(
         response = admin_client.get(url)
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 20
+
+
+def test_calendar_feed_hash_is_never_shown(admin_client, one_of_each):
+    feed = one_of_each[CalendarFeed]
+    for url in (_url(CalendarFeed, "changelist"), _url(CalendarFeed, "change", feed.pk)):
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        assert FEED_HASH not in page.content.decode()
+    found = admin_client.get(_url(CalendarFeed, "changelist"), {"q": FEED_HASH}).context["cl"]
+    assert list(found.result_list) == []

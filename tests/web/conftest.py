@@ -19,3 +19,18 @@ def client_for() -> Callable[..., Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def queries_for() -> Callable[[Client, str], int]:
+    """``queries_for(client, url)`` → the number of database queries one GET of ``url`` takes
+    (and asserts it answers 200), to compare a list page with 1 row and with 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client: Client, url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    return count

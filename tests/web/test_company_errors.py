@@ -41,11 +41,13 @@ def test_error_field_can_be_renamed_to_the_form_field():
     assert form.errors == {"name": ["Taken"]}
 
 
-def test_error_for_a_field_the_form_lacks_is_a_form_wide_error():
+def test_error_for_a_field_the_form_lacks_is_a_page_message():
     form = NameForm({"name": "x", "cvr": "1"})
     form.is_valid()
-    show_domain_error(_request(), DomainError("Full", code="full", field="seats"), form=form)
-    assert form.non_field_errors() == ["Full"]
+    request = _request()
+    show_domain_error(request, DomainError("Full", code="full", field="seats"), form=form)
+    assert form.errors == {}
+    assert [str(m) for m in get_messages(request)] == ["Full"]
 
 
 def test_error_without_a_form_is_a_page_message():

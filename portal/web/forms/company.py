@@ -114,12 +114,12 @@ class MembershipRequestForm(PortalForm):
 
 
 class MemberInviteForm(PortalForm):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.CharField(
-        label=_("E-mail address"),
+        label=_("Your colleague's e-mail address"),
         max_length=254,
-        help_text=_("Your colleague gets an e-mail with a link to choose a password."),
+        help_text=_(
+            "It becomes their username. They get an e-mail with a link to choose a password."
+        ),
         widget=forms.EmailInput(),
     )
     is_company_admin = forms.BooleanField(label=_("May invite colleagues too"), required=False)
@@ -181,6 +181,17 @@ class InterestAcceptForm(PortalForm):
         max_length=200,
         help_text=_("The address, and where to ask for you when they arrive."),
     )
+
+
+class IntroMoveForm(InterestAcceptForm):
+    """Moving an agreed intro meeting: a new time, and a new place only if it changes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intro_meeting_at"].label = _("New date and time")
+        self.fields["intro_meeting_place"].required = False
+        self.fields["intro_meeting_place"].help_text = _("Leave it empty to keep the place.")
+        self.auto_id = "id_move_%s"
 
 
 DECLINE_REASONS = {
