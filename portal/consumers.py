@@ -15,8 +15,9 @@ from portal import policy, realtime
 from portal.exceptions import DomainError
 from portal.selectors.events import event_get_for_user
 
-# An application close code (4000–4999) that reads like HTTP's 403.
+# Application close codes (4000–4999) that read like HTTP's 403 and 401.
 DENIED = 4403
+LOGGED_OUT = 4401
 
 
 def dashboard_groups(user: object) -> list[str]:
@@ -63,6 +64,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not groups:
             await self.close(code=DENIED)
             return
+        groups = [*groups, realtime.user_group(user.pk)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.live_groups = groups
@@ -77,6 +79,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def live_event(self, message: dict) -> None:
         await self.send_json(message["event"])
+
+    async def live_close(self, message: dict) -> None:
+        """The user logged out: the session this socket was opened with is gone."""
+        await self.close(code=LOGGED_OUT)
 
 
 class DashboardConsumer(LiveConsumer):

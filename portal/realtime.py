@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 
 from portal.events import DomainEvent, subscribe
 
 ADMINS = "admins"
 
-# The Channels message type; the consumers handle it in ``live_event``.
+# The Channels message types; the consumers handle them in ``live_event`` and ``live_close``.
 MESSAGE_TYPE = "live.event"
+CLOSE_TYPE = "live.close"
 
 # Families of events that a company's members may hear about when the event names their
 # company. Check-ins, follow-up notes, youth, groups and meetings are never among them (those
@@ -58,6 +61,11 @@ def company_group(company_id: int) -> str:
 
 def event_group(event_id: int) -> str:
     return f"event.{int(event_id)}"
+
+
+def user_group(user_id: int) -> str:
+    """Every socket of one user, so that logging out closes them all."""
+    return f"user.{int(user_id)}"
 
 
 def _family(event: DomainEvent) -> str:
@@ -115,3 +123,12 @@ def fan_out(event: DomainEvent) -> None:
     if layer is None or not messages:
         return
     async_to_sync(_send_all)(layer, messages)
+
+
+@receiver(user_logged_out, dispatch_uid="portal.realtime.close_sockets_on_logout")
+def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
+    """A tab left open after logging out (say, on a shared computer) stops listening."""
+    layer = get_channel_layer()
+    if layer is None or user is None:
+        return
+    async_to_sync(layer.group_send)(user_group(user.pk), {"type": CLOSE_TYPE})

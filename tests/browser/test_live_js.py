@@ -118,3 +118,23 @@ def test_a_dropped_connection_comes_back_and_catches_up(new_page, company_member
     expect(page.locator("body")).to_have_attribute("data-ws-state", "open")
     expect(page.locator("#inbox")).to_have_text("oppe igen")
     assert len(sockets) == 2
+
+
+def test_after_logging_out_the_page_stops_listening(new_page, company_member):
+    page = new_page(company_member.user)
+    sockets = []
+
+    def through_playwright(socket_route):
+        socket_route.connect_to_server()
+        sockets.append(socket_route)
+
+    page.route_web_socket("**/ws/company/", through_playwright)
+    page.goto("/health/")
+    page.set_content(PAGE)
+    expect(page.locator("body")).to_have_attribute("data-ws-state", "open")
+
+    sockets[0].close(code=4401, reason="logged out")  # portal.consumers.LOGGED_OUT
+
+    expect(page.locator("body")).to_have_attribute("data-ws-state", "closed")
+    page.wait_for_timeout(1500)  # longer than the first reconnect delay
+    assert len(sockets) == 1

@@ -12,22 +12,34 @@ from config.asgi import application
 HOST = "localhost"
 
 
-def session_cookie(user) -> str:
-    """``sessionid=…`` for a fresh session of ``user`` (force_login: axes wants a request for
-    a real login, and the login view is not what these tests are about)."""
+def logged_in_client(user) -> Client:
+    """A test client with a fresh session of ``user`` (force_login: axes wants a request for a
+    real login, and the login view is not what these tests are about)."""
     client = Client()
     client.force_login(user)
+    return client
+
+
+def cookie_of(client: Client) -> str:
     name = settings.SESSION_COOKIE_NAME
     return f"{name}={client.cookies[name].value}"
 
 
-async def open_socket(path: str, user=None) -> tuple[WebsocketCommunicator, bool, int | None]:
+def session_cookie(user) -> str:
+    """``sessionid=…`` for a fresh session of ``user``."""
+    return cookie_of(logged_in_client(user))
+
+
+async def open_socket(
+    path: str, user=None, *, cookie: str | None = None
+) -> tuple[WebsocketCommunicator, bool, int | None]:
     """Connect to ``path`` through the whole ASGI stack (origin check, session, router) as
-    ``user`` (None: anonymous). Returns the communicator, whether it was accepted and the
-    close code when it was not."""
+    ``user`` (None: anonymous) or with a given session ``cookie``. Returns the communicator,
+    whether it was accepted and the close code when it was not."""
     headers = [(b"host", HOST.encode()), (b"origin", f"http://{HOST}".encode())]
-    if user is not None:
+    if user is not None and cookie is None:
         cookie = await database_sync_to_async(session_cookie)(user)
+    if cookie is not None:
         headers.append((b"cookie", cookie.encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect()
@@ -48,8 +60,10 @@ class Sockets:
         for communicator in self._opened:
             await communicator.disconnect()
 
-    async def open(self, path: str, user=None) -> tuple[WebsocketCommunicator, bool, int | None]:
-        communicator, connected, code = await open_socket(path, user)
+    async def open(
+        self, path: str, user=None, *, cookie: str | None = None
+    ) -> tuple[WebsocketCommunicator, bool, int | None]:
+        communicator, connected, code = await open_socket(path, user, cookie=cookie)
         self._opened.append(communicator)
         return communicator, connected, code
 

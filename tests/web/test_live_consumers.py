@@ -7,12 +7,12 @@ A service call in the test must reach exactly the sockets allowed to see it.
 import pytest
 from channels.db import database_sync_to_async
 
-from portal.consumers import DENIED
+from portal.consumers import DENIED, LOGGED_OUT
 from portal.services.interests import interest_show
 from portal.services.notes import note_create
 from portal.services.signups import youth_signup
 from tests import factories as f
-from tests.web.live_support import Sockets
+from tests.web.live_support import Sockets, cookie_of, logged_in_client
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -169,3 +169,17 @@ async def test_the_socket_ignores_what_the_browser_sends_and_leaves_its_groups_o
     # Closed: a later event must not fail on the socket that left its group.
     interest = await database_sync_to_async(interest_show)(youth=youth, slot=slot, actor=youth)
     assert interest.pk
+
+
+async def test_logging_out_closes_the_users_sockets_and_only_theirs(consultant, other_consultant):
+    client = await database_sync_to_async(logged_in_client)(consultant.user)
+    async with Sockets() as sockets:
+        own, connected, _ = await sockets.open(DASHBOARD, cookie=cookie_of(client))
+        assert connected
+        other = await sockets.listen(DASHBOARD, other_consultant.user)
+
+        response = await database_sync_to_async(client.post)("/logout/")
+
+        assert response.status_code == 302
+        assert await own.receive_output() == {"type": "websocket.close", "code": LOGGED_OUT}
+        assert await other.receive_nothing(timeout=0.2)

@@ -15,6 +15,7 @@
 
   var FIRST_DELAY = 1000;
   var MAX_DELAY = 30000;
+  var LOGGED_OUT = 4401; // portal/consumers.py
   var SETTLE = 250; // a burst of events (a slot closing declines many interests) reloads once
   var delay = FIRST_DELAY;
   var settleTimer = null;
@@ -146,8 +147,11 @@
       }
     });
 
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
       setState("closed");
+      if (event.code === LOGGED_OUT) {
+        return; // the session is gone; the next page load asks to log in again
+      }
       // Exponential backoff with jitter, so a restarted server is not hit by every page at once.
       var wait = delay / 2 + Math.random() * (delay / 2);
       delay = Math.min(delay * 2, MAX_DELAY);
