@@ -1,5 +1,6 @@
-"""What a portal user's calendar feed holds: a company's intro meetings and the match events it
-has signed up for, each in its municipality's time zone."""
+"""What a portal user's calendar feed holds, each entry in its municipality's time zone: for a
+company member the company's intro meetings and the match events it has signed up for; for a
+consultant the meetings of the groups they facilitate and their municipality's match events."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import policy
-from portal.models import CalendarFeed, CompanySignup, Interest, MatchEvent
+from portal.models import CalendarFeed, CompanySignup, Interest, MatchEvent, Meeting
 from portal.services.calendar import feed_token_hash
 
 # An intro meeting has a start only; the calendar shows it as an hour.
@@ -47,13 +48,30 @@ def calendar_feed_owner(*, token: str):
 
 
 def calendar_items_for_user(*, user, now: datetime | None = None) -> list[CalendarItem]:
-    """A company member: the company's intro meetings (accepted interests) and the published
-    events it is signed up for, from two months back. Anyone else: nothing (yet)."""
-    if policy.role_of(user) != "company":
-        return []
+    """The entries of ``user``'s feed from two months back (see the module docstring); an
+    admin or anyone else gets none (an admin's "everything" is no one's calendar)."""
     now = now or timezone.now()
-    company_id = policy.member_company_id(user)
-    since = now - HISTORY
+    role = policy.role_of(user)
+    if role == "company":
+        return _company_items(policy.member_company_id(user), since=now - HISTORY)
+    if role == "consultant":
+        return _consultant_items(user.consultant, since=now - HISTORY)
+    return []
+
+
+def _event_item(event: MatchEvent) -> CalendarItem:
+    return CalendarItem(
+        uid=f"event-{event.pk}",
+        summary=_("Match event: %(title)s") % {"title": event.title},
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=event.place,
+        description=event.description,
+        tz=event.municipality.timezone,
+    )
+
+
+def _company_items(company_id: int, *, since: datetime) -> list[CalendarItem]:
     items: list[CalendarItem] = []
     intros = (
         Interest.objects.filter(
@@ -88,17 +106,41 @@ def calendar_items_for_user(*, user, now: datetime | None = None) -> list[Calend
         .select_related("event__municipality")
         .order_by("event__starts_at", "pk")
     )
-    for signup in signups:
-        event = signup.event
-        items.append(
-            CalendarItem(
-                uid=f"event-{event.pk}",
-                summary=_("Match event: %(title)s") % {"title": event.title},
-                starts_at=event.starts_at,
-                ends_at=event.ends_at,
-                location=event.place,
-                description=event.description,
-                tz=event.municipality.timezone,
-            )
+    items.extend(_event_item(signup.event) for signup in signups)
+    return items
+
+
+def _consultant_items(consultant, *, since: datetime) -> list[CalendarItem]:
+    meetings = (
+        Meeting.objects.filter(
+            group__facilitators=consultant,
+            group__municipality_id=consultant.municipality_id,
+            status=Meeting.Status.SCHEDULED,
+            ends_at__gte=since,
         )
+        .select_related("group__municipality")
+        .order_by("starts_at", "pk")
+    )
+    items = [
+        CalendarItem(
+            uid=f"meeting-{meeting.pk}",
+            summary=_("Network group: %(group)s") % {"group": meeting.group.name},
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            location=meeting.place,
+            description="",
+            tz=meeting.group.municipality.timezone,
+        )
+        for meeting in meetings
+    ]
+    events = (
+        MatchEvent.objects.filter(
+            municipality_id=consultant.municipality_id,
+            status__in=(MatchEvent.Status.PUBLISHED, MatchEvent.Status.COMPLETED),
+            ends_at__gte=since,
+        )
+        .select_related("municipality")
+        .order_by("starts_at", "pk")
+    )
+    items.extend(_event_item(event) for event in events)
     return items

@@ -8,7 +8,7 @@ consultants and admins, the login page for anyone anonymous.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal.web.views import auth, home
+from portal.web.views import auth, calendar, home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -47,6 +47,11 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    # Calendar feeds, for company members and consultants alike.
+    path("kalender/", calendar.calendar_settings, name="calendar"),
+    path("kalender/nyt-link/", calendar.calendar_regenerate, name="calendar_regenerate"),
+    path("kalender/sluk/", calendar.calendar_revoke, name="calendar_revoke"),
+    path("kalender/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("", include("portal.web.urls_company")),
     path("konsulent/", include("portal.web.urls_consultant")),
     path("live/", include("portal.web.urls_live")),

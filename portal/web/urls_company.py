@@ -3,18 +3,19 @@
 from django.urls import path
 
 from portal.web.views import (
-    company_calendar,
     company_dashboard,
     company_events,
     company_inbox,
     company_members,
     company_placements,
+    company_profile,
     company_register,
     company_slots,
 )
 
 urlpatterns = [
     path("virksomhed/", company_dashboard.dashboard, name="company_dashboard"),
+    path("virksomhed/profil/", company_profile.profile, name="company_profile"),
     path("virksomhed/tilmeld/", company_register.register, name="company_register"),
     path(
         "virksomhed/netvaerk/",
@@ -29,6 +30,11 @@ urlpatterns = [
         "virksomhed/pladser/<int:slot_id>/ret/",
         company_slots.slot_update,
         name="company_slot_update",
+    ),
+    path(
+        "virksomhed/pladser/<int:slot_id>/luk/",
+        company_slots.slot_close_confirm,
+        name="company_slot_close_confirm",
     ),
     path(
         "virksomhed/pladser/<int:slot_id>/<slug:action>/",
@@ -80,16 +86,4 @@ urlpatterns = [
         company_members.member_remove,
         name="company_member_remove",
     ),
-    path("virksomhed/kalender/", company_calendar.calendar_settings, name="company_calendar"),
-    path(
-        "virksomhed/kalender/nyt-link/",
-        company_calendar.calendar_regenerate,
-        name="company_calendar_regenerate",
-    ),
-    path(
-        "virksomhed/kalender/sluk/",
-        company_calendar.calendar_revoke,
-        name="company_calendar_revoke",
-    ),
-    path("kalender/<str:token>.ics", company_calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -135,3 +135,10 @@ def test_company_pages_send_anonymous_visitors_to_login(db):
     response = Client().get(reverse("company_dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_a_refused_form_gets_a_kind_page_instead_of_a_technical_one(db):
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x"})
+    assert response.status_code == 403
+    assert "For din sikkerhed" in response.text
+    assert "CSRF" not in response.text

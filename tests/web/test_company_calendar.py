@@ -16,8 +16,8 @@ from tests import factories as f
 
 
 def _feed_url(client) -> str:
-    client.post(reverse("company_calendar_regenerate"))
-    html = client.get(reverse("company_calendar")).text
+    client.post(reverse("calendar_regenerate"))
+    html = client.get(reverse("calendar")).text
     return re.search(r'value="http://testserver(/kalender/[^"]+\.ics)"', html).group(1)
 
 
@@ -28,7 +28,7 @@ def test_make_a_link_shows_it_once_and_stores_only_its_hash(client_for, company_
     assert len(token) >= 43
     feed = CalendarFeed.objects.get(user=company_member.user)
     assert token not in feed.token_hash
-    assert url not in client.get(reverse("company_calendar")).text  # not shown again
+    assert url not in client.get(reverse("calendar")).text  # not shown again
 
 
 def test_feed_holds_intro_meetings_and_signed_up_events_in_local_time(
@@ -73,7 +73,7 @@ def test_new_link_stops_the_old_one_and_turning_off_stops_all(client_for, compan
     new = _feed_url(client)
     assert Client().get(old).status_code == 404
     assert Client().get(new).status_code == 200
-    client.post(reverse("company_calendar_revoke"))
+    client.post(reverse("calendar_revoke"))
     assert Client().get(new).status_code == 404
     assert not CalendarFeed.objects.exists()
 
@@ -88,15 +88,34 @@ def test_unknown_token_and_inactive_user_are_not_found(client_for, company_membe
 
 def test_calendar_actions_are_posts_with_csrf(client_for, company_member):
     client = client_for(company_member, csrf=True)
-    assert client.post(reverse("company_calendar_regenerate")).status_code == 403
-    assert client_for(company_member).get(reverse("company_calendar_regenerate")).status_code == 405
+    assert client.post(reverse("calendar_regenerate")).status_code == 403
+    assert client_for(company_member).get(reverse("calendar_regenerate")).status_code == 405
 
 
-@pytest.mark.parametrize("who", ["consultant", None])
-def test_calendar_page_is_for_company_members(client_for, request, who):
+@pytest.mark.parametrize(("who", "status"), [("admin_user", 403), (None, 302)])
+def test_calendar_page_is_for_company_members_and_consultants(client_for, request, who, status):
     client = client_for(request.getfixturevalue(who) if who else None)
-    response = client.get(reverse("company_calendar"))
-    assert response.status_code == (403 if who else 302)
+    assert client.get(reverse("calendar")).status_code == status
+
+
+def test_consultant_feed_holds_own_groups_meetings_and_municipality_events(
+    client_for, consultant, municipality, other_municipality
+):
+    group = f.GroupFactory(municipality=municipality, name="Torsdagsgruppen")
+    group.facilitators.add(consultant)
+    f.MeetingFactory(group=group)
+    f.MeetingFactory(group=f.GroupFactory(municipality=municipality, name="Andres gruppe"))
+    f.EventFactory(municipality=municipality, title="Matchdag")
+    f.EventFactory(municipality=other_municipality, title="Vejle-dag")
+    f.EventFactory(municipality=municipality, title="Kladde", status="draft")
+    response = Client().get(_feed_url(client_for(consultant)))
+    summaries = [
+        str(e["summary"]) for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    ]
+    assert any("Torsdagsgruppen" in s for s in summaries)
+    assert any("Matchdag" in s for s in summaries)
+    for hidden in ("Andres gruppe", "Vejle-dag", "Kladde"):
+        assert not any(hidden in s for s in summaries)
 
 
 def test_feed_service_is_audited_and_own_only(company_member, other_company_member, admin_user):

@@ -201,3 +201,32 @@ def test_slot_description_with_script_renders_inert(client_for, company_member, 
 def test_anonymous_gets_login_for_slot_actions(slot):
     response = Client().post(reverse("company_slot_transition", args=[slot.pk, "close"]))
     assert response.status_code == 302
+
+
+def test_dashboard_points_to_the_inbox_when_youth_wait(client_for, company_member, slot):
+    client = client_for(company_member)
+    assert "venter på jeres svar" not in client.get(reverse("company_dashboard")).text
+    f.InterestFactory(slot=slot)
+    f.InterestFactory(slot=slot)
+    html = client.get(reverse("company_dashboard")).text
+    assert "2 unge venter på jeres svar." in html
+
+
+def test_closing_asks_once_more_and_says_who_waits(client_for, company_member, slot):
+    f.InterestFactory(slot=slot)
+    client = client_for(company_member)
+    detail = client.get(reverse("company_slot_detail", args=[slot.pk])).text
+    confirm_url = reverse("company_slot_close_confirm", args=[slot.pk])
+    assert confirm_url in detail
+    page = client.get(confirm_url)
+    assert page.context["waiting"] == 1
+    assert reverse("company_slot_transition", args=[slot.pk, "close"]) in page.text
+    slot.refresh_from_db()
+    assert slot.status == "open"  # looking at the question changes nothing
+
+
+def test_close_confirmation_of_another_companys_slot_is_not_found(
+    client_for, other_company_member, slot
+):
+    url = reverse("company_slot_close_confirm", args=[slot.pk])
+    assert client_for(other_company_member).get(url).status_code == 404

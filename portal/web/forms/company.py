@@ -105,6 +105,20 @@ class CompanyRegisterForm(PortalForm):
         return data
 
 
+class CompanyProfileForm(PortalForm):
+    """The company's details; the CVR number is its identity and only an admin changes it."""
+
+    name = CompanyRegisterForm.base_fields["name"]
+    address = CompanyRegisterForm.base_fields["address"]
+    postcode = CompanyRegisterForm.base_fields["postcode"]
+    city = CompanyRegisterForm.base_fields["city"]
+    sector = forms.ChoiceField(label=_("Sector"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = sector_choices()
+
+
 class MembershipRequestForm(PortalForm):
     municipality = forms.ChoiceField(label=_("Municipality"))
 

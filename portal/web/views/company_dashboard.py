@@ -25,6 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "placements", filter=Q(placements__status__in=Placement.SEATED), distinct=True
         ),
     )
+    slots = list(slots)
     memberships = list(memberships_visible_to_user(user=request.user))
     member = request.user.company_member
     join_form = None
@@ -36,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "company": member.company,
         "join_form": join_form,
         "slots": slots,
+        "waiting": sum(slot.interests_pending for slot in slots),
         "memberships": memberships,
         "accepted": any(m.status == NetworkMembership.Status.ACCEPTED for m in memberships),
     }

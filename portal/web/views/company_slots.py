@@ -79,6 +79,16 @@ def slot_detail(request: HttpRequest, slot_id: int) -> HttpResponse:
     return render(request, "portal/company/slot_detail.html", context)
 
 
+@company_required
+def slot_close_confirm(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """Closing is for good and answers every waiting youth, so it is asked once more."""
+    slot = _slot(request, slot_id)
+    if slot.status not in EDITABLE:
+        return redirect("company_slot_detail", slot_id=slot.pk)
+    waiting = slot.interests.filter(status="pending").count()
+    return render(request, "portal/company/slot_close.html", {"slot": slot, "waiting": waiting})
+
+
 TRANSITIONS = {
     "publish": (slot_services.slot_publish, gettext_lazy("The slot is published.")),
     "pause": (slot_services.slot_pause, gettext_lazy("The slot is paused.")),

@@ -1,5 +1,6 @@
-"""The company user's private calendar feed: the page to create, renew or turn off its secret
-URL, and the feed itself (iCalendar), which calendar apps fetch without a session."""
+"""A portal user's private calendar feed (companies and consultants): the page to create, renew
+or turn off its secret URL, and the feed itself (iCalendar), which calendar apps fetch without
+a session."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,39 +16,42 @@ from portal.selectors.calendar import (
     calendar_items_for_user,
 )
 from portal.services.calendar import calendar_feed_regenerate, calendar_feed_revoke
-from portal.web.access import company_required
+from portal.web.access import role_required
 from portal.web.ical import calendar_ics
+
+# Admins have no calendar of their own: "everything" is nobody's diary.
+calendar_user_required = role_required("company", "consultant")
 
 # The new URL is shown once, on the page the regeneration redirects to.
 SESSION_KEY = "portal_calendar_url"
 
 
-@company_required
+@calendar_user_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "feed": calendar_feed_get(user=request.user),
         "new_url": request.session.pop(SESSION_KEY, None),
     }
-    return render(request, "portal/company/calendar.html", context)
+    return render(request, "portal/calendar.html", context)
 
 
 @require_POST
-@company_required
+@calendar_user_required
 def calendar_regenerate(request: HttpRequest) -> HttpResponse:
     token = calendar_feed_regenerate(user=request.user, actor=request.user)
     request.session[SESSION_KEY] = request.build_absolute_uri(
         reverse("calendar_feed", kwargs={"token": token})
     )
     messages.success(request, _("Your calendar link is ready. Any older link has stopped working."))
-    return redirect("company_calendar")
+    return redirect("calendar")
 
 
 @require_POST
-@company_required
+@calendar_user_required
 def calendar_revoke(request: HttpRequest) -> HttpResponse:
     calendar_feed_revoke(user=request.user, actor=request.user)
     messages.success(request, _("Your calendar link is turned off."))
-    return redirect("company_calendar")
+    return redirect("calendar")
 
 
 @require_GET
