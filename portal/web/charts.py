@@ -21,8 +21,15 @@ BAR_HEIGHT = 18
 PALETTE = ("#1d5a8c", "#b34700", "#2e6b30", "#6b3e8c", "#8c1d3f")
 
 
+LABEL_CHARS = 24  # what fits left of the bars at 13px; the table next to the chart has it all
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 def _joined(parts: Sequence[SafeString]) -> SafeString:
@@ -60,7 +67,7 @@ def bar_chart(
             (
                 LABEL_WIDTH - 8,
                 y + BAR_HEIGHT - 4,
-                label,
+                _short(label),
                 LABEL_WIDTH,
                 y,
                 width,
@@ -138,7 +145,7 @@ def stacked_bar_chart(
                 '<text x="{}" y="{}" font-size="13" fill="#222">{}</text>',
                 LABEL_WIDTH - 8,
                 y + BAR_HEIGHT - 4,
-                label,
+                _short(label),
                 _joined(segments),
                 round(x, 1) + 6,
                 y + BAR_HEIGHT - 4,

@@ -56,3 +56,14 @@ def test_line_chart_puts_a_higher_score_higher_up():
     )
     ys = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', svg)]
     assert ys[1] < ys[0]
+
+
+def test_long_labels_are_shortened_to_fit_left_of_the_bars():
+    title = "Matchdag for alle unge og virksomheder i hele kommunen"
+    svg = bar_chart(chart_id="c", title="t", desc="d", rows=[(title, 1)])
+    stacked = stacked_bar_chart(
+        chart_id="s", title="t", desc="d", series=["a"], rows=[(title, [1])]
+    )
+    for drawn in (svg, stacked):
+        assert title not in drawn
+        assert "Matchdag for alle unge…" in drawn

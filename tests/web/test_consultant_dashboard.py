@@ -107,5 +107,5 @@ def test_dashboard_queries_do_not_grow_with_the_rows(
 ):
     _fill(municipality, slot, n)
     client = client_for(consultant)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200

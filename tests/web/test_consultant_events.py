@@ -269,11 +269,11 @@ def test_event_pages_queries_do_not_grow(
         row.slots.add(f.SlotFactory(company=company))
         f.EventFactory(municipality=municipality)
     client = client_for(consultant)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(url("event_detail", event)).status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(url("event_board", event)).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(LIST).status_code == 200
 
 
@@ -329,3 +329,10 @@ def test_sign_up_posts_need_csrf_and_the_right_event(
     other = client_for(consultant)
     assert other.post(url("event_signup_cancel", foreign_event, row.pk)).status_code == 404
     assert YouthSignup.objects.get(pk=row.pk).status == YouthSignup.Status.CONFIRMED
+
+
+def test_admin_creates_an_event_in_a_chosen_municipality(
+    client_for, admin_user, other_municipality
+):
+    client_for(admin_user).post(NEW, {**form_data(), "municipality": other_municipality.pk})
+    assert MatchEvent.objects.get(title="Matchdag i hallen").municipality == other_municipality

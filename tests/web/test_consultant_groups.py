@@ -236,3 +236,17 @@ def test_group_page_queries_do_not_grow(
         assert client.get(url("group_detail", group)).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(LIST).status_code == 200
+
+
+def test_admin_creates_a_group_in_a_chosen_municipality(client_for, admin_user, other_municipality):
+    assert 'name="municipality"' in client_for(admin_user).get(LIST).content.decode()
+    client_for(admin_user).post(LIST, {"municipality": other_municipality.pk, "name": "Admins"})
+    assert NetworkGroup.objects.get(name="Admins").municipality == other_municipality
+
+
+def test_a_facilitator_of_another_municipality_is_refused(client_for, consultant, other_consultant):
+    response = client_for(consultant).post(
+        LIST, {"name": "Ny", "facilitators": [other_consultant.pk]}
+    )
+    assert response.status_code == 400
+    assert 'id="id_facilitators_error"' in response.content.decode()

@@ -222,7 +222,7 @@ def test_list_queries_do_not_grow(
     for _ in range(n):
         f.YouthFactory(municipality=municipality, group=group, contact_consultant=consultant)
     client = client_for(consultant)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(LIST).status_code == 200
 
 
@@ -238,3 +238,18 @@ def test_timeline_queries_do_not_grow(
     client = client_for(consultant)
     with django_assert_max_num_queries(16):
         assert client.get(url("youth_detail", youth)).status_code == 200
+
+
+def test_times_are_shown_in_the_consultants_municipality(client_for, company):
+    from datetime import UTC, datetime
+
+    reykjavik = f.MunicipalityFactory(timezone="Atlantic/Reykjavik")
+    consultant = f.ConsultantFactory(municipality=reykjavik)
+    youth = f.YouthFactory(municipality=reykjavik)
+    f.InterestFactory(
+        youth=youth,
+        slot=f.SlotFactory(company=company),
+        created_at=datetime(2026, 1, 10, 12, 0, tzinfo=UTC),
+    )
+    page = client_for(consultant).get(url("youth_detail", youth)).content.decode()
+    assert "12:00" in page and "13:00" not in page  # Copenhagen would say 13:00

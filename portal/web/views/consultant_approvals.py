@@ -13,13 +13,12 @@ from portal.selectors.placements import placement_get_for_user, placements_await
 from portal.selectors.slots import slot_seats_taken
 from portal.selectors.timeline import youth_timeline
 from portal.services.placements import placement_approve, placement_reject
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import ReasonForm
-from portal.web.views.consultant_common import attempt
+from portal.web.views.consultant_common import attempt, consultant_page
 
 
-@consultant_required
+@consultant_page
 def approvals(request: HttpRequest) -> HttpResponse:
     """Every proposed placement the user may decide on, oldest first."""
     placements = placements_awaiting_approval(user=request.user)
@@ -39,7 +38,7 @@ def _render_detail(request, placement: Placement, form: ReasonForm, status: int 
     return render(request, "portal/consultant/approval_detail.html", context, status=status)
 
 
-@consultant_required
+@consultant_page
 def approval(request: HttpRequest, placement_id: int) -> HttpResponse:
     """One proposed (or already decided) placement; rejecting it posts here with a reason."""
     placement = get_or_404(placement_get_for_user, user=request.user, placement_id=placement_id)
@@ -60,7 +59,7 @@ def approval(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def approve(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = get_or_404(placement_get_for_user, user=request.user, placement_id=placement_id)
     done = attempt(

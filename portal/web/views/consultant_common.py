@@ -1,21 +1,23 @@
-"""What every consultant page shares: the user's municipality, running a service call with its
-error shown where the user looks, and the municipality's time zone for the forms."""
+"""What every consultant page shares: the role check in the municipality's time zone, the
+user's municipality, and running a service call with its error shown where the user looks."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import nullcontext
+from functools import wraps
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from portal import policy
 from portal.exceptions import DomainError
 from portal.models import Municipality
+from portal.web.access import View, consultant_required
 from portal.web.errors import show_domain_error
 
 T = TypeVar("T")
@@ -49,14 +51,21 @@ def attempt(
     return result
 
 
-@contextmanager
 def local_time(municipality: Municipality | None):
-    """Parse and show the form's times in the municipality's zone (an admin: the default)."""
+    """Parse and show times in the municipality's zone (none given: as they are now)."""
     if municipality is None:
-        yield
-        return
-    timezone.activate(ZoneInfo(municipality.timezone))
-    try:
-        yield
-    finally:
-        timezone.deactivate()
+        return nullcontext()
+    return timezone.override(ZoneInfo(municipality.timezone))
+
+
+def consultant_page(view: View) -> View:
+    """``consultant_required``, with the page's times in the consultant's own municipality's
+    zone (an admin sees the installation's zone, or the object's where a view says so)."""
+
+    @consultant_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with local_time(own_municipality(request.user)):
+            return view(request, *args, **kwargs)
+
+    return wrapper

@@ -13,7 +13,7 @@ from portal.selectors.dashboard import (
     recent_signups,
 )
 from portal.selectors.placements import placements_awaiting_approval
-from portal.web.access import consultant_required
+from portal.web.views.consultant_common import consultant_page
 
 PARTS = ("counts", "interests", "signups", "checkins", "approvals")
 
@@ -30,7 +30,7 @@ def _part_context(user, part: str) -> dict:
     return {"placements": list(placements_awaiting_approval(user=user)[:10])}
 
 
-@consultant_required
+@consultant_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The start page of consultants and admins."""
     context = {"parts": PARTS}
@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/consultant/dashboard.html", context)
 
 
-@consultant_required
+@consultant_page
 def dashboard_part(request: HttpRequest, part: str) -> HttpResponse:
     """One of the dashboard's lists alone, for the live reload."""
     if part not in PARTS:

@@ -23,10 +23,14 @@ from portal.selectors.youth import youth_visible_to_user
 from portal.services.events import event_cancel, event_complete, event_create, event_publish
 from portal.services.events import event_update as event_update_service
 from portal.services.signups import signup_check_in, youth_signup, youth_signup_cancel
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import EventForm, MemberAddForm, OptionalReasonForm
-from portal.web.views.consultant_common import attempt, local_time, own_municipality
+from portal.web.views.consultant_common import (
+    attempt,
+    consultant_page,
+    local_time,
+    own_municipality,
+)
 
 EVENT_FIELDS = (
     "title",
@@ -41,7 +45,7 @@ EVENT_FIELDS = (
 S = YouthSignup.Status
 
 
-@consultant_required
+@consultant_page
 def event_list(request: HttpRequest) -> HttpResponse:
     """Coming events first, then past ones (newest first)."""
     now = timezone.now()
@@ -54,7 +58,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         )
 
 
-@consultant_required
+@consultant_page
 def event_new(request: HttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
     with local_time(municipality):
@@ -81,7 +85,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         )
 
 
-@consultant_required
+@consultant_page
 def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
     with local_time(event.municipality):
@@ -142,14 +146,14 @@ def _render_event(request, event: MatchEvent, signup_form=None, status: int = 20
         return render(request, "portal/consultant/event_detail.html", context, status=status)
 
 
-@consultant_required
+@consultant_page
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
     return _render_event(request, event)
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def event_signup_add(request: HttpRequest, event_id: int) -> HttpResponse:
     """Sign a young person up on their behalf (a seat, or the waitlist when full)."""
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
@@ -173,7 +177,7 @@ def event_signup_add(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def event_signup_cancel(request: HttpRequest, event_id: int, signup_id: int) -> HttpResponse:
     """Cancel a young person's sign-up; a freed seat goes to the first on the waitlist."""
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
@@ -201,7 +205,7 @@ ACTIONS = {
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def event_action(request: HttpRequest, event_id: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
@@ -211,7 +215,7 @@ def event_action(request: HttpRequest, event_id: int, action: str) -> HttpRespon
     return redirect("consultant:event_detail", event_id=event.pk)
 
 
-@consultant_required
+@consultant_page
 def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
     form = OptionalReasonForm(request.POST or None)
@@ -235,7 +239,7 @@ def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def event_check_in(request: HttpRequest, event_id: int, signup_id: int) -> HttpResponse:
     """Check one confirmed youth in at the door."""
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
@@ -265,7 +269,7 @@ def _board_context(event: MatchEvent) -> dict:
     }
 
 
-@consultant_required
+@consultant_page
 def event_board(request: HttpRequest, event_id: int) -> HttpResponse:
     """The big screen at the event: companies present, their slots, how many youth have
     checked in. No youth names: the screen is in a public room."""
@@ -274,7 +278,7 @@ def event_board(request: HttpRequest, event_id: int) -> HttpResponse:
         return render(request, "portal/consultant/event_board.html", _board_context(event))
 
 
-@consultant_required
+@consultant_page
 def event_board_part(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
     with local_time(event.municipality):

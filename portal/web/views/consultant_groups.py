@@ -27,7 +27,6 @@ from portal.services.groups import (
     schedule_add,
 )
 from portal.services.meetings import attendance_record, meeting_cancel, meeting_move
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import (
     GroupForm,
@@ -36,7 +35,12 @@ from portal.web.forms.consultant import (
     OptionalReasonForm,
     ScheduleForm,
 )
-from portal.web.views.consultant_common import attempt, local_time, own_municipality
+from portal.web.views.consultant_common import (
+    attempt,
+    consultant_page,
+    local_time,
+    own_municipality,
+)
 
 PAST_MEETINGS = 10
 # The services' argument names where the forms call a field otherwise.
@@ -53,7 +57,7 @@ def _candidates(user, group: NetworkGroup):
     )
 
 
-@consultant_required
+@consultant_page
 def group_list(request: HttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
     form = GroupForm(request.POST or None, municipality=municipality)
@@ -107,13 +111,13 @@ def _render_group(request, group_id: int, **forms_and_status) -> HttpResponse:
         return render(request, "portal/consultant/group_detail.html", context, status=status)
 
 
-@consultant_required
+@consultant_page
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     return _render_group(request, group_id)
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
     form = GroupForm(request.POST, municipality=group.municipality, editing=True)
@@ -136,7 +140,7 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def group_member_add_view(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
     form = MemberAddForm(request.POST, candidates=_candidates(request.user, group))
@@ -156,7 +160,7 @@ def group_member_add_view(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def group_member_remove_view(request: HttpRequest, group_id: int, youth_id: int) -> HttpResponse:
     group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
     youth = next((y for y in group.members.all() if y.pk == youth_id), None)
@@ -171,7 +175,7 @@ def group_member_remove_view(request: HttpRequest, group_id: int, youth_id: int)
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def group_schedule_add(request: HttpRequest, group_id: int) -> HttpResponse:
     group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
     form = ScheduleForm(request.POST)
@@ -207,7 +211,7 @@ def _meeting(request, meeting_id: int) -> Meeting:
     return get_or_404(meeting_get_for_user, user=request.user, meeting_id=meeting_id)
 
 
-@consultant_required
+@consultant_page
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """A meeting with attendance taking for the group's members."""
     meeting = _meeting(request, meeting_id)
@@ -239,7 +243,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         )
 
 
-@consultant_required
+@consultant_page
 def meeting_move_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     with local_time(meeting.group.municipality):
@@ -275,7 +279,7 @@ def meeting_move_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
         )
 
 
-@consultant_required
+@consultant_page
 def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _meeting(request, meeting_id)
     form = OptionalReasonForm(request.POST or None)

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_POST
 from portal.models import NetworkMembership
 from portal.selectors.network import membership_get_for_user, memberships_visible_to_user
 from portal.services.network import membership_accept, membership_reject
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import ReasonForm
-from portal.web.views.consultant_common import attempt
+from portal.web.views.consultant_common import attempt, consultant_page
 
 
-@consultant_required
+@consultant_page
 def memberships(request: HttpRequest) -> HttpResponse:
     """Pending requests first (oldest first), then the network's members and past refusals."""
     rows = list(memberships_visible_to_user(user=request.user))
@@ -31,7 +30,7 @@ def memberships(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def membership_accept_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_or_404(membership_get_for_user, user=request.user, membership_id=membership_id)
     attempt(
@@ -42,7 +41,7 @@ def membership_accept_view(request: HttpRequest, membership_id: int) -> HttpResp
     return redirect("consultant:memberships")
 
 
-@consultant_required
+@consultant_page
 def membership_reject_view(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = get_or_404(membership_get_for_user, user=request.user, membership_id=membership_id)
     form = ReasonForm(request.POST or None)

@@ -10,10 +10,9 @@ from django.shortcuts import render
 from portal.models import Municipality, NetworkGroup
 from portal.selectors.groups import groups_visible_to_user
 from portal.selectors.statistics import municipality_statistics, statistics_csv_rows
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import StatisticsFilterForm
-from portal.web.views.consultant_common import own_municipality
+from portal.web.views.consultant_common import consultant_page, own_municipality
 
 
 def _filters(request: HttpRequest):
@@ -38,7 +37,7 @@ def _filters(request: HttpRequest):
     }
 
 
-@consultant_required
+@consultant_page
 def statistics(request: HttpRequest) -> HttpResponse:
     form, arguments = _filters(request)
     stats = None
@@ -52,7 +51,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
-@consultant_required
+@consultant_page
 def statistics_csv(request: HttpRequest) -> HttpResponse:
     """The same filters as the page; one pseudonymised row per young person."""
     form, arguments = _filters(request)

@@ -20,10 +20,9 @@ from portal.selectors.youth import youth_get_for_user, youth_visible_to_user
 from portal.services.invites import invite_create
 from portal.services.notes import note_create
 from portal.services.youth import youth_create, youth_pause, youth_resume, youth_update
-from portal.web.access import consultant_required
 from portal.web.errors import get_or_404
 from portal.web.forms.consultant import NoteForm, YouthForm
-from portal.web.views.consultant_common import attempt, own_municipality
+from portal.web.views.consultant_common import attempt, consultant_page, own_municipality
 
 PAGE_SIZE = 50
 EDITABLE = (
@@ -37,7 +36,7 @@ EDITABLE = (
 )
 
 
-@consultant_required
+@consultant_page
 def youth_list(request: HttpRequest) -> HttpResponse:
     """The municipality's young people, filtered by status and a name search."""
     youth = youth_visible_to_user(user=request.user)
@@ -57,7 +56,7 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/consultant/youth_list.html", context)
 
 
-@consultant_required
+@consultant_page
 def youth_new(request: HttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
     form = YouthForm(request.POST or None, municipality=municipality)
@@ -88,7 +87,7 @@ def youth_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@consultant_required
+@consultant_page
 def youth_edit(request: HttpRequest, youth_id: int) -> HttpResponse:
     youth = get_or_404(youth_get_for_user, user=request.user, youth_id=youth_id)
     initial = {key: getattr(youth, key) for key in EDITABLE if key != "sectors"}
@@ -122,7 +121,7 @@ def _render_detail(request, timeline, note_form, status=200):
     )
 
 
-@consultant_required
+@consultant_page
 def youth_detail(request: HttpRequest, youth_id: int) -> HttpResponse:
     """The youth's record and timeline (an audited read), with the follow-up note form."""
     timeline = get_or_404(youth_timeline, user=request.user, youth_id=youth_id)
@@ -130,7 +129,7 @@ def youth_detail(request: HttpRequest, youth_id: int) -> HttpResponse:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def youth_note(request: HttpRequest, youth_id: int) -> HttpResponse:
     timeline = get_or_404(youth_timeline, user=request.user, youth_id=youth_id)
     form = NoteForm(request.POST, placements=timeline.placements)
@@ -163,13 +162,13 @@ def _status_change(request: HttpRequest, youth_id: int, service, message: str) -
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def youth_pause_view(request: HttpRequest, youth_id: int) -> HttpResponse:
     return _status_change(request, youth_id, youth_pause, _("Paused: group reminders stop."))
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def youth_resume_view(request: HttpRequest, youth_id: int) -> HttpResponse:
     return _status_change(request, youth_id, youth_resume, _("Active again."))
 
@@ -184,7 +183,7 @@ def qr_svg(text: str, *, title: str) -> str:
 
 
 @require_POST
-@consultant_required
+@consultant_page
 def youth_invite(request: HttpRequest, youth_id: int) -> HttpResponse:
     """A fresh invite; its link is shown this once (only its hash is stored)."""
     youth = get_or_404(youth_get_for_user, user=request.user, youth_id=youth_id)
