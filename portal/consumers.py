@@ -8,6 +8,8 @@ through the selectors when told that something changed.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -48,12 +50,13 @@ def board_groups(user: object, *, event_id: int) -> list[str]:
     return [realtime.event_group(event.pk)]
 
 
-class LiveConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer, ABC):
     """Joins the groups ``allowed_groups`` names for the session's user and forwards every
     ``live.event`` message to the browser as JSON: ``{"type": "interest.created", "id": …}``."""
 
+    @abstractmethod
     def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
-        raise NotImplementedError
+        """The groups this user may hear on this socket (runs in a sync thread)."""
 
     async def connect(self) -> None:
         self.live_groups: list[str] = []
