@@ -220,13 +220,16 @@ def check_in_at_the_door(*, event, youth, actor) -> None:
     signup_check_in(signup=signup, actor=actor)
 
 
-def test_the_inbox_works_on_a_phone(new_page, server, company_member, slot, youth):
+def test_the_inbox_works_on_a_phone(new_page, server, company_member, municipality):
+    slot = f.SlotFactory(company=company_member.company, title="Kasseassistent", seats=2)
+    youth = f.YouthFactory(municipality=municipality, first_name="Mads")
     page = new_page(company_member.user, width=390, height=844)
     page.goto("/virksomhed/indbakke/")
     wait_until_live(page)
 
-    server.call(interest_show, youth=youth, slot=slot, actor=youth)
+    server.call(interest_show, youth=youth, slot=slot, actor=youth, message="Jeg kan fra 8.")
 
     expect(page.locator("#inbox-list .card")).to_have_count(1)
+    assert_not_reloaded(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "company-inbox-phone")
