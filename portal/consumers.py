@@ -12,10 +12,15 @@ from abc import ABC, abstractmethod
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
 
 from portal import policy, realtime
 from portal.exceptions import DomainError
 from portal.selectors.events import event_get_for_user
+
+# Events after which a socket asks again whether its user may still listen: a colleague
+# removed from a company keeps their account (and session), but not the company's news.
+RECHECK_ON = frozenset({"company.member_removed"})
 
 # Application close codes (4000–4999) that read like HTTP's 403 and 401.
 DENIED = 4403
@@ -58,16 +63,28 @@ class LiveConsumer(AsyncJsonWebsocketConsumer, ABC):
     def allowed_groups(self, user: object, **url_kwargs: object) -> list[str]:
         """The groups this user may hear on this socket (runs in a sync thread)."""
 
+    def _groups_now(self) -> list[str]:
+        """The user's groups as the database has them now (the user is read afresh: a role
+        may have been taken away since the session began)."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return []
+        fresh = get_user_model().objects.filter(pk=user.pk).first()
+        if fresh is None:
+            return []
+        return self.allowed_groups(fresh, **self.scope["url_route"]["kwargs"])
+
+    async def _allowed_now(self) -> list[str]:
+        # The one place where a socket touches the database.
+        return await database_sync_to_async(self._groups_now)()
+
     async def connect(self) -> None:
         self.live_groups: list[str] = []
-        user = self.scope.get("user")
-        kwargs = self.scope["url_route"]["kwargs"]
-        # The one place where a socket touches the database: the user's role and scope.
-        groups = await database_sync_to_async(self.allowed_groups)(user, **kwargs)
-        if not groups:
+        self.granted = await self._allowed_now()
+        if not self.granted:
             await self.close(code=DENIED)
             return
-        groups = [*groups, realtime.user_group(user.pk)]
+        groups = [*self.granted, realtime.user_group(self.scope["user"].pk)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.live_groups = groups
@@ -81,7 +98,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer, ABC):
         """The browser has nothing to say on these sockets; whatever it sends is ignored."""
 
     async def live_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event["type"] in RECHECK_ON and not set(self.granted) <= set(await self._allowed_now()):
+            await self.close(code=DENIED)
+            return
+        await self.send_json(event)
 
     async def live_close(self, message: dict) -> None:
         """The user logged out: the session this socket was opened with is gone."""

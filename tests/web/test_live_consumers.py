@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 
 from portal.consumers import DENIED, LOGGED_OUT
 from portal.services.interests import interest_show
+from portal.services.network import company_member_remove
 from portal.services.notes import note_create
 from portal.services.signups import youth_signup
 from tests import factories as f
@@ -183,3 +184,23 @@ async def test_logging_out_closes_the_users_sockets_and_only_theirs(consultant, 
         assert response.status_code == 302
         assert await own.receive_output() == {"type": "websocket.close", "code": LOGGED_OUT}
         assert await other.receive_nothing(timeout=0.2)
+
+
+async def test_a_colleague_removed_from_the_company_stops_hearing_its_news(
+    company, company_member, slot, youth
+):
+    admin_member = await database_sync_to_async(f.CompanyMemberFactory)(
+        company=company, is_company_admin=True
+    )
+    async with Sockets() as sockets:
+        removed = await sockets.listen(COMPANY, company_member.user)
+        staying = await sockets.listen(COMPANY, admin_member.user)
+
+        await database_sync_to_async(company_member_remove)(
+            member=company_member, actor=admin_member.user
+        )
+
+        assert await removed.receive_output() == {"type": "websocket.close", "code": DENIED}
+        assert (await staying.receive_json_from())["type"] == "company.member_removed"
+        await database_sync_to_async(interest_show)(youth=youth, slot=slot, actor=youth)
+        assert (await staying.receive_json_from())["type"] == "interest.created"
