@@ -159,5 +159,7 @@
     });
   }
 
+  // The live region must exist before anything is put in it, or screen readers may miss it.
+  announcer();
   connect();
 })();
