@@ -230,3 +230,22 @@ def test_close_confirmation_of_another_companys_slot_is_not_found(
 ):
     url = reverse("company_slot_close_confirm", args=[slot.pk])
     assert client_for(other_company_member).get(url).status_code == 404
+
+
+def test_slot_page_lists_the_young_people_interested(
+    client_for, company_member, slot, municipality, queries_for
+):
+    def add(n):
+        for _ in range(n):
+            f.InterestFactory(slot=slot, youth=f.YouthFactory(municipality=municipality))
+
+    client = client_for(company_member)
+    url = reverse("company_slot_detail", args=[slot.pk])
+    add(1)
+    first = Interest.objects.get()
+    page = client.get(url).text
+    assert first.youth.first_name in page
+    assert reverse("company_interest_detail", args=[first.pk]) in page
+    one = queries_for(client, url)
+    add(29)
+    assert queries_for(client, url) == one

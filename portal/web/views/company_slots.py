@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.exceptions import DomainError
-from portal.models import Slot
-from portal.selectors.placements import shared_experiences_for_company
+from portal.models import Interest, Slot
+from portal.selectors.placements import interests_visible_to_user, shared_experiences_for_company
 from portal.selectors.slots import slot_get_for_user, slot_seats_taken
+from portal.selectors.youth import youth_cards_for_company
 from portal.services import slots as slot_services
 from portal.services.slots import EDITABLE
 from portal.web.access import company_required
@@ -70,7 +71,14 @@ def slot_update(request: HttpRequest, slot_id: int) -> HttpResponse:
 def slot_detail(request: HttpRequest, slot_id: int) -> HttpResponse:
     """The slot as young people see it in the bot, with the actions its state allows."""
     slot = _slot(request, slot_id)
+    interests = list(
+        interests_visible_to_user(user=request.user)
+        .filter(slot_id=slot.pk, status__in=Interest.LIVE)
+        .order_by("-created_at", "-pk")
+    )
+    cards = youth_cards_for_company(user=request.user, interests=interests)
     context = {
+        "interests": [(i, cards[i.pk]) for i in interests if i.pk in cards],
         "slot": slot,
         "seats_taken": slot_seats_taken(slot=slot),
         "experiences": shared_experiences_for_company(company=slot.company, limit=3),
