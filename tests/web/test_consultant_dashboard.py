@@ -109,3 +109,16 @@ def test_dashboard_queries_do_not_grow_with_the_rows(
     client = client_for(consultant)
     with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_the_menu_links_every_consultant_area(client_for, consultant):
+    page = client_for(consultant).get(URL).content.decode()
+    for name in ("approvals", "youth_list", "groups", "events", "memberships", "statistics"):
+        assert f'href="{reverse(f"consultant:{name}")}"' in page
+    assert f'href="{reverse("calendar")}"' in page
+    assert 'aria-current="page"' in page
+
+
+def test_admins_get_no_calendar_link_they_could_not_open(client_for, admin_user):
+    page = client_for(admin_user).get(URL).content.decode()
+    assert f'href="{reverse("calendar")}"' not in page
