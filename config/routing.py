@@ -1,3 +1,11 @@
-"""Websocket routes. The consumers (live dashboard, event board) are added by the portal."""
+"""Websocket routes: the portal's live views (see portal/consumers.py)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from portal import consumers
+
+websocket_urlpatterns = [
+    path("ws/dashboard/", consumers.DashboardConsumer.as_asgi()),
+    path("ws/company/", consumers.CompanyConsumer.as_asgi()),
+    path("ws/events/<int:event_id>/board/", consumers.EventBoardConsumer.as_asgi()),
+]
