@@ -9,6 +9,7 @@ processed (a crash) is picked up when the next process starts handling webhooks.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import json
 import logging
@@ -105,9 +106,19 @@ class WebhookBot:
         return self._application
 
     def spawn(self, update_id: int) -> None:
-        task = asyncio.get_running_loop().create_task(self.process(update_id))
+        # A fresh context: the request's one holds Django's per-request executor for sync
+        # calls, which is gone once the answer has been sent.
+        task = asyncio.get_running_loop().create_task(
+            self.process(update_id), context=contextvars.Context()
+        )
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # The row stays unprocessed; its lease lapses and the next start picks it up.
+            logger.error("webhook update failed", exc_info=task.exception())
 
     async def process(self, update_id: int) -> None:
         application = await self.application()
@@ -121,7 +132,7 @@ class WebhookBot:
     async def drain(self) -> None:
         """Wait until every spawned update is processed (tests, shutdown)."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks))
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def shutdown(self) -> None:
         await self.drain()
