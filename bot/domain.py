@@ -109,7 +109,8 @@ def error_screen(error: DomainError, *, linked: bool) -> Screen:
     return Screen(text, _menu_keyboard() if linked else None)
 
 
-def _call(fn: Callable[..., Screen], who: Who, args: tuple, kwargs: dict) -> Screen:
+def screen_for(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: object) -> Screen:
+    """``fn``'s screen for ``who`` (synchronous; ``run`` is the async door to it)."""
     close_old_connections()
     try:
         youth = youth_get_for_telegram(telegram_user_id=who.user_id)
@@ -128,7 +129,7 @@ def _call(fn: Callable[..., Screen], who: Who, args: tuple, kwargs: dict) -> Scr
 
 async def run(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: object) -> Screen:
     """Call ``fn(context, *args, **kwargs)`` in the sync world and return its screen."""
-    return await sync_to_async(_call)(fn, who, args, kwargs)
+    return await sync_to_async(screen_for)(fn, who, *args, **kwargs)
 
 
 async def call(fn: Callable[..., object], /, **kwargs: object) -> object:
