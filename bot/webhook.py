@@ -134,6 +134,11 @@ class WebhookBot:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    def shutdown_from_thread(self, timeout: float = 10.0) -> None:
+        """``shutdown`` on the loop the application lives on, from another thread."""
+        if self._loop is not None and self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.shutdown(), self._loop).result(timeout)
+
     async def shutdown(self) -> None:
         await self.drain()
         if self._application is not None:
