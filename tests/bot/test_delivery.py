@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.utils import timezone
 
 from bot import callbacks as cb
@@ -15,6 +16,14 @@ from portal.services.signups import youth_signup
 from tests import factories as f
 
 Kind = OutboxMessage.Kind
+
+
+def push(**kwargs) -> OutboxMessage:
+    """What a service does inside its transaction: push one message."""
+    with transaction.atomic():
+        return outbox_push(**kwargs)
+
+
 Status = OutboxMessage.Status
 
 
@@ -100,7 +109,7 @@ def test_the_language_shows_in_the_words(youth, subjects):
 
 
 def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(youth, subjects):
-    row = outbox_push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
+    row = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
     now = timezone.now() + timedelta(seconds=1)
     assert delivery.claim_due(worker="a", now=now) == [row.pk]
     assert delivery.claim_due(worker="b", now=now) == []
@@ -111,7 +120,7 @@ def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(youth, subjects
 
 
 def test_marking_sent_and_failed(youth, subjects):
-    row = outbox_push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
+    row = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
     delivery.claim_due(worker="a", now=timezone.now() + timedelta(seconds=1))
     delivery.mark_failed(message_id=row.pk, error="502 Bad Gateway")
     row.refresh_from_db()
@@ -123,15 +132,11 @@ def test_marking_sent_and_failed(youth, subjects):
 
 
 def test_a_permanent_failure_or_too_many_attempts_fails_the_row(youth, subjects):
-    first = outbox_push(
-        recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"]
-    )
+    first = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
     delivery.mark_failed(message_id=first.pk, error="Forbidden: bot was blocked", permanent=True)
     first.refresh_from_db()
     assert first.status == Status.FAILED
-    second = outbox_push(
-        recipient=youth, kind=Kind.PLACEMENT_REJECTED, subject=subjects["placement"]
-    )
+    second = push(recipient=youth, kind=Kind.PLACEMENT_REJECTED, subject=subjects["placement"])
     OutboxMessage.objects.filter(pk=second.pk).update(attempts=delivery.MAX_ATTEMPTS)
     delivery.mark_failed(message_id=second.pk, error="timed out")
     second.refresh_from_db()
@@ -139,15 +144,13 @@ def test_a_permanent_failure_or_too_many_attempts_fails_the_row(youth, subjects)
 
 
 def test_prepare_settles_rows_that_cannot_or_need_not_be_sent(youth, subjects):
-    expired = outbox_push(
-        recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"]
-    )
+    expired = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
     OutboxMessage.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     assert delivery.prepare(message_id=expired.pk) is None
     expired.refresh_from_db()
     assert expired.status == Status.SKIPPED
 
-    gone = outbox_push(recipient=youth, kind=Kind.PLACEMENT_REJECTED, subject=subjects["placement"])
+    gone = push(recipient=youth, kind=Kind.PLACEMENT_REJECTED, subject=subjects["placement"])
     type(youth).objects.filter(pk=youth.pk).update(telegram_chat_id=None)
     assert delivery.prepare(message_id=gone.pk) is None
     gone.refresh_from_db()
@@ -155,7 +158,7 @@ def test_prepare_settles_rows_that_cannot_or_need_not_be_sent(youth, subjects):
 
 
 def test_prepare_renders_for_the_youths_chat(youth, subjects):
-    row = outbox_push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
+    row = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
     outgoing = delivery.prepare(message_id=row.pk)
     assert outgoing.chat_id == youth.telegram_chat_id
     assert "Kassepraktik" not in outgoing.text and "Bageriet ApS" in outgoing.text

@@ -4,6 +4,7 @@ buttons, and the flows those buttons start (check-in, "I can't come") work."""
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Attendance, CheckIn, OutboxMessage, Placement
@@ -16,6 +17,12 @@ from tests.bot.conftest import labels, sent_row
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Kind = OutboxMessage.Kind
+
+
+def push(**kwargs) -> OutboxMessage:
+    """What a service does inside its transaction: push one message."""
+    with transaction.atomic():
+        return outbox_push(**kwargs)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +83,7 @@ def test_the_weekly_check_in_score_sentence_and_sharing(linked_chat, company):
     placement = f.PlacementFactory(
         youth=youth, slot=f.SlotFactory(company=company), status=Placement.Status.ACTIVE
     )
-    outbox_push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
+    push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
     (prompt,) = chat.wait()
     assert prompt.text.startswith("Hej Amal! Hvordan var ugen hos Bageriet ApS?")
     assert labels(prompt) == ["1", "2", "3", "4", "5"]
@@ -101,14 +108,14 @@ def test_a_check_in_without_a_sentence(linked_chat, company):
     placement = f.PlacementFactory(
         youth=youth, slot=f.SlotFactory(company=company), status=Placement.Status.ACTIVE
     )
-    outbox_push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
+    push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
     chat.wait()
     chat.tap("2")
     (thanks,) = chat.tap("Spring over")
     assert thanks.text.startswith("Tak fordi du checkede ind!")
     assert CheckIn.objects.get(placement=placement).text == ""
     # A second answer the same week (an old prompt's buttons) is refused kindly.
-    outbox_push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
+    push(recipient=youth, kind=Kind.CHECKIN_PROMPT, subject=placement)
     chat.wait()
     chat.tap("5")
     (again,) = chat.tap("Spring over")
@@ -120,7 +127,7 @@ def test_a_meeting_reminder_carries_i_cant_come(linked_chat, municipality):
     group = f.GroupFactory(municipality=municipality)
     chat, youth = linked_chat(group=group)
     meeting = f.MeetingFactory(group=group, place="Ungehuset")
-    outbox_push(
+    push(
         recipient=youth,
         kind=Kind.MEETING_REMINDER,
         subject=meeting,
