@@ -60,6 +60,10 @@ NOT_LINKED = _(
     "I don't know you yet. To use the bot you need a personal link from your consultant. "
     "Ask them for one, and open it."
 )
+STRANGER_TEXT = _(
+    "I work best with buttons. If you have a link from your consultant, open it, or tap the "
+    "buttons under the last message. No link yet? Ask your consultant for one."
+)
 SOMETHING_WENT_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")
 BUSY = _("Many people are using the bot right now. Please try again in a moment.")
 
