@@ -5,7 +5,8 @@ Standard library only, so it works on a fresh machine that has nothing but Pytho
 keeps a virtual environment in .venv in step with the lock files, and passes the environment
 (DATABASE_URL, REDIS_URL, PORT, ...) through to everything it starts.
 
-    python3 dev.py run            migrate, load demo data, start every process in PROCESSES
+    python3 dev.py run            migrate, load demo data, start the web, the Telegram stand-in
+                                  (unless TELEGRAM_BOT_TOKEN is set) and the bot
     python3 dev.py test [ARGS]    run pytest with ARGS
     python3 dev.py lock [ARGS]    regenerate requirements/*.lock (ARGS go to pip-compile,
                                   e.g. --upgrade or --upgrade-package django)
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,10 +33,16 @@ STAMP = VENV / ".nextwork-installed"
 PYPROJECT = ROOT / "pyproject.toml"
 BASE_LOCK = ROOT / "requirements" / "base.lock"
 DEV_LOCK = ROOT / "requirements" / "dev.lock"
-# Written by a later issue; run it only once it exists.
+# Written by later issues; each is run only once it exists.
 DEMO_COMMAND = ROOT / "portal" / "management" / "commands" / "demo_data.py"
+BOT_COMMAND = ROOT / "bot" / "management" / "commands" / "runbot.py"
+WORKER_COMMANDS = tuple(
+    ROOT / app / "management" / "commands" / "deliver.py" for app in ("portal", "bot")
+)
 HOST = "127.0.0.1"
+STANDIN_PORT = 8081  # config/settings/telegram.py's default for TELEGRAM_STANDIN_PORT
 STOP_GRACE_SECONDS = 10
+INVITE_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
 
 
 @dataclass(frozen=True)
@@ -42,20 +51,71 @@ class Process:
 
     name: str
     args: tuple[str, ...]  # "{host}" and "{port}" are filled in
+    # The processes after this one start once this port accepts connections (the bot needs
+    # its Bot API before it can say hello).
+    listens_on: int | None = None
 
 
-# Everything `dev.py run` starts. The bot and the worker join this list when they exist:
-#   Process("bot", ("manage.py", "runbot")), Process("worker", ("manage.py", "deliver"))
-PROCESSES: list[Process] = [
-    # Channels' router has no lifespan handler; "off" spares uvicorn probing for one.
-    Process(
-        "web",
-        (
-            *("-m", "uvicorn", "config.asgi:application"),
-            *("--host", "{host}", "--port", "{port}", "--lifespan", "off"),
-        ),
+# Channels' router has no lifespan handler; "off" spares uvicorn probing for one.
+WEB = Process(
+    "web",
+    (
+        *("-m", "uvicorn", "config.asgi:application"),
+        *("--host", "{host}", "--port", "{port}", "--lifespan", "off"),
     ),
-]
+)
+
+
+def standin_port(environ: Mapping[str, str]) -> int:
+    try:
+        return int(environ.get("TELEGRAM_STANDIN_PORT") or STANDIN_PORT)
+    except ValueError:
+        raise fail("TELEGRAM_STANDIN_PORT must be a number.", 2) from None
+
+
+def settings_environment(dotenv: Path = ROOT / ".env") -> dict[str, str]:
+    """The environment as the settings see it: os.environ over a local .env's KEY=VALUE lines
+    (config/settings/env.py reads that file too, so a token kept there must count here)."""
+    values: dict[str, str] = {}
+    try:
+        lines = dotenv.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        key, sep, value = line.strip().removeprefix("export ").partition("=")
+        if sep and key.strip() and not key.lstrip().startswith("#"):
+            values[key.strip()] = value.strip().strip("'\"")
+    return {**values, **os.environ}
+
+
+def uses_standin(environ: Mapping[str, str]) -> bool:
+    """Without a bot token the product talks to the loopback Telegram stand-in."""
+    return not environ.get("TELEGRAM_BOT_TOKEN")
+
+
+def processes(environ: Mapping[str, str]) -> list[Process]:
+    """Everything `dev.py run` starts, in order: the web, the Telegram stand-in (without a
+    token), then the bot and the outbox worker once their commands exist."""
+    found: list[Process] = [WEB]
+    if uses_standin(environ):
+        port = standin_port(environ)
+        found.append(Process("telegram", ("manage.py", "telegram_standin"), listens_on=port))
+    if BOT_COMMAND.exists():
+        found.append(Process("bot", ("manage.py", "runbot")))
+    if any(command.exists() for command in WORKER_COMMANDS):
+        found.append(Process("worker", ("manage.py", "deliver")))
+    return found
+
+
+def chat_links(demo: str, port: int) -> list[tuple[str, str]]:
+    """(who, one-click link in the stand-in's web chat) for each invite link the demo printed;
+    "who" is what the line says before the link (the youth's name)."""
+    links = []
+    for line in demo.splitlines():
+        for match in INVITE_LINK.finditer(line):
+            who = line[: match.start()].strip() or "invite"
+            links.append((who, f"http://{HOST}:{port}/?start={match.group(1)}"))
+    return links
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -232,11 +292,12 @@ def exit_code(returncode: int) -> int:
 
 
 class Supervisor:
-    """Starts PROCESSES, forwards Ctrl-C and SIGTERM to them, stops all when one dies."""
+    """Starts the processes, forwards Ctrl-C and SIGTERM to them, stops all when one dies."""
 
-    def __init__(self, python: Path, port: int) -> None:
+    def __init__(self, python: Path, port: int, processes: list[Process]) -> None:
         self.python = python
         self.port = port
+        self.processes = processes
         self.procs: dict[str, subprocess.Popen] = {}
         self.stop_signal: int | None = None
 
@@ -244,11 +305,13 @@ class Supervisor:
         # Own process groups: a Ctrl-C in the terminal reaches only us, and we pass it on
         # exactly once (a second SIGINT makes uvicorn skip its graceful shutdown).
         isolate = {"process_group": 0} if os.name == "posix" else {}
-        for process in PROCESSES:
+        for process in self.processes:
             args = [a.format(host=HOST, port=self.port) for a in process.args]
             self.procs[process.name] = subprocess.Popen(
                 [str(self.python), *args], cwd=ROOT, **isolate
             )
+            if process.listens_on is not None:
+                wait_for_port(process.listens_on, self.procs)
 
     def on_signal(self, signum: int, _frame: object) -> None:
         if self.stop_signal is not None:  # asked twice: stop waiting
@@ -256,17 +319,15 @@ class Supervisor:
                 if proc.poll() is None:
                     proc.kill()
             return
-        self.stop_signal = signum
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.send_signal(signum)
+        self.stop_signal = signum  # supervise() stops everyone, in order
 
     def stop_all(self, signum: int = signal.SIGTERM) -> None:
-        for proc in self.procs.values():
+        """Stop the last started first: the bot leaves the stand-in before the stand-in goes
+        (else its farewell getUpdates fails loudly), each process signalled exactly once."""
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for proc in reversed(list(self.procs.values())):
             if proc.poll() is None:
                 proc.send_signal(signum)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for proc in self.procs.values():
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -295,39 +356,60 @@ def cmd_run(args: list[str]) -> int:
         port = int(os.environ.get("PORT", "8000"))
     except ValueError:
         raise fail("PORT must be a number.", 2) from None
+    environ = settings_environment()
+    started = processes(environ)
     python = ensure_installed("base")
     step("Migrating the database …")
     call([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], "Migrating")
     demo = load_demo_data(python)
 
-    step(f"Starting {', '.join(p.name for p in PROCESSES)} …")
-    supervisor = Supervisor(python, port)
+    step(f"Starting {', '.join(p.name for p in started)} …")
+    supervisor = Supervisor(python, port, started)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, supervisor.on_signal)
     try:
         supervisor.start()
         wait_for_port(port, supervisor.procs)
         if all(p.poll() is None for p in supervisor.procs.values()):
-            print(
-                f"\nNExTWORK is running:\n"
-                f"  portal (admin)  http://{HOST}:{port}/admin/\n"
-                f"  health          http://{HOST}:{port}/health/",
-                flush=True,
-            )
-            if demo is None:
-                print("\nDemo data was not loaded: see the warning above.")
-            elif demo:
-                lines = (f"  {line}".rstrip() for line in demo.splitlines())
-                print("\nDemo data:\n" + "\n".join(lines))
-            else:
-                print(
-                    "\nNo demo logins yet; create one with:\n"
-                    "  .venv/bin/python manage.py createsuperuser"
-                )
-            print("\nPress Ctrl-C to stop.\n", flush=True)
+            print(banner(port, started, demo, environ), flush=True)
         return supervisor.supervise()
     finally:
         supervisor.stop_all()  # also on an unexpected error: never leave servers behind
+
+
+def banner(port: int, started: list[Process], demo: str | None, environ: Mapping[str, str]) -> str:
+    """What a newcomer needs once everything runs: where to click, and the demo logins."""
+    lines = [
+        "",
+        "NExTWORK is running:",
+        f"  portal (admin)  http://{HOST}:{port}/admin/",
+        f"  health          http://{HOST}:{port}/health/",
+    ]
+    names = {process.name for process in started}
+    chat_port = standin_port(environ)
+    if "telegram" in names:
+        lines.append(f"  bot chat        http://{HOST}:{chat_port}/  (a stand-in for Telegram)")
+    elif "bot" in names:
+        lines.append("  bot             on Telegram (TELEGRAM_BOT_TOKEN is set)")
+    if "bot" not in names:
+        lines.append("  (the bot itself starts here once bot/management/commands/runbot.py exists)")
+    if demo is None:
+        lines += ["", "Demo data was not loaded: see the warning above."]
+    elif demo:
+        lines += ["", "Demo data:", *(f"  {line}".rstrip() for line in demo.splitlines())]
+        links = chat_links(demo, chat_port) if "telegram" in names else []
+        if links:
+            width = max(len(who) for who, _ in links)
+            lines += ["", "Be a demo youth in the bot chat, one click each:"]
+            lines += [f"  {who:<{width}}  {chat}" for who, chat in links]
+    else:
+        lines += [
+            "",
+            "No demo logins yet; create one with:",
+            "  .venv/bin/python manage.py createsuperuser",
+        ]
+    lines += ["", "Press Ctrl-C to stop.", ""]
+    return "\n".join(lines)
 
 
 COMMANDS = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock}

@@ -421,9 +421,10 @@ class StandInState:
             self._counters[canonical] = self._counters.get(canonical, 0) + 1
             self._bot = self._bot_user(int(token.split(":", 1)[0]))
             fault = self._take_fault(name)
-        if fault is not None:
-            if fault.kind != "timeout":
-                raise self._fault_error(fault)
+            error = self._fault_error(fault) if fault and fault.kind != "timeout" else None
+        if error is not None:
+            raise error
+        if fault is not None:  # "timeout": answer, but only after the client stopped waiting
             time.sleep(self.timeout_hold if fault.hold is None else fault.hold)
         result = handler(params)
         if isinstance(result, tuple):

@@ -7,6 +7,7 @@ operations under one lock, long polls just park their thread on a condition, and
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -69,6 +71,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._bot_api(match.group(1), match.group(2), url.query, body)
         elif match := FILE_PATH.fullmatch(path):
             self._file(match.group(1), match.group(2))
+        elif path in ("/", "/index.html"):
+            self._chat_page()
         elif path.startswith("/chat/api/"):
             self._chat_api(path.removeprefix("/chat/api/"), url.query, body)
         else:
@@ -104,6 +108,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, stored.data, stored.mime_type)
 
     # --- The web chat --------------------------------------------------------------------------
+
+    def _chat_page(self) -> None:
+        page = resources.files(__package__).joinpath("chat.html").read_text(encoding="utf-8")
+        page = page.replace("{{BOT_USERNAME}}", html.escape(self.server.state.bot_username))
+        self._send(200, page.encode(), "text/html; charset=utf-8")
 
     def _chat_api(self, route: str, query: str, body: bytes) -> None:
         state = self.server.state

@@ -30,8 +30,11 @@ def youth(standin):
     return standin.new_user(first_name="Amal", language_code="da")
 
 
-def call(standin, method, *, encoding="form", token=TOKEN, timeout=10, **params):
-    """One Bot API call over real HTTP: (HTTP status, decoded JSON answer)."""
+def call(standin, method, *, encoding="form", token=TOKEN, timeout_=10, **params):
+    """One Bot API call over real HTTP: (HTTP status, decoded JSON answer).
+
+    ``timeout_`` is the client's wait; ``timeout`` would be getUpdates' own parameter.
+    """
     url = f"{standin.base_url}{token}/{method}"
     data, headers = None, {}
     if encoding == "query":
@@ -43,7 +46,7 @@ def call(standin, method, *, encoding="form", token=TOKEN, timeout=10, **params)
         fields = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
         data = urllib.parse.urlencode(fields).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    status, body = fetch(url, data=data, headers=headers, timeout=timeout)
+    status, body = fetch(url, data=data, headers=headers, timeout=timeout_)
     return status, json.loads(body)
 
 

@@ -100,7 +100,7 @@ def test_a_fault_can_carry_its_own_description(standin, youth):
 def test_a_timeout_fault_holds_the_answer_past_the_client_but_still_sends(standin, youth):
     standin.set_fault("sendMessage", "timeout", hold=0.6)
     with pytest.raises(TimeoutError):
-        send(standin, youth, timeout=0.2)
+        send(standin, youth, timeout_=0.2)
     (sent,) = standin.wait_for(youth, timeout=5)  # delivered anyway: the ambiguous timeout
     assert sent.text == "Hi"
 
@@ -122,3 +122,12 @@ def test_a_blocked_user_makes_every_send_to_them_403(standin, youth):
     assert send(standin, other)[0] == 200
     standin.unblock(youth)
     assert send(standin, youth)[0] == 200
+
+
+def test_a_slow_per_chat_rate_spaces_sends_by_its_period():
+    # 20 messages a minute, Telegram's group limit: one every 3 s, so the next waits 3 s.
+    with StandIn(per_chat_rate=1 / 3) as standin:
+        youth = standin.new_user()
+        assert send(standin, youth)[0] == 200
+        status, answer = send(standin, youth)
+        assert (status, answer["parameters"]["retry_after"]) == (429, 3)

@@ -1,6 +1,8 @@
 """The Bot API wire format over real HTTP with a plain client: encodings, answers, errors."""
 
 import json
+import threading
+import time
 import uuid
 
 import pytest
@@ -293,3 +295,65 @@ def test_close_and_log_out_are_harmless(standin):
     assert call(standin, "close")[1] == {"ok": True, "result": True}
     assert call(standin, "logOut")[1] == {"ok": True, "result": True}
     assert call(standin, "getMe")[0] == 200
+
+
+def test_a_second_long_poll_ends_the_first_with_409(standin, youth):
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(call(standin, "getUpdates", timeout=5)))
+    first.start()
+    deadline = time.monotonic() + 5
+    while standin.counters.get("getUpdates", 0) < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)  # the first is now parked
+    assert call(standin, "getUpdates")[0] == 200
+    first.join(timeout=10)
+    status, answer = answers[0]
+    assert status == 409
+    assert answer["description"].startswith("Conflict: terminated by other getUpdates request")
+
+
+def test_url_buttons_and_a_json_encoded_markup_inside_a_json_body(standin, youth):
+    markup = {"inline_keyboard": [[{"text": "Read more", "url": "https://example.org/x"}]]}
+    status, _ = call(
+        standin,
+        "sendMessage",
+        encoding="json",
+        chat_id=youth.id,
+        text="Link",
+        reply_markup=json.dumps(markup),
+    )
+    assert status == 200
+    (sent,) = standin.messages(youth)
+    assert sent.buttons[0][0].url == "https://example.org/x"
+    assert sent.buttons[0][0].callback_data is None
+    with pytest.raises(LookupError):
+        standin.press_text(youth, "Read more")  # it opens a page; the bot hears nothing
+
+
+def test_a_button_without_an_action_is_refused(standin, youth):
+    markup = {"inline_keyboard": [[{"text": "Just text"}]]}
+    status, answer = call(standin, "sendMessage", chat_id=youth.id, text="x", reply_markup=markup)
+    assert status == 400
+    assert "Text buttons are unallowed in the inline keyboard" in answer["description"]
+
+
+def test_a_document_message_has_no_text_to_edit(standin, youth):
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n{youth.id}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="a.txt"'
+        f"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--{boundary}--\r\n"
+    ).encode()
+    _, answer = fetch(
+        f"{standin.base_url}{TOKEN}/sendDocument",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    message_id = json.loads(answer)["result"]["message_id"]
+    status, answer = call(
+        standin, "editMessageText", chat_id=youth.id, message_id=message_id, text="New"
+    )
+    assert (status, answer["description"]) == (
+        400,
+        "Bad Request: there is no text in the message to edit",
+    )
