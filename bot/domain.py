@@ -42,7 +42,8 @@ class Who:
     @classmethod
     def of(cls, update: Update) -> Who | None:
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
+        # The bot talks to youth one to one; a group's chat id must never become a youth's.
+        if user is None or chat is None or chat.type != chat.PRIVATE:
             return None
         return cls(
             user_id=user.id,

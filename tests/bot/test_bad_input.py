@@ -355,3 +355,25 @@ def test_an_unexpected_failure_is_never_silent(linked_chat, monkeypatch):
     monkeypatch.undo()
     (reply,) = chat.say("hej")
     assert reply.text.startswith("Tak for din besked!")
+
+
+def test_a_consent_button_pressed_in_a_group_links_nothing(running_bot, new_chat, invite_for):
+    youth, token = invite_for()
+    chat = new_chat()
+    group = {"id": -100123, "type": "group", "title": "Klassen"}
+    chat.standin.inject_update(
+        {
+            "callback_query": {
+                "id": "group-press",
+                "from": chat.user.to_api(),
+                "chat_instance": "group",
+                "data": cb.encode(cb.CONSENT, "yes", token),
+                "message": {"message_id": 1, "date": 0, "chat": group, "text": "old"},
+            }
+        }
+    )
+    chat.standin.send_text(chat.user, "/start")  # the bot is alive and answers in private
+    (reply,) = chat.wait()
+    assert "NExTWORK" in reply.text
+    youth.refresh_from_db()
+    assert youth.telegram_user_id is None
