@@ -125,8 +125,12 @@ class WebhookBot:
         payload = await domain.call(inbox_claim, update_id=update_id)
         if payload is None:
             return
-        # PTB runs the handlers and reports their errors to the error handler itself.
-        await application.process_update(Update.de_json(payload, application.bot))
+        update = Update.de_json(payload, application.bot)
+        # Through the application's update processor, as in polling: one chat's updates in
+        # order, different chats at once. Handler errors go to the error handler.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         await domain.call(inbox_done, update_id=update_id)
 
     async def drain(self) -> None:
