@@ -10,7 +10,8 @@ from collections.abc import Awaitable
 from typing import Any
 
 from django.conf import settings
-from telegram import LinkPreviewOptions, Update
+from django.utils import translation
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -157,6 +158,21 @@ def add_handlers(application: Application) -> None:
         MessageHandler(private & ~filters.UpdateType.EDITED, menu.unexpected_message)
     )
     application.add_error_handler(on_error)
+
+
+async def set_commands(bot: Bot) -> None:
+    """The commands Telegram lists under "/" (in Danish, and in English for English clients).
+
+    Buttons lead everywhere; the list only helps someone who types "/" out of habit.
+    """
+    for language in ("da", "en"):
+        with translation.override(language):
+            commands = [
+                BotCommand("start", str(texts.COMMAND_START)),
+                BotCommand("menu", str(texts.COMMAND_MENU)),
+                BotCommand("help", str(texts.COMMAND_HELP)),
+            ]
+        await bot.set_my_commands(commands, language_code=None if language == "da" else language)
 
 
 def build_application(

@@ -38,6 +38,10 @@ CONSENT_DECLINED = _(
 LINKED = _("Welcome, {name}! You are all set. 🎉")
 LINK_TOO_LONG = _("This link is not valid. Please ask your consultant for a new one.")
 
+COMMAND_START = _("Start, or open your link")
+COMMAND_MENU = _("Show the menu")
+COMMAND_HELP = _("How the bot works")
+
 # --- the menu --------------------------------------------------------------------------------
 
 MENU_TITLE = _("What would you like to do?")

@@ -33,6 +33,7 @@ def test_the_bot_waits_until_the_bot_api_answers(standin, new_chat):
             assert time.monotonic() < deadline, standin.counters
             time.sleep(0.05)
         assert standin.counters["getMe"] >= 4
+        assert standin.counters["setMyCommands"] == 2  # Danish, and English for English apps
         (reply,) = new_chat().say("/start")
         assert "NExTWORK" in reply.text
     finally:
