@@ -4,12 +4,15 @@ in order. Polling (``manage.py runbot``) and the webhook both build the bot here
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from django.conf import settings
-from telegram import LinkPreviewOptions, Update
+from django.utils import translation
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -125,12 +128,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     logger.error("update %r failed", getattr(update, "update_id", None), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    try:
-        if update.callback_query is not None:
+    chat_id = update.effective_chat.id
+    if update.callback_query is not None:
+        # Usually answered already (handlers answer first); Telegram then refuses a second one.
+        with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, str(texts.SOMETHING_WENT_WRONG))
-    except Exception:  # The report above matters more than this last word; never loop.
-        logger.warning("could not tell chat %s about the failure", update.effective_chat.id)
+    try:
+        await context.bot.send_message(chat_id, str(texts.SOMETHING_WENT_WRONG))
+    except TelegramError:
+        logger.warning("could not tell chat %s about the failure", chat_id)
 
 
 def add_handlers(application: Application) -> None:
@@ -152,6 +158,21 @@ def add_handlers(application: Application) -> None:
         MessageHandler(private & ~filters.UpdateType.EDITED, menu.unexpected_message)
     )
     application.add_error_handler(on_error)
+
+
+async def set_commands(bot: Bot) -> None:
+    """The commands Telegram lists under "/" (in Danish, and in English for English clients).
+
+    Buttons lead everywhere; the list only helps someone who types "/" out of habit.
+    """
+    for language in ("da", "en"):
+        with translation.override(language):
+            commands = [
+                BotCommand("start", str(texts.COMMAND_START)),
+                BotCommand("menu", str(texts.COMMAND_MENU)),
+                BotCommand("help", str(texts.COMMAND_HELP)),
+            ]
+        await bot.set_my_commands(commands, language_code=None if language == "da" else language)
 
 
 def build_application(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import translation
 from telegram import InlineKeyboardMarkup, Update
 
@@ -42,7 +42,8 @@ class Who:
     @classmethod
     def of(cls, update: Update) -> Who | None:
         user, chat = update.effective_user, update.effective_chat
-        if user is None or chat is None:
+        # The bot talks to youth one to one; a group's chat id must never become a youth's.
+        if user is None or chat is None or chat.type != chat.PRIVATE:
             return None
         return cls(
             user_id=user.id,
@@ -109,8 +110,16 @@ def error_screen(error: DomainError, *, linked: bool) -> Screen:
     return Screen(text, _menu_keyboard() if linked else None)
 
 
-def _call(fn: Callable[..., Screen], who: Who, args: tuple, kwargs: dict) -> Screen:
-    close_old_connections()
+def _fresh_connection() -> None:
+    # Like a request's start and end: drop a connection the database closed or that is past
+    # CONN_MAX_AGE. Never inside a transaction (a caller's, or a test's).
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def screen_for(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: object) -> Screen:
+    """``fn``'s screen for ``who`` (synchronous; ``run`` is the async door to it)."""
+    _fresh_connection()
     try:
         youth = youth_get_for_telegram(telegram_user_id=who.user_id)
         language = language_for(youth, who)
@@ -123,12 +132,12 @@ def _call(fn: Callable[..., Screen], who: Who, args: tuple, kwargs: dict) -> Scr
                 logger.info("refused for chat %s: %r", who.chat_id, error)
                 return error_screen(error, linked=youth is not None)
     finally:
-        close_old_connections()
+        _fresh_connection()
 
 
 async def run(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: object) -> Screen:
     """Call ``fn(context, *args, **kwargs)`` in the sync world and return its screen."""
-    return await sync_to_async(_call)(fn, who, args, kwargs)
+    return await sync_to_async(screen_for)(fn, who, *args, **kwargs)
 
 
 async def call(fn: Callable[..., object], /, **kwargs: object) -> object:
@@ -137,11 +146,11 @@ async def call(fn: Callable[..., object], /, **kwargs: object) -> object:
 
 
 def _plain(fn: Callable[..., object], kwargs: dict) -> object:
-    close_old_connections()
+    _fresh_connection()
     try:
         return fn(**kwargs)
     finally:
-        close_old_connections()
+        _fresh_connection()
 
 
 # --- UI state per chat (sync; used inside screen functions) ---------------------------------------

@@ -12,6 +12,7 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot import delivery
+from bot.app import set_commands
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,10 @@ async def run_polling(
     """Long polling until ``stop`` is set; then a clean shutdown."""
     if not await wait_for_api(application, stop):
         return
+    try:
+        await set_commands(application.bot)
+    except TelegramError as error:  # a nicety; the bot works without the list
+        logger.warning("could not set the command list: %s", error)
     try:
         await application.updater.start_polling(
             timeout=poll_timeout, allowed_updates=Update.ALL_TYPES

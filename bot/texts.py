@@ -38,6 +38,10 @@ CONSENT_DECLINED = _(
 LINKED = _("Welcome, {name}! You are all set. 🎉")
 LINK_TOO_LONG = _("This link is not valid. Please ask your consultant for a new one.")
 
+COMMAND_START = _("Start, or open your link")
+COMMAND_MENU = _("Show the menu")
+COMMAND_HELP = _("How the bot works")
+
 # --- the menu --------------------------------------------------------------------------------
 
 MENU_TITLE = _("What would you like to do?")
@@ -59,6 +63,10 @@ NOT_FOUND = _("I can't find that any more. It may have been closed or removed.")
 NOT_LINKED = _(
     "I don't know you yet. To use the bot you need a personal link from your consultant. "
     "Ask them for one, and open it."
+)
+STRANGER_TEXT = _(
+    "I work best with buttons. If you have a link from your consultant, open it, or tap the "
+    "buttons under the last message. No link yet? Ask your consultant for one."
 )
 SOMETHING_WENT_WRONG = _("Sorry, something went wrong on our side. Please try again in a moment.")
 BUSY = _("Many people are using the bot right now. Please try again in a moment.")

@@ -9,6 +9,7 @@ processed (a crash) is picked up when the next process starts handling webhooks.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import json
 import logging
@@ -105,23 +106,42 @@ class WebhookBot:
         return self._application
 
     def spawn(self, update_id: int) -> None:
-        task = asyncio.get_running_loop().create_task(self.process(update_id))
+        # A fresh context: the request's one holds Django's per-request executor for sync
+        # calls, which is gone once the answer has been sent.
+        task = asyncio.get_running_loop().create_task(
+            self.process(update_id), context=contextvars.Context()
+        )
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # The row stays unprocessed; its lease lapses and the next start picks it up.
+            logger.error("webhook update failed", exc_info=task.exception())
 
     async def process(self, update_id: int) -> None:
         application = await self.application()
         payload = await domain.call(inbox_claim, update_id=update_id)
         if payload is None:
             return
-        # PTB runs the handlers and reports their errors to the error handler itself.
-        await application.process_update(Update.de_json(payload, application.bot))
+        update = Update.de_json(payload, application.bot)
+        # Through the application's update processor, as in polling: one chat's updates in
+        # order, different chats at once. Handler errors go to the error handler.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         await domain.call(inbox_done, update_id=update_id)
 
     async def drain(self) -> None:
         """Wait until every spawned update is processed (tests, shutdown)."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks))
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def shutdown_from_thread(self, timeout: float = 10.0) -> None:
+        """``shutdown`` on the loop the application lives on, from another thread."""
+        if self._loop is not None and self._loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.shutdown(), self._loop).result(timeout)
 
     async def shutdown(self) -> None:
         await self.drain()

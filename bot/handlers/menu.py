@@ -23,7 +23,7 @@ def _help(ctx: Context) -> Screen:
 
 def _free_text(ctx: Context) -> Screen:
     if ctx.youth is None:
-        return Screen(str(texts.NOT_LINKED))
+        return Screen(str(texts.STRANGER_TEXT))
     return Screen(str(texts.FREE_TEXT), keyboards.main_menu())
 
 

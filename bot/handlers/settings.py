@@ -9,11 +9,10 @@ from telegram.ext import ContextTypes
 from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.domain import Context, Screen
+from bot.handlers.browse import HOURS_CHOICES
 from bot.handlers.common import on_button
 from portal.models import Sector
 from portal.services.youth import youth_set_preferences, youth_set_share_experiences
-
-HOURS_CHOICES = (5, 10, 15, 20, 25, 30, 37)
 
 
 def _settings(ctx: Context, intro: str = "") -> Screen:

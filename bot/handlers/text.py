@@ -18,7 +18,7 @@ WAITING_FOR = {
 
 def _text(ctx: Context, text: str) -> Screen:
     if ctx.youth is None:
-        return Screen(str(texts.NOT_LINKED))
+        return Screen(str(texts.STRANGER_TEXT))
     state = state_get(ctx.who.chat_id)
     answer = WAITING_FOR.get(state.get("awaiting"))
     if answer is not None:

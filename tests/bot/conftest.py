@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from bot.app import build_application
 from bot.runner import run_polling
@@ -18,6 +19,19 @@ from portal.services.invites import invite_create
 from tests import factories as f
 
 TOKEN = "123456789:test-token"
+
+
+def _no_shared_cache_read_locks(sender, connection, **kwargs) -> None:
+    """The test database on SQLite is one in-memory database shared by the threads' connections
+    (shared cache), where a reader's table lock makes a writer fail at once with "database
+    table is locked" instead of waiting. Files in WAL mode (what the product runs) do not have
+    this; letting test readers skip the table locks gives the same behaviour here."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(_no_shared_cache_read_locks, dispatch_uid="tests-bot-read-uncommitted")
 
 
 class BotThread(threading.Thread):

@@ -156,7 +156,7 @@ def test_the_municipalitys_own_privacy_text_is_shown(running_bot, new_chat, invi
 def test_someone_never_linked_gets_a_kind_answer_everywhere(running_bot, new_chat):
     chat = new_chat(language_code="en")
     (reply,) = chat.say("hello")
-    assert reply.text.startswith("I don't know you yet.")
+    assert reply.text.startswith("I work best with buttons. If you have a link")
     (reply,) = forged_press(chat, cb.encode(cb.MENU, "show"))
     assert reply.text.startswith("I don't know you yet.")
     (reply,) = forged_press(chat, cb.encode(cb.BROWSE, "list", Filter()))
@@ -276,7 +276,7 @@ def test_free_text_while_the_consent_question_waits(running_bot, new_chat, invit
     chat = new_chat()
     chat.say(f"/start {token}")
     (reply,) = chat.say("hvad betyder det?")
-    assert reply.text.startswith("Jeg kender dig ikke endnu.")
+    assert reply.text.startswith("Jeg er bedst til knapper. Har du et link")
     youth.refresh_from_db()
     assert youth.telegram_user_id is None
 
@@ -341,3 +341,39 @@ def test_state_survives_a_restart_of_the_bot(standin, running_bot, linked_chat, 
     finally:
         restarted.stop()
     assert Youth.objects.filter(pk=youth.pk, erased_at__isnull=True).exists()
+
+
+def test_an_unexpected_failure_is_never_silent(linked_chat, monkeypatch):
+    chat, _youth = linked_chat()
+
+    def broken(ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("bot.handlers.menu._help", broken)
+    (reply,) = chat.tap("❓ Hjælp")
+    assert reply.text == "Undskyld, noget gik galt hos os. Prøv igen om lidt."
+    monkeypatch.undo()
+    (reply,) = chat.say("hej")
+    assert reply.text.startswith("Tak for din besked!")
+
+
+def test_a_consent_button_pressed_in_a_group_links_nothing(running_bot, new_chat, invite_for):
+    youth, token = invite_for()
+    chat = new_chat()
+    group = {"id": -100123, "type": "group", "title": "Klassen"}
+    chat.standin.inject_update(
+        {
+            "callback_query": {
+                "id": "group-press",
+                "from": chat.user.to_api(),
+                "chat_instance": "group",
+                "data": cb.encode(cb.CONSENT, "yes", token),
+                "message": {"message_id": 1, "date": 0, "chat": group, "text": "old"},
+            }
+        }
+    )
+    chat.standin.send_text(chat.user, "/start")  # the bot is alive and answers in private
+    (reply,) = chat.wait()
+    assert "NExTWORK" in reply.text
+    youth.refresh_from_db()
+    assert youth.telegram_user_id is None

@@ -126,5 +126,5 @@ def test_a_youth_goes_from_invite_to_interest_waitlist_language_export_and_erasu
     assert youth.erased_at is not None and youth.first_name == ""
     assert youth.telegram_user_id is None
     (stranger,) = chat.say("hello?")
-    assert stranger.text.startswith("Jeg kender dig ikke endnu.")
+    assert stranger.text.startswith("Jeg er bedst til knapper.")
     assert not Youth.objects.filter(telegram_user_id=chat.user.id).exists()

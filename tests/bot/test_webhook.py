@@ -1,0 +1,116 @@
+"""The webhook: the secret is checked, the update stored before the answer, a redelivery
+ignored, and an update stored before a crash processed when the next process starts."""
+
+import json
+
+import pytest
+from django.test import AsyncClient
+
+# domain.call, not sync_to_async: it closes the worker thread's connection afterwards, as
+# the bot does, so the test database can be dropped at the end.
+from bot import domain, webhook
+from bot.models import WebhookUpdate
+from bot.webhook import webhook_bot
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+URL = "/telegram/webhook/"
+SECRET = "s3cret-for-tests_0123456789"
+
+
+@pytest.fixture
+def configured(settings, standin):
+    settings.TELEGRAM_API_URL = standin.base_url
+    settings.TELEGRAM_BOT_TOKEN = "123456789:webhook-test"
+    settings.TELEGRAM_WEBHOOK_SECRET = SECRET
+    return standin
+
+
+def start_update(user, update_id: int, text: str = "/start") -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "chat": user.chat(),
+            "from": user.to_api(),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}]
+            if text.startswith("/")
+            else [],
+        },
+    }
+
+
+async def post(payload, secret: str | None = SECRET, body: bytes | None = None):
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    return await AsyncClient().post(
+        URL,
+        data=body if body is not None else json.dumps(payload),
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def _rows():
+    return list(WebhookUpdate.objects.order_by("update_id").values("update_id", "processed_at"))
+
+
+async def test_the_same_update_twice_is_processed_once(configured):
+    user = configured.new_user(first_name="Web")
+    try:
+        first = await post(start_update(user, 5001))
+        again = await post(start_update(user, 5001))
+        await webhook_bot.drain()
+    finally:
+        await webhook_bot.shutdown()
+    assert first.status_code == again.status_code == 200
+    replies = configured.messages(user)
+    assert len(replies) == 1
+    assert "NExTWORK" in replies[0].text
+    rows = await domain.call(_rows)
+    assert [row["update_id"] for row in rows] == [5001]
+    assert rows[0]["processed_at"] is not None
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x"])
+async def test_a_wrong_or_missing_secret_is_refused(configured, secret):
+    user = configured.new_user()
+    response = await post(start_update(user, 5002), secret=secret)
+    assert response.status_code == 403
+    assert await domain.call(WebhookUpdate.objects.count) == 0
+    assert configured.messages(user) == []
+
+
+async def test_without_a_configured_secret_everything_is_refused(configured, settings):
+    settings.TELEGRAM_WEBHOOK_SECRET = ""
+    user = configured.new_user()
+    assert (await post(start_update(user, 5003), secret="")).status_code == 403
+    assert (await post(start_update(user, 5003), secret="anything")).status_code == 403
+
+
+@pytest.mark.parametrize("body", [b"not json", b"[]", b'{"no": "id"}', b'{"update_id": "x"}'])
+async def test_a_malformed_body_is_a_bad_request(configured, body):
+    assert (await post(None, body=body)).status_code == 400
+
+
+async def test_only_post_is_allowed(configured):
+    response = await AsyncClient().get(URL)
+    assert response.status_code == 405
+
+
+async def test_an_update_stored_before_a_crash_is_processed_by_the_next_process(configured):
+    user = configured.new_user(first_name="Crash")
+    # The previous process stored the update and died before processing it.
+    await domain.call(webhook.inbox_store, update_id=6001, payload=start_update(user, 6001))
+    try:
+        response = await post(start_update(user, 6002, text="hej"))
+        await webhook_bot.drain()
+    finally:
+        await webhook_bot.shutdown()
+    assert response.status_code == 200
+    texts = [message.text for message in configured.messages(user)]
+    assert len(texts) == 2
+    assert any("NExTWORK" in text for text in texts)
+    rows = await domain.call(_rows)
+    assert [row["update_id"] for row in rows] == [6001, 6002]
+    assert all(row["processed_at"] is not None for row in rows)
