@@ -382,7 +382,9 @@ def banner(port: int, started: list[Process], demo: str | None, environ: Mapping
     lines = [
         "",
         "NExTWORK is running:",
-        f"  portal (admin)  http://{HOST}:{port}/admin/",
+        f"  portal          http://{HOST}:{port}/",
+        f"  API docs        http://{HOST}:{port}/api/docs/",
+        f"  admin           http://{HOST}:{port}/admin/",
         f"  health          http://{HOST}:{port}/health/",
     ]
     names = {process.name for process in started}
