@@ -18,7 +18,9 @@ from tests import factories as f
 def _side(world, municipality, company, consultant, tag: str) -> SimpleNamespace:
     now = timezone.now()
     today = timezone.localdate()
-    youth = f.YouthFactory(municipality=municipality, first_name=f"Ung{tag}")
+    youth = f.YouthFactory(
+        municipality=municipality, first_name=f"Ung{tag}", telegram_username=f"ung_{tag.lower()}"
+    )
     youth2 = f.YouthFactory(municipality=municipality, first_name=f"Anden{tag}")
     youth3 = f.YouthFactory(municipality=municipality, first_name=f"Tredje{tag}")
     slots = [f.SlotFactory(company=company, seats=5, postcode=company.postcode) for _ in range(4)]
@@ -84,3 +86,56 @@ def build(world) -> SimpleNamespace:
         x=_side(world, world.x, world.company_a, world.consultant_x, "X"),
         y=_side(world, world.y, world.company_b, world.consultant_y, "Y"),
     )
+
+
+# --- the permission matrix, cell by cell ---------------------------------------------------------
+
+
+def anonymous_status() -> int:
+    """401 when the first authentication class names a scheme (tokens), else 403 (DRF answers
+    an unauthenticated caller by the first class: session authentication has no header)."""
+    from rest_framework.settings import api_settings
+
+    first = api_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()
+    return 401 if first.authenticate_header(None) else 403
+
+
+def allowed(**by_role: int) -> dict[str, int]:
+    """The expected status for every role: the anonymous caller is refused by authentication
+    and a user without a role by the role check, unless said otherwise."""
+    return {"anonymous": anonymous_status(), "norole": 403, **by_role}
+
+
+def staff_only(ok: int, *, other_consultant: int = 404) -> dict[str, int]:
+    """Consultants of X and admins may; company members are refused by role (403, before any
+    object is looked up); the consultant of Y may not know X's object (404)."""
+    return allowed(
+        member_a=403, member_b=403, consultant_x=ok, consultant_y=other_consultant, admin=ok
+    )
+
+
+def company_a_and_staff(ok: int) -> dict[str, int]:
+    """Company A's member, X's consultant and admins; B's member and Y's consultant may not
+    know the object (404)."""
+    return allowed(member_a=ok, member_b=404, consultant_x=ok, consultant_y=404, admin=ok)
+
+
+def everyone(ok: int = 200) -> dict[str, int]:
+    return allowed(member_a=ok, member_b=ok, consultant_x=ok, consultant_y=ok, admin=ok)
+
+
+def expand(cases: list[tuple]) -> list:
+    """(name, method, path, body, statuses) → one pytest param per role."""
+    import pytest
+
+    return [
+        pytest.param(method, path, body, role, status, id=f"{name}-{role}")
+        for name, method, path, body, statuses in cases
+        for role, status in statuses.items()
+    ]
+
+
+def call(client, method: str, path: str, body: dict | None):
+    if method == "get":
+        return client.get(path)
+    return getattr(client, method)(path, body or {}, format="json")
