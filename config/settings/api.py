@@ -3,10 +3,12 @@
 from .env import env
 
 REST_FRAMEWORK = {
-    # Session (with CSRF) for the portal's own pages, tokens for machine clients.
+    # Tokens for machine clients, session (with CSRF) for the portal's own pages. Token first:
+    # DRF takes the WWW-Authenticate header from the first class, so an anonymous caller gets a
+    # 401 (session authentication has no such header and would make it a 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -16,6 +18,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+        # Per client address, on top of django-axes' lock-out of a username.
+        "login": env.str("API_THROTTLE_LOGIN", default="20/minute"),
+        # Anonymous company self-registration: a handful an hour per address is plenty.
+        "register": env.str("API_THROTTLE_REGISTER", default="10/hour"),
     },
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 20,

@@ -1,0 +1,15 @@
+"""Youth filters (consultants and admins only; the scope is the selector's)."""
+
+import django_filters
+
+from portal.models import Youth
+
+
+class YouthFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Youth.Status.choices)
+    group = django_filters.NumberFilter(field_name="group_id")
+    contact_consultant = django_filters.NumberFilter(field_name="contact_consultant_id")
+
+    class Meta:
+        model = Youth
+        fields = ["status", "group", "contact_consultant"]

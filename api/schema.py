@@ -1,0 +1,55 @@
+"""OpenAPI building blocks shared by every area: the one error component and its responses.
+
+Use it next to each view::
+
+    @extend_schema(
+        summary="Publish a slot",
+        description="…",
+        request=None,
+        responses={200: SlotSerializer, **errors(403, 404, 409)},
+    )
+
+``errors(*statuses)`` gives each status the ``Error`` component (``{"code", "message",
+"fields"}``, see ``api/exceptions.py``) with a short description of what that status means here.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input: `code` names the problem, `fields` the input at fault.",
+    401: "Not authenticated: log in or send `Authorization: Token <key>`.",
+    403: "Authenticated, but not allowed to do this (or CSRF check failed, or locked out).",
+    404: "No such object, or one the caller may not know exists.",
+    405: "Method not allowed.",
+    409: "The object is not in a state that allows this transition.",
+    415: "Unsupported media type.",
+    429: "Too many requests: wait and try again (see `Retry-After`).",
+    503: "Busy: try again in a moment.",
+}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's one error format."""
+
+    code = serializers.CharField(help_text="Stable, machine-readable error code.")
+    message = serializers.CharField(help_text="Human-readable, in the caller's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field (nested fields joined by dots); empty when none.",
+    )
+
+
+def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    """``{status: OpenApiResponse(ErrorSerializer, description)}`` for each given status."""
+    return {
+        status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS.get(status, ""))
+        for status in statuses
+    }
+
+
+# The errors every authenticated endpoint can answer, and those of every write.
+READ_ERRORS = (401, 403, 429)
+WRITE_ERRORS = (400, 401, 403, 429)
