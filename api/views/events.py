@@ -11,8 +11,8 @@ from rest_framework.routers import SimpleRouter
 
 from api.filters.events import EventFilter
 from api.permissions import IsPortalUser, IsStaff
+from api.schema import errors
 from api.serializers import events as s
-from api.serializers.errors_b import errors
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, own_municipality, resolved
 from portal.exceptions import DomainError
@@ -37,7 +37,7 @@ def _transition(summary: str, description: str, request=None) -> dict:
         summary=summary,
         description=description,
         request=request,
-        responses={200: s.EventSerializer, **errors(400, 403, 404, 409, 429)},
+        responses={200: s.EventSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
 
 
@@ -46,19 +46,19 @@ def _transition(summary: str, description: str, request=None) -> dict:
         summary="List match events",
         description="Consultants see their municipality's events in every state, company "
         "members the published events of the networks their company belongs to, admins all.",
-        responses={200: s.EventSerializer(many=True), **errors(400, 403, 429)},
+        responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One match event",
         description="The event with the companies signed up for it and the slots they bring.",
-        responses={200: s.EventDetailSerializer, **errors(403, 404, 429)},
+        responses={200: s.EventDetailSerializer, **errors(401, 403, 404, 429)},
     ),
     create=extend_schema(
         summary="Create a match event",
         description="A draft event in the consultant's municipality (an admin names the "
         "municipality).",
         request=s.EventCreateSerializer,
-        responses={201: s.EventSerializer, **errors(400, 403, 429)},
+        responses={201: s.EventSerializer, **errors(400, 401, 403, 429)},
     ),
     partial_update=extend_schema(
         summary="Change a match event",
@@ -66,7 +66,7 @@ def _transition(summary: str, description: str, request=None) -> dict:
         "capacity promotes waitlisted youth in order; lowering it below the seats taken is "
         "refused.",
         request=s.EventUpdateSerializer,
-        responses={200: s.EventSerializer, **errors(400, 403, 404, 409, 429)},
+        responses={200: s.EventSerializer, **errors(400, 401, 403, 404, 409, 429)},
     ),
     publish=_transition("Publish a match event", "draft → published: open for sign-ups."),
     cancel=_transition(
@@ -145,7 +145,7 @@ class _EventChildViewSet(ThinViewSet):
     list=extend_schema(
         summary="Companies signed up for an event",
         description="The confirmed company sign-ups with the slots each company brings.",
-        responses={200: s.CompanySignupSerializer(many=True), **errors(403, 404, 429)},
+        responses={200: s.CompanySignupSerializer(many=True), **errors(401, 403, 404, 429)},
     ),
     create=extend_schema(
         summary="Sign a company up for an event",
@@ -153,13 +153,13 @@ class _EventChildViewSet(ThinViewSet):
         "municipality may sign up a company of its network on its behalf. A cancelled sign-up "
         "is re-activated.",
         request=s.CompanySignupCreateSerializer,
-        responses={201: s.CompanySignupSerializer, **errors(400, 403, 404, 409, 429)},
+        responses={201: s.CompanySignupSerializer, **errors(400, 401, 403, 404, 409, 429)},
     ),
     cancel=extend_schema(
         summary="Cancel a company's sign-up",
         description="Before the event starts; the company's seat becomes free.",
         request=None,
-        responses={200: s.CompanySignupSerializer, **errors(403, 404, 409, 429)},
+        responses={200: s.CompanySignupSerializer, **errors(401, 403, 404, 409, 429)},
     ),
 )
 class CompanySignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
@@ -213,28 +213,28 @@ class CompanySignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
         summary="Youth signed up for an event",
         description="Every youth sign-up in arrival order (the waitlist order), with each "
         "waitlisted youth's place in line. Consultants of the event's municipality and admins.",
-        responses={200: s.YouthSignupSerializer(many=True), **errors(403, 404, 429)},
+        responses={200: s.YouthSignupSerializer(many=True), **errors(401, 403, 404, 429)},
     ),
     create=extend_schema(
         summary="Sign a youth up for an event",
         description="On behalf of a youth of the consultant's municipality: `confirmed` while "
         "seats remain, else `waitlisted` with a place in line.",
         request=s.YouthSignupCreateSerializer,
-        responses={201: s.YouthSignupSerializer, **errors(400, 403, 404, 409, 429)},
+        responses={201: s.YouthSignupSerializer, **errors(400, 401, 403, 404, 409, 429)},
     ),
     cancel=extend_schema(
         summary="Cancel a youth's sign-up",
         description="Until the event starts. A freed seat goes to the first waitlisted youth, "
         "who is told.",
         request=None,
-        responses={200: s.YouthSignupSerializer, **errors(403, 404, 409, 429)},
+        responses={200: s.YouthSignupSerializer, **errors(401, 403, 404, 409, 429)},
     ),
     check_in=extend_schema(
         summary="Check a youth in at the door",
         description="A confirmed sign-up, from two hours before the start. A waitlisted youth "
         "is refused (`not_confirmed`): raise the capacity first.",
         request=None,
-        responses={200: s.YouthSignupSerializer, **errors(403, 404, 409, 429)},
+        responses={200: s.YouthSignupSerializer, **errors(401, 403, 404, 409, 429)},
     ),
 )
 class YouthSignupViewSet(mixins.ListModelMixin, _EventChildViewSet):

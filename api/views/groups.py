@@ -8,8 +8,8 @@ from rest_framework.routers import SimpleRouter
 
 from api.filters.groups import GroupFilter, MeetingFilter
 from api.permissions import IsStaff
+from api.schema import errors
 from api.serializers import groups as s
-from api.serializers.errors_b import errors
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, own_municipality, resolved
 from portal.models import Attendance, Meeting, NetworkGroup
@@ -33,7 +33,7 @@ def _write(summary: str, description: str, request, response, status: int = 200)
         summary=summary,
         description=description,
         request=request,
-        responses={status: response, **errors(400, 403, 404, 409, 429)},
+        responses={status: response, **errors(400, 401, 403, 404, 409, 429)},
     )
 
 
@@ -42,12 +42,12 @@ def _write(summary: str, description: str, request, response, status: int = 200)
         summary="List network groups",
         description="The groups of the consultant's municipality (all for an admin), each with "
         "its member count and facilitators.",
-        responses={200: s.GroupSerializer(many=True), **errors(400, 403, 429)},
+        responses={200: s.GroupSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One network group",
         description="The group with its members, weekly schedules and upcoming meetings.",
-        responses={200: s.GroupDetailSerializer, **errors(403, 404, 429)},
+        responses={200: s.GroupDetailSerializer, **errors(401, 403, 404, 429)},
     ),
     create=_write(
         "Create a network group",
@@ -159,12 +159,12 @@ class GroupViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="List meetings",
         description="Meetings of the groups the caller may see, soonest first; filter by "
         "group, status and time.",
-        responses={200: s.MeetingSerializer(many=True), **errors(400, 403, 429)},
+        responses={200: s.MeetingSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One meeting",
         description="A meeting of a group the caller may see.",
-        responses={200: s.MeetingSerializer, **errors(403, 404, 429)},
+        responses={200: s.MeetingSerializer, **errors(401, 403, 404, 429)},
     ),
     move=_write(
         "Move a meeting",
@@ -216,7 +216,7 @@ class MeetingViewSet(mixins.ListModelMixin, ThinViewSet):
     list=extend_schema(
         summary="Attendance at a meeting",
         description="What has been recorded for each youth (present / excused / absent).",
-        responses={200: s.AttendanceSerializer(many=True), **errors(403, 404, 429)},
+        responses={200: s.AttendanceSerializer(many=True), **errors(401, 403, 404, 429)},
     ),
     create=_write(
         "Record attendance",

@@ -9,8 +9,8 @@ from rest_framework.routers import SimpleRouter
 
 from api.filters.placements import InterestFilter, PlacementFilter
 from api.permissions import IsPortalUser, IsStaff
+from api.schema import errors
 from api.serializers import placements as s
-from api.serializers.errors_b import errors
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, resolved
 from portal.models import CheckIn, FollowUpNote, Interest, Placement
@@ -31,7 +31,7 @@ from portal.services import placements as placements_service
 PLACEMENT_ID = OpenApiParameter(
     "placement_pk", int, OpenApiParameter.PATH, description="The placement's id."
 )
-WRITE_ERRORS = (400, 403, 404, 409, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 429)
 
 
 def _write(summary: str, description: str, request, response, status: int = 200) -> dict:
@@ -52,13 +52,13 @@ def _write(summary: str, description: str, request, response, status: int = 200)
         description="Interests in the company's own slots (company members), of the "
         "consultant's municipality's youth (consultants), or all (admins); newest first. A "
         "company sees the youth's first name, age and sectors only.",
-        responses={200: s.InterestSerializer(many=True), **errors(400, 403, 429)},
+        responses={200: s.InterestSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One interest",
         description="With the youth's contact for the company once a placement with it is "
         "approved or active.",
-        responses={200: s.InterestDetailSerializer, **errors(403, 404, 429)},
+        responses={200: s.InterestDetailSerializer, **errors(401, 403, 404, 429)},
     ),
     create=_write(
         "Show interest on a youth's behalf",
@@ -166,12 +166,12 @@ class InterestViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="List placements",
         description="Placements in the company's own slots (company members), of the "
         "consultant's municipality's youth (consultants), or all (admins); newest first.",
-        responses={200: s.PlacementSerializer(many=True), **errors(400, 403, 429)},
+        responses={200: s.PlacementSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One placement",
         description="A placement the caller may see.",
-        responses={200: s.PlacementSerializer, **errors(403, 404, 429)},
+        responses={200: s.PlacementSerializer, **errors(401, 403, 404, 429)},
     ),
     create=_write(
         "Propose a placement",
@@ -322,7 +322,7 @@ class _PlacementChildViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="A placement's check-ins",
         description="The youth's weekly answers (score and sentence), newest first, for the "
         "youth's consultants and admins. `shared` is the youth's own choice.",
-        responses={200: s.CheckInSerializer(many=True), **errors(403, 404, 429)},
+        responses={200: s.CheckInSerializer(many=True), **errors(401, 403, 404, 429)},
     ),
 )
 class CheckInViewSet(_PlacementChildViewSet):
@@ -340,7 +340,7 @@ class CheckInViewSet(_PlacementChildViewSet):
         summary="A placement's follow-up notes",
         description="The consultants' private notes, newest first. Never shown to companies "
         "or youth.",
-        responses={200: s.NoteSerializer(many=True), **errors(403, 404, 429)},
+        responses={200: s.NoteSerializer(many=True), **errors(401, 403, 404, 429)},
     ),
     create=_write(
         "Write a follow-up note",
