@@ -139,3 +139,24 @@ def call(client, method: str, path: str, body: dict | None):
     if method == "get":
         return client.get(path)
     return getattr(client, method)(path, body or {}, format="json")
+
+
+# --- query counts ---------------------------------------------------------------------------------
+
+
+def assert_same_queries_for_1_and_50(client, path: str, make, django_assert_max_num_queries):
+    """``make(n)`` adds n rows to the list at ``path``; the page of 50 costs no more queries
+    than the page of 1 (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make(1)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get(path, {"page_size": 100})
+    assert first.status_code == 200, first.content[:400]
+    assert first.json()["count"] >= 1
+    make(49)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        fifty = client.get(path, {"page_size": 100})
+    assert fifty.status_code == 200
+    assert fifty.json()["count"] == first.json()["count"] + 49
