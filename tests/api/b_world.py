@@ -160,3 +160,48 @@ def assert_same_queries_for_1_and_50(client, path: str, make, django_assert_max_
         fifty = client.get(path, {"page_size": 100})
     assert fifty.status_code == 200
     assert fifty.json()["count"] == first.json()["count"] + 49
+
+
+# --- invalid input --------------------------------------------------------------------------------
+
+
+def tables():
+    """Every table the events, groups and placements endpoints write (audit entries of reads
+    aside), for ``tests.helpers.snapshot``."""
+    from portal import models as m
+
+    return (
+        m.MatchEvent,
+        m.CompanySignup,
+        m.YouthSignup,
+        m.NetworkGroup,
+        m.GroupSchedule,
+        m.Meeting,
+        m.Attendance,
+        m.Youth,
+        m.Interest,
+        m.Placement,
+        m.CheckIn,
+        m.FollowUpNote,
+        m.OutboxMessage,
+    )
+
+
+def expand_invalid(cases: list[tuple]) -> list:
+    import pytest
+
+    return [pytest.param(*case[1:], id=case[0]) for case in cases]
+
+
+def assert_refused_and_unchanged(bw, world, api_as, role, method, path, body, status, code, field):
+    """The request is refused with the one error shape (status, code, field) and leaves every
+    table as it was."""
+    from tests.api.conftest import assert_error
+    from tests.helpers import snapshot
+
+    path, body = path(bw, world), body(bw, world) if callable(body) else body
+    before = snapshot(*tables())
+    response = call(api_as(role), method, path, body)
+    error = assert_error(response, status, code=code, field=field)
+    assert snapshot(*tables()) == before
+    return error
