@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from portal.models import MatchEvent
+from portal.services.signups import youth_signup
 from tests import factories as f
 from tests.api import b_world
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
@@ -39,6 +40,13 @@ def event_of(state: str, **kwargs):
         return f"{E}/{event.pk}/"
 
     return path
+
+
+def two_signed_up(bw, world):
+    event = f.EventFactory(municipality=world.x, youth_capacity=5)
+    for youth in (bw.x.youth, bw.x.youth2):
+        youth_signup(event=event, youth=youth, actor=None)
+    return f"{E}/{event.pk}/"
 
 
 def started(bw, world):
@@ -180,7 +188,7 @@ CASES = [
         "youth_capacity",
     ),
     (
-        "update-capacity-below-signups",
+        "update-capacity-zero",
         CX,
         "patch",
         x_event,
@@ -210,6 +218,16 @@ CASES = [
         404,
         "not_found",
         None,
+    ),
+    (
+        "update-capacity-below-signups",
+        CX,
+        "patch",
+        two_signed_up,
+        {"youth_capacity": 1},
+        409,
+        "capacity_below_signups",
+        "youth_capacity",
     ),
     # transitions
     (
