@@ -17,7 +17,7 @@ from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, own_municipality, resolved
 from portal.exceptions import DomainError
 from portal.models import CompanySignup, MatchEvent, YouthSignup
-from portal.policy import member_company_id
+from portal.policy import member_company_id, not_found
 from portal.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
@@ -181,7 +181,7 @@ class CompanySignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
             .first()
         )
         if signup is None:
-            raise DomainError(_("Not found."), code="not_found")
+            raise not_found()
         return signup
 
     def create(self, request, event_pk=None):
@@ -250,7 +250,7 @@ class YouthSignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
     def get_object(self) -> YouthSignup:
         signup = self.get_queryset().select_related("event").filter(pk=self.kwargs["pk"]).first()
         if signup is None:
-            raise DomainError(_("Not found."), code="not_found")
+            raise not_found()
         return signup
 
     def paginate_queryset(self, queryset):
