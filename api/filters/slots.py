@@ -33,8 +33,9 @@ class SlotFilter(django_filters.FilterSet):
     def filter_municipality(self, queryset, name, value):
         # A consultant learns nothing about other municipalities' networks through it.
         own = policy.consultant_municipality_id(self.request.user)
-        if own is not None and own != value:
-            return queryset.none()
+        if own is not None:
+            # The selector already keeps the consultant's own network: nothing to add.
+            return queryset if own == value else queryset.none()
         return queryset.filter(
             company_id__in=NetworkMembership.objects.filter(
                 municipality_id=value, status=NetworkMembership.Status.ACCEPTED

@@ -1,6 +1,7 @@
 """Who am I, and the token login for machine clients (with django-axes' lock-out)."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -26,8 +27,10 @@ class LockedOut(exceptions.APIException):
     default_code = "locked_out"
 
 
-class InvalidCredentials(exceptions.AuthenticationFailed):
-    # The same answer whether or not the username exists: nothing to learn from it.
+class InvalidCredentials(exceptions.APIException):
+    # The same answer whether or not the username exists: nothing to learn from it. A 400, as
+    # DRF's own token view: a 401 would need a WWW-Authenticate challenge for this very URL.
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("The username or password is not correct.")
     default_code = "invalid_credentials"
 
@@ -62,7 +65,7 @@ class AuthTokenView(APIView):
             "`locked_out`). Throttled per address."
         ),
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, **errors(400, 401, 403, 429)},
+        responses={200: TokenSerializer, **errors(400, 403, 429)},
         auth=[],
     )
     def post(self, request):
@@ -75,6 +78,9 @@ class AuthTokenView(APIView):
             raise LockedOut()
         if user is None:
             raise InvalidCredentials()
+        # What django.contrib.auth.login() announces, without starting a session: axes resets
+        # the failure count (AXES_RESET_ON_SUCCESS) and Django records last_login.
+        user_logged_in.send(sender=type(user), request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 

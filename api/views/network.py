@@ -25,6 +25,7 @@ from api.serializers.network import (
     MunicipalitySerializer,
     SectorSerializer,
 )
+from portal import policy
 from portal.exceptions import DomainError
 from portal.models import Municipality, Sector
 from portal.selectors.network import (
@@ -229,7 +230,7 @@ class CompanyViewSet(
     def remove_member(self, request, pk=None, member_id=None):
         member = self.get_object().members.filter(pk=member_id).first()
         if member is None:
-            raise DomainError(_("Not found."), code="not_found")
+            raise policy.not_found()
         company_member_remove(member=member, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
