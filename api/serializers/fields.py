@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 
 @cache
-def _enum_field_class(name: str, values: tuple[str, ...]) -> type[serializers.ChoiceField]:
+def _enum_field_class(name: str, values: tuple[str | int, ...]) -> type[serializers.ChoiceField]:
     # One class per component: drf-spectacular refuses two different objects of one name.
-    return extend_schema_field({"type": "string", "enum": list(values)}, component_name=name)(
+    kind = "integer" if all(isinstance(value, int) for value in values) else "string"
+    return extend_schema_field({"type": kind, "enum": list(values)}, component_name=name)(
         type(f"{name}Field", (serializers.ChoiceField,), {})
     )
 

@@ -46,7 +46,7 @@ def _transition(summary: str, description: str, request=None) -> dict:
         summary="List match events",
         description="Consultants see their municipality's events in every state, company "
         "members the published events of the networks their company belongs to, admins all.",
-        responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        responses={200: s.EventSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One match event",

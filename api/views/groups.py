@@ -42,7 +42,7 @@ def _write(summary: str, description: str, request, response, status: int = 200)
         summary="List network groups",
         description="The groups of the consultant's municipality (all for an admin), each with "
         "its member count and facilitators.",
-        responses={200: s.GroupSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        responses={200: s.GroupSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One network group",
@@ -159,7 +159,7 @@ class GroupViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="List meetings",
         description="Meetings of the groups the caller may see, soonest first; filter by "
         "group, status and time.",
-        responses={200: s.MeetingSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        responses={200: s.MeetingSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One meeting",

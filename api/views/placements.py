@@ -52,7 +52,7 @@ def _write(summary: str, description: str, request, response, status: int = 200)
         description="Interests in the company's own slots (company members), of the "
         "consultant's municipality's youth (consultants), or all (admins); newest first. A "
         "company sees the youth's first name, age and sectors only.",
-        responses={200: s.InterestSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        responses={200: s.InterestSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One interest",
@@ -166,7 +166,7 @@ class InterestViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="List placements",
         description="Placements in the company's own slots (company members), of the "
         "consultant's municipality's youth (consultants), or all (admins); newest first.",
-        responses={200: s.PlacementSerializer(many=True), **errors(400, 401, 403, 404, 429)},
+        responses={200: s.PlacementSerializer(many=True), **errors(400, 401, 403, 429)},
     ),
     retrieve=extend_schema(
         summary="One placement",
