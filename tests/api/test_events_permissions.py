@@ -210,3 +210,9 @@ def test_unknown_event_is_the_same_404_as_a_foreign_one(bw, api_as):
     foreign = assert_error(client.get(f"{E}/{bw.y.event.pk}/"), 404)
     unknown = assert_error(client.get(f"{E}/999999/"), 404)
     assert foreign == unknown
+
+
+@pytest.mark.parametrize("page", ["0", "x", "99"])
+def test_a_page_number_that_is_not_a_page_is_a_400_on_the_page_field(bw, api_as, page):
+    response = api_as("consultant_x").get(f"{E}/", {"page": page})
+    assert_error(response, 400, code="invalid", field="page")
