@@ -114,6 +114,7 @@ RUN = settings(
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,
+    database=None,  # nothing written into the working tree
 )
 
 
