@@ -15,14 +15,14 @@ Use it next to each view::
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: `code` names the problem, `fields` the input at fault.",
     401: "Not authenticated: log in or send `Authorization: Token <key>`.",
     403: "Authenticated, but not allowed to do this (or CSRF check failed, or locked out).",
-    404: "No such object, or one the caller may not know exists.",
+    404: "No such object, or one the caller may not know exists (for a list: no such page).",
     405: "Method not allowed.",
     409: "The object is not in a state that allows this transition.",
     415: "Unsupported media type.",
@@ -53,3 +53,14 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
 # The errors every authenticated endpoint can answer, and those of every write.
 READ_ERRORS = (401, 403, 429)
 WRITE_ERRORS = (400, 401, 403, 429)
+
+
+def id_path(name: str, description: str = "") -> OpenApiParameter:
+    """A numeric id in the path: the URL pattern takes digits only (anything else is the site's
+    404 page, not the API's), so the schema says so."""
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": 0},
+        OpenApiParameter.PATH,
+        description=description,
+    )

@@ -2,15 +2,16 @@
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):
     action = django_filters.CharFilter()
     target_type = django_filters.CharFilter()
-    target_id = django_filters.NumberFilter()
-    actor = django_filters.NumberFilter(field_name="actor_id")
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    target_id = IdFilter()
+    actor = IdFilter(field_name="actor_id")
+    municipality = IdFilter(field_name="municipality_id")
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 

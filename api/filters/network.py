@@ -3,6 +3,7 @@ database: filtering by someone else's id gives an empty page, not a 400 that con
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import Company, NetworkMembership
 
 
@@ -17,8 +18,8 @@ class CompanyFilter(django_filters.FilterSet):
 
 class MembershipFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=NetworkMembership.Status.choices)
-    company = django_filters.NumberFilter(field_name="company_id")
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    company = IdFilter(field_name="company_id")
+    municipality = IdFilter(field_name="municipality_id")
 
     class Meta:
         model = NetworkMembership

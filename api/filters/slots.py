@@ -5,6 +5,7 @@ rather than a 400 that would confirm it exists."""
 
 import django_filters
 
+from api.filters.ids import IdFilter, WholeNumberFilter
 from portal import policy
 from portal.models import NetworkMembership, Slot
 
@@ -14,11 +15,11 @@ class SlotFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Slot.Kind.choices)
     status = django_filters.ChoiceFilter(choices=Slot.Status.choices)
     postcode = django_filters.CharFilter()
-    company = django_filters.NumberFilter(field_name="company_id")
-    hours = django_filters.NumberFilter(
+    company = IdFilter(field_name="company_id")
+    hours = WholeNumberFilter(
         method="filter_hours", help_text="Slots whose hours-per-week range allows this many."
     )
-    municipality = django_filters.NumberFilter(
+    municipality = IdFilter(
         method="filter_municipality",
         help_text="Slots of companies accepted into this municipality's network.",
     )

@@ -2,13 +2,14 @@
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import Youth
 
 
 class YouthFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Youth.Status.choices)
-    group = django_filters.NumberFilter(field_name="group_id")
-    contact_consultant = django_filters.NumberFilter(field_name="contact_consultant_id")
+    group = IdFilter(field_name="group_id")
+    contact_consultant = IdFilter(field_name="contact_consultant_id")
 
     class Meta:
         model = Youth

@@ -16,7 +16,7 @@ from portal.selectors.audit import audit_entries_visible_to_user
         summary="List audit entries",
         description="Who did what to which record, when: approvals, exports, erasures, "
         "permission changes and every staff read of a youth's record. Admins only.",
-        responses={200: AuditEntrySerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: AuditEntrySerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One audit entry",

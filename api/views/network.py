@@ -2,8 +2,7 @@
 network memberships (requested by companies, decided by consultants) and company members."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -13,7 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from api.filters.network import CompanyFilter, MembershipFilter
 from api.permissions import IsPortalUser
-from api.schema import errors
+from api.schema import errors, id_path
 from api.serializers.network import (
     CompanyMemberSerializer,
     CompanyRegisterSerializer,
@@ -64,7 +63,7 @@ def actor_of(request):
         summary="List municipalities",
         description="Every municipality of the programme (public: the registration form "
         "needs them).",
-        responses={200: MunicipalitySerializer(many=True), **errors(400, 429)},
+        responses={200: MunicipalitySerializer(many=True), **errors(400, 404, 429)},
         auth=[],
     ),
     retrieve=extend_schema(
@@ -88,7 +87,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         summary="List sectors",
         description="The sector reference list (public), names in both languages and in the "
         "caller's.",
-        responses={200: SectorSerializer(many=True), **errors(400, 429)},
+        responses={200: SectorSerializer(many=True), **errors(400, 404, 429)},
         auth=[],
     ),
     retrieve=extend_schema(
@@ -112,7 +111,7 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
         summary="List companies",
         description="A company member sees their own company; a consultant the companies in, "
         "or asking to join, their municipality's network; an admin all.",
-        responses={200: CompanySerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: CompanySerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One company",
@@ -209,7 +208,7 @@ class CompanyViewSet(
     @extend_schema(
         summary="List a company's members",
         description="The portal users who act for the company.",
-        responses={200: CompanyMemberSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: CompanyMemberSerializer(many=True), **errors(400, 401, 403, 404, 429)},
         filters=False,
     )
     @action(detail=True, methods=["get"], filter_backends=[])
@@ -224,7 +223,7 @@ class CompanyViewSet(
         "(the user account stays). The last company admin cannot be removed.",
         request=None,
         responses={204: None, **errors(401, 403, 404, 409, 429)},
-        parameters=[OpenApiParameter("member_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[id_path("member_id", "The member's id (from the members list).")],
     )
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<member_id>[0-9]+)")
     def remove_member(self, request, pk=None, member_id=None):
@@ -240,7 +239,7 @@ class CompanyViewSet(
         summary="List network memberships",
         description="A company member sees their company's requests and memberships; a "
         "consultant their municipality's; an admin all.",
-        responses={200: MembershipSerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: MembershipSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One network membership",

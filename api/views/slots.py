@@ -37,7 +37,7 @@ def _transition(summary: str, description: str):
         description="A company member sees the own company's slots (every status); a "
         "consultant the slots of the companies in their municipality's network; an admin all. "
         "The youth-facing list is `?municipality=<id>&status=open`.",
-        responses={200: SlotSerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: SlotSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One slot",

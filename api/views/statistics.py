@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from api.permissions import IsPortalUser
-from api.schema import errors
+from api.schema import errors, id_path
 from api.serializers.statistics import (
     CompanyStatisticsSerializer,
     MunicipalityStatisticsQuerySerializer,
@@ -28,7 +28,7 @@ class MunicipalityStatisticsView(APIView):
         "placements by state, weeks in placement per pseudonymised youth, check-in scores per "
         "week and event attendance, within a period of local days (both ends included). For "
         "the municipality's consultants and admins; anyone else gets 404.",
-        parameters=[MunicipalityStatisticsQuerySerializer],
+        parameters=[MunicipalityStatisticsQuerySerializer, id_path("municipality_id")],
         responses={200: MunicipalityStatisticsSerializer, **errors(400, 401, 403, 404, 429)},
     )
     def get(self, request, municipality_id: int):
@@ -56,7 +56,7 @@ class CompanyStatisticsView(APIView):
         "state, per slot counts, weeks youth spent in placements and the match events it "
         "signed up for. Counts only: no youth, not even by pseudonym. For the company's "
         "members and admins; anyone else gets 404 (a consultant sees the municipality's).",
-        parameters=[PeriodQuerySerializer],
+        parameters=[PeriodQuerySerializer, id_path("company_id")],
         responses={200: CompanyStatisticsSerializer, **errors(400, 401, 403, 404, 429)},
     )
     def get(self, request, company_id: int):

@@ -74,7 +74,7 @@ def invite_answer(issued) -> dict:
         summary="List youth",
         description="Consultants see the youth of their municipality, admins all. Company "
         "members never see this list (they see interested youth through interests).",
-        responses={200: YouthSerializer(many=True), **errors(400, 401, 403, 429)},
+        responses={200: YouthSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     retrieve=extend_schema(
         summary="One youth's record",
@@ -126,6 +126,7 @@ class YouthViewSet(
         if municipality_id is None:
             raise DomainError(_("Choose a municipality."), code="required", field="municipality")
         municipality = municipality_from(municipality_id)
+        # Before the consultant lookup below, so nobody can probe another municipality's ids.
         policy.require_municipality(request.user, municipality.pk)
         if "contact_consultant" in fields:
             fields["contact_consultant"] = _consultant_of(

@@ -386,3 +386,60 @@ def test_the_last_company_admin_cannot_be_removed(api_as, objs):
     )
     assert_error(response, 404, "not_found")
     assert snapshot(CompanyMember) == before
+
+
+# --- hostile input across part A's endpoints ------------------------------------------------------
+
+BIG = "99999999999999999999"  # beyond 64 bits: SQLite's driver would overflow on it
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/api/v1/companies/{BIG}/", 404),
+        (f"/api/v1/slots/{BIG}/", 404),
+        (f"/api/v1/youth/{BIG}/", 404),
+        (f"/api/v1/memberships/{BIG}/", 404),
+        (f"/api/v1/audit-entries/{BIG}/", 404),
+        (f"/api/v1/statistics/municipalities/{BIG}/", 404),
+        (f"/api/v1/slots/?company={BIG}", 400),
+        (f"/api/v1/slots/?municipality={BIG}", 400),
+        (f"/api/v1/slots/?hours={BIG}", 400),
+        ("/api/v1/slots/?hours=1.5", 400),
+        ("/api/v1/slots/?company=NaN", 400),
+        ("/api/v1/slots/?company=-1", 400),
+        (f"/api/v1/youth/?group={BIG}", 400),
+        (f"/api/v1/memberships/?company={BIG}", 400),
+        (f"/api/v1/audit-entries/?target_id={BIG}", 400),
+        ("/api/v1/slots/?ordering=nonexistent", 200),
+    ],
+)
+def test_huge_and_malformed_numbers_are_a_clear_answer_never_a_server_error(
+    url, status, api_as, world
+):
+    response = api_as("admin").get(url)
+    assert response.status_code == status, (url, response.content[:300])
+    if status >= 400:
+        assert_error(response, status)
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/api/v1/slots/", {"company": int(BIG)}),
+        (
+            "/api/v1/youth/",
+            {"first_name": "A", "birth_date": "2006-01-01", "municipality": int(BIG)},
+        ),
+        ("/api/v1/companies/{a}/memberships/", {"municipality": int(BIG)}),
+        ("/api/v1/youth/", {"first_name": "A\x00", "birth_date": "2006-01-01"}),
+        ("/api/v1/auth/token/", {"username": "a\x00", "password": "b\x00"}),
+    ],
+)
+def test_huge_ids_and_nul_bytes_in_bodies_are_refused_cleanly(url, data, api_as, world):
+    url = url.format(a=world.company_a.pk)
+    before = snapshot(*TABLES)
+    response = api_as("admin").post(url, data, format="json")
+    assert 400 <= response.status_code < 500, response.content[:300]
+    assert_error(response, response.status_code)
+    assert snapshot(*TABLES) == before
