@@ -3,6 +3,7 @@ an empty page, never an error that confirms it exists)."""
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import MatchEvent
 
 
@@ -11,7 +12,7 @@ class EventFilter(django_filters.FilterSet):
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     date = django_filters.DateFilter(field_name="starts_at", lookup_expr="date")
     status = django_filters.ChoiceFilter(choices=MatchEvent.Status.choices)
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    municipality = IdFilter(field_name="municipality_id")
 
     class Meta:
         model = MatchEvent

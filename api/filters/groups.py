@@ -3,12 +3,13 @@ page, never an error that confirms it exists)."""
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import Meeting, NetworkGroup
 
 
 class GroupFilter(django_filters.FilterSet):
     is_active = django_filters.BooleanFilter()
-    municipality = django_filters.NumberFilter(field_name="municipality_id")
+    municipality = IdFilter(field_name="municipality_id")
 
     class Meta:
         model = NetworkGroup
@@ -16,7 +17,7 @@ class GroupFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    group = django_filters.NumberFilter(field_name="group_id")
+    group = IdFilter(field_name="group_id")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")

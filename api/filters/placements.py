@@ -3,13 +3,14 @@ foreign id gives an empty page, never an error that confirms it exists)."""
 
 import django_filters
 
+from api.filters.ids import IdFilter
 from portal.models import Interest, Placement
 
 
 class InterestFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Interest.Status.choices)
-    slot = django_filters.NumberFilter(field_name="slot_id")
-    company = django_filters.NumberFilter(field_name="slot__company_id")
+    slot = IdFilter(field_name="slot_id")
+    company = IdFilter(field_name="slot__company_id")
 
     class Meta:
         model = Interest
@@ -18,8 +19,8 @@ class InterestFilter(django_filters.FilterSet):
 
 class PlacementFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Placement.Status.choices)
-    slot = django_filters.NumberFilter(field_name="slot_id")
-    company = django_filters.NumberFilter(field_name="slot__company_id")
+    slot = IdFilter(field_name="slot_id")
+    company = IdFilter(field_name="slot__company_id")
 
     class Meta:
         model = Placement

@@ -3,7 +3,7 @@ check every rule) and plain output shapes for the lists."""
 
 from rest_framework import serializers
 
-from api.serializers.fields import enum_field
+from api.serializers.fields import enum_field, id_field
 from portal.models import CompanySignup, MatchEvent, Municipality, YouthSignup
 
 # --- output ---------------------------------------------------------------------------------------
@@ -92,15 +92,13 @@ class EventUpdateSerializer(serializers.Serializer):
 
 
 class CompanySignupCreateSerializer(serializers.Serializer):
-    company = serializers.IntegerField(
+    company = id_field(
         required=False,
         help_text="Required for staff signing a company up; a member's own company by default.",
     )
     attendees = serializers.IntegerField(required=False, default=1)
-    slot_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, max_length=100
-    )
+    slot_ids = serializers.ListField(child=id_field(), required=False, default=list, max_length=100)
 
 
 class YouthSignupCreateSerializer(serializers.Serializer):
-    youth = serializers.IntegerField()
+    youth = id_field()

@@ -5,6 +5,8 @@ from functools import cache
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.filters.ids import ID_MAX
+
 
 @cache
 def _enum_field_class(name: str, values: tuple[str | int, ...]) -> type[serializers.ChoiceField]:
@@ -27,3 +29,9 @@ class ReasonSerializer(serializers.Serializer):
     """An optional or required reason (the service says which and checks its length)."""
 
     reason = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """An object's id in a request body: a whole number within the database's integer range,
+    so a huge number is a clear 400 rather than an overflow in the database driver."""
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)

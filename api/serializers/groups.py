@@ -3,7 +3,7 @@ the services check every rule) and plain output shapes."""
 
 from rest_framework import serializers
 
-from api.serializers.fields import enum_field
+from api.serializers.fields import enum_field, id_field
 from portal.models import Attendance, GroupSchedule, Meeting, Municipality
 
 # --- output ---------------------------------------------------------------------------------------
@@ -85,19 +85,17 @@ class GroupCreateSerializer(serializers.Serializer):
     )
     name = serializers.CharField(allow_blank=True)
     facilitator_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, default=list, max_length=50
+        child=id_field(), required=False, default=list, max_length=50
     )
 
 
 class GroupUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(allow_blank=True, required=False)
-    facilitator_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=50
-    )
+    facilitator_ids = serializers.ListField(child=id_field(), required=False, max_length=50)
 
 
 class YouthRefSerializer(serializers.Serializer):
-    youth = serializers.IntegerField()
+    youth = id_field()
 
 
 class ScheduleCreateSerializer(serializers.Serializer):
@@ -120,5 +118,5 @@ class MeetingMoveSerializer(serializers.Serializer):
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
-    youth = serializers.IntegerField()
+    youth = id_field()
     status = enum_field(Attendance.Status.choices, name="AttendanceStatus")

@@ -8,7 +8,7 @@ interest's detail, and only once a placement with the company is approved.
 
 from rest_framework import serializers
 
-from api.serializers.fields import enum_field
+from api.serializers.fields import enum_field, id_field
 from portal.models import Interest, Placement
 from portal.policy import role_of
 from portal.selectors.youth import youth_age
@@ -123,8 +123,8 @@ class NoteSerializer(serializers.Serializer):
 
 
 class InterestCreateSerializer(serializers.Serializer):
-    youth = serializers.IntegerField()
-    slot = serializers.IntegerField()
+    youth = id_field()
+    slot = id_field()
     message = serializers.CharField(allow_blank=True, required=False, default="")
 
 
@@ -149,13 +149,11 @@ class PlacementTermsSerializer(serializers.Serializer):
 
 
 class PlacementCreateSerializer(PlacementTermsSerializer):
-    interest = serializers.IntegerField(help_text="An interest the company has accepted.")
+    interest = id_field(help_text="An interest the company has accepted.")
 
 
 class PlacementSwitchSerializer(PlacementTermsSerializer):
-    to_interest = serializers.IntegerField(
-        help_text="The accepted interest in the next company's slot."
-    )
+    to_interest = id_field(help_text="The accepted interest in the next company's slot.")
 
 
 class NoteCreateSerializer(serializers.Serializer):
