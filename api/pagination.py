@@ -1,5 +1,6 @@
 """Pagination for every list: ``?page=N&page_size=M`` (at most 100 a page)."""
 
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +8,11 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page number that is not a page (0, "x", past the end) is bad input on the ``page``
+        # field (400, like any other), not a missing resource: the list itself exists.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            raise ValidationError({self.page_query_param: [error.detail]}) from None

@@ -1,0 +1,52 @@
+"""Every events list costs the same number of queries for 1 and for 50 rows (no N+1)."""
+
+import pytest
+
+from portal.services.signups import company_signup, youth_signup
+from tests import factories as f
+from tests.api.b_world import assert_same_queries_for_1_and_50
+
+
+@pytest.mark.parametrize("role", ["member_a", "consultant_x", "admin"])
+def test_events_list(world, api_as, role, django_assert_max_num_queries):
+    def make(n):
+        for _ in range(n):
+            f.EventFactory(municipality=world.x)
+
+    assert_same_queries_for_1_and_50(
+        api_as(role), "/api/v1/events/", make, django_assert_max_num_queries
+    )
+
+
+@pytest.mark.parametrize("role", ["member_a", "consultant_x"])
+def test_company_signups_list(world, api_as, role, django_assert_max_num_queries):
+    event = f.EventFactory(municipality=world.x, company_capacity=100)
+
+    def make(n):
+        for _ in range(n):
+            company = f.CompanyFactory()
+            f.MembershipFactory(company=company, municipality=world.x)
+            slots = [f.SlotFactory(company=company).pk for _ in range(2)]
+            company_signup(event=event, company=company, actor=None, slot_ids=slots)
+
+    assert_same_queries_for_1_and_50(
+        api_as(role),
+        f"/api/v1/events/{event.pk}/company-signups/",
+        make,
+        django_assert_max_num_queries,
+    )
+
+
+def test_youth_signups_list_with_waitlist_positions(world, api_as, django_assert_max_num_queries):
+    event = f.EventFactory(municipality=world.x, youth_capacity=10)
+
+    def make(n):
+        for _ in range(n):
+            youth_signup(event=event, youth=f.YouthFactory(municipality=world.x), actor=None)
+
+    assert_same_queries_for_1_and_50(
+        api_as("consultant_x"),
+        f"/api/v1/events/{event.pk}/youth-signups/",
+        make,
+        django_assert_max_num_queries,
+    )
