@@ -109,7 +109,11 @@ def _close_stray_connections() -> None:
     own = {id(connections[alias]) for alias in connections}
     own_raw = {id(connections[alias].connection) for alias in connections}
     for candidate in gc.get_objects():
-        if isinstance(candidate, BaseDatabaseWrapper):
+        try:
+            is_wrapper = isinstance(candidate, BaseDatabaseWrapper)
+        except ReferenceError:  # a weak proxy whose object is gone: nothing to close
+            continue
+        if is_wrapper:
             if id(candidate) not in own and candidate.connection is not None:
                 candidate.inc_thread_sharing()  # closing from another thread is deliberate
                 candidate.close()

@@ -14,6 +14,8 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x7Gq2-test-only-production-like-secret-key-9fKz3LmW8vRt0pYs6uNc1bJhD",
     "DJANGO_ALLOWED_HOSTS": "nextwork.example.dk",
+    # Production talks to real Telegram (bot/checks.py warns otherwise).
+    "TELEGRAM_BOT_TOKEN": "123456789:test-only-production-like-token",
 }
 # A developer's .env must not leak into these cases, and the settings read it on import.
 PRELUDE = "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
