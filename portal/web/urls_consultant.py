@@ -66,6 +66,16 @@ urlpatterns = [
         events.event_signup_cancel,
         name="event_signup_cancel",
     ),
+    path(
+        "arrangementer/<int:event_id>/virksomheder/",
+        events.event_company_signup,
+        name="event_company_signup",
+    ),
+    path(
+        "arrangementer/<int:event_id>/virksomheder/<int:signup_id>/afmeld/",
+        events.event_company_signup_cancel,
+        name="event_company_signup_cancel",
+    ),
     path("arrangementer/<int:event_id>/tavle/", events.event_board, name="event_board"),
     path(
         "arrangementer/<int:event_id>/tavle/indhold/",

@@ -71,6 +71,7 @@ POSTS = [
     ("event_signup_add", ["event"]),
     ("event_signup_cancel", ["event", "signup"]),
     ("event_check_in", ["event", "signup"]),
+    ("event_company_signup", ["event"]),
     ("membership_accept", ["membership"]),
     ("membership_reject", ["membership"]),
 ]
