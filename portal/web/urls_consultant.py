@@ -30,6 +30,9 @@ urlpatterns = [
     path("unge/<int:youth_id>/pause/", youth.youth_pause_view, name="youth_pause"),
     path("unge/<int:youth_id>/genoptag/", youth.youth_resume_view, name="youth_resume"),
     path("unge/<int:youth_id>/invitation/", youth.youth_invite, name="youth_invite"),
+    path("unge/<int:youth_id>/stoppet/", youth.youth_leave_view, name="youth_leave"),
+    path("unge/<int:youth_id>/eksport/", youth.youth_export_view, name="youth_export"),
+    path("unge/<int:youth_id>/slet/", youth.youth_erase_view, name="youth_erase"),
     path("unge/<int:youth_id>/note/", youth.youth_note, name="youth_note"),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),

@@ -180,6 +180,13 @@ class CompanySignupForm(forms.Form):
         ]
 
 
+class EraseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: the young person's data is gone for good and cannot be restored."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
+
+
 class ScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Weekday"), choices=GroupSchedule.Weekday.choices, coerce=int
