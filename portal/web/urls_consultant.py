@@ -49,6 +49,7 @@ urlpatterns = [
         name="group_member_remove",
     ),
     path("grupper/<int:group_id>/skema/", groups.group_schedule_add, name="group_schedule_add"),
+    path("grupper/<int:group_id>/afslut/", groups.group_deactivate_view, name="group_deactivate"),
     path("moeder/<int:meeting_id>/", groups.meeting_detail, name="meeting_detail"),
     path("moeder/<int:meeting_id>/flyt/", groups.meeting_move_view, name="meeting_move"),
     path("moeder/<int:meeting_id>/aflys/", groups.meeting_cancel_view, name="meeting_cancel"),
