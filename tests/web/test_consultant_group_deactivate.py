@@ -59,6 +59,9 @@ def test_ending_a_group_cancels_its_coming_meetings(client_for, consultant, grou
 def test_ending_an_ended_group_says_why_not(client_for, consultant, group):
     client = client_for(consultant)
     client.post(url("group_deactivate", group))
+    response = client.get(url("group_deactivate", group))
+    assert response.status_code == 302
+    assert response["Location"] == url("group_detail", group)
     response = client.post(url("group_deactivate", group), follow=True)
     assert response.redirect_chain[-1][0] == url("group_detail", group)
     assert "message--error" in response.content.decode()

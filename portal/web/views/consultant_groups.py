@@ -308,6 +308,8 @@ def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def group_deactivate_view(request: HttpRequest, group_id: int) -> HttpResponse:
     """End a group: a confirmation page (GET) saying what happens, then the POST."""
     group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
+    if request.method != "POST" and not group.is_active:
+        return redirect("consultant:group_detail", group_id=group.pk)
     if request.method == "POST":
         done = attempt(
             request,
