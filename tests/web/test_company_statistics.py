@@ -1,8 +1,11 @@
 """The company's statistics page: its own slots' funnel as an accessible chart with tables,
 counts only (no youth), for its members alone."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.models import Placement
 from tests import factories as f
@@ -83,3 +86,14 @@ def test_queries_are_the_same_for_1_and_30_slots(
     one = queries_for(client, PAGE)
     add(29)
     assert queries_for(client, PAGE) == one
+
+
+def test_the_period_filters_the_counts(client_for, company_member, slot, youth):
+    f.InterestFactory(slot=slot, youth=youth, created_at=timezone.now() - timedelta(days=60))
+    client = client_for(company_member)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    recent = client.get(PAGE, {"date_from": since}).context["stats"]
+    assert recent["funnel"][0] == {"step": "interests", "count": 0}
+    assert recent["period"]["from"] == since
+    everything = client.get(PAGE).context["stats"]
+    assert everything["funnel"][0] == {"step": "interests", "count": 1}
