@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Interest, Placement
+from portal.models import Interest, Placement, Slot
 from portal.web import charts
 
 register = template.Library()
@@ -34,6 +34,11 @@ def interest_state(status: str) -> str:
 @register.filter
 def placement_state(status: str) -> str:
     return str(dict(Placement.Status.choices).get(status, status))
+
+
+@register.filter
+def slot_state(status: str) -> str:
+    return str(dict(Slot.Status.choices).get(status, status))
 
 
 @register.simple_tag

@@ -11,6 +11,7 @@ from portal.web.views import (
     company_profile,
     company_register,
     company_slots,
+    company_statistics,
 )
 
 urlpatterns = [
@@ -81,6 +82,7 @@ urlpatterns = [
     ),
     path("virksomhed/forloeb/", company_placements.placement_list, name="company_placements"),
     path("virksomhed/kolleger/", company_members.member_list, name="company_members"),
+    path("virksomhed/statistik/", company_statistics.statistics, name="company_statistics"),
     path(
         "virksomhed/kolleger/<int:member_id>/fjern/",
         company_members.member_remove,

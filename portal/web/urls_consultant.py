@@ -30,6 +30,9 @@ urlpatterns = [
     path("unge/<int:youth_id>/pause/", youth.youth_pause_view, name="youth_pause"),
     path("unge/<int:youth_id>/genoptag/", youth.youth_resume_view, name="youth_resume"),
     path("unge/<int:youth_id>/invitation/", youth.youth_invite, name="youth_invite"),
+    path("unge/<int:youth_id>/stoppet/", youth.youth_leave_view, name="youth_leave"),
+    path("unge/<int:youth_id>/eksport/", youth.youth_export_view, name="youth_export"),
+    path("unge/<int:youth_id>/slet/", youth.youth_erase_view, name="youth_erase"),
     path("unge/<int:youth_id>/note/", youth.youth_note, name="youth_note"),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),
@@ -46,6 +49,7 @@ urlpatterns = [
         name="group_member_remove",
     ),
     path("grupper/<int:group_id>/skema/", groups.group_schedule_add, name="group_schedule_add"),
+    path("grupper/<int:group_id>/afslut/", groups.group_deactivate_view, name="group_deactivate"),
     path("moeder/<int:meeting_id>/", groups.meeting_detail, name="meeting_detail"),
     path("moeder/<int:meeting_id>/flyt/", groups.meeting_move_view, name="meeting_move"),
     path("moeder/<int:meeting_id>/aflys/", groups.meeting_cancel_view, name="meeting_cancel"),
@@ -65,6 +69,16 @@ urlpatterns = [
         "arrangementer/<int:event_id>/tilmelding/<int:signup_id>/afmeld/",
         events.event_signup_cancel,
         name="event_signup_cancel",
+    ),
+    path(
+        "arrangementer/<int:event_id>/virksomheder/",
+        events.event_company_signup,
+        name="event_company_signup",
+    ),
+    path(
+        "arrangementer/<int:event_id>/virksomheder/<int:signup_id>/afmeld/",
+        events.event_company_signup_cancel,
+        name="event_company_signup_cancel",
     ),
     path("arrangementer/<int:event_id>/tavle/", events.event_board, name="event_board"),
     path(

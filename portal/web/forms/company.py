@@ -266,3 +266,17 @@ class EventSignupForm(PortalForm):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot_ids"].choices = [(slot.pk, slot.title) for slot in slots]
+
+
+# --- statistics -----------------------------------------------------------------------------------
+
+
+class StatisticsPeriodForm(PortalForm):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return data

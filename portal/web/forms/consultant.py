@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import (
+    Company,
     Consultant,
     GroupSchedule,
     Municipality,
@@ -151,6 +152,39 @@ class MemberAddForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["youth"].queryset = candidates
+
+
+class CompanySignupForm(forms.Form):
+    """A consultant signs a company of the network up for an event. The number of people and
+    the slots are checked by ``company_signup`` (its errors land at these fields)."""
+
+    company = forms.ModelChoiceField(label=_("Company"), queryset=Company.objects.none())
+    attendees = forms.IntegerField(
+        label=_("How many people from the company come?"),
+        initial=1,
+        help_text=_("Between 1 and 20."),
+    )
+    slot_ids = forms.TypedMultipleChoiceField(
+        label=_("Which slots do they bring?"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the chosen company's open slots."),
+    )
+
+    def __init__(self, *args, companies, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies
+        self.fields["slot_ids"].choices = [
+            (slot.pk, f"{slot.company.name}: {slot.title}") for slot in slots
+        ]
+
+
+class EraseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: the young person's data is gone for good and cannot be restored."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
 
 
 class ScheduleForm(forms.Form):

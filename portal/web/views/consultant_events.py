@@ -12,19 +12,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from portal.models import MatchEvent, Youth, YouthSignup
+from portal.models import CompanySignup, MatchEvent, NetworkMembership, Slot, Youth, YouthSignup
 from portal.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
     events_visible_to_user,
     youth_signups_for_event,
 )
+from portal.selectors.network import companies_visible_to_user
+from portal.selectors.slots import slots_visible_to_user
 from portal.selectors.youth import youth_visible_to_user
 from portal.services.events import event_cancel, event_complete, event_create, event_publish
 from portal.services.events import event_update as event_update_service
-from portal.services.signups import signup_check_in, youth_signup, youth_signup_cancel
+from portal.services.signups import (
+    company_signup,
+    company_signup_cancel,
+    signup_check_in,
+    youth_signup,
+    youth_signup_cancel,
+)
 from portal.web.errors import get_or_404
-from portal.web.forms.consultant import EventForm, MemberAddForm, OptionalReasonForm
+from portal.web.forms.consultant import (
+    CompanySignupForm,
+    EventForm,
+    MemberAddForm,
+    OptionalReasonForm,
+)
 from portal.web.views.consultant_common import (
     attempt,
     consultant_page,
@@ -134,12 +147,35 @@ def _signup_candidates(user, event: MatchEvent):
     )
 
 
-def _render_event(request, event: MatchEvent, signup_form=None, status: int = 200):
+def _company_candidates(user, event: MatchEvent):
+    """Companies in the event's municipality's network that are not signed up for it."""
+    in_network = NetworkMembership.objects.filter(
+        municipality_id=event.municipality_id, status=NetworkMembership.Status.ACCEPTED
+    ).values("company_id")
+    signed_up = company_signups_for_event(event=event).values("company_id")
+    return companies_visible_to_user(user=user).filter(pk__in=in_network).exclude(pk__in=signed_up)
+
+
+def _company_signup_form(user, event: MatchEvent, data=None) -> CompanySignupForm:
+    companies = _company_candidates(user, event)
+    slots = (
+        slots_visible_to_user(user=user)
+        .filter(status=Slot.Status.OPEN, company__in=companies)
+        .select_related("company")
+        .order_by("company__name", "title", "pk")
+    )
+    return CompanySignupForm(data, companies=companies, slots=slots)
+
+
+def _render_event(
+    request, event: MatchEvent, signup_form=None, company_form=None, status: int = 200
+):
     context = {
         "event": event,
         "companies": list(company_signups_for_event(event=event)),
         "signup_form": signup_form
         or MemberAddForm(candidates=_signup_candidates(request.user, event)),
+        "company_form": company_form or _company_signup_form(request.user, event),
         **_signup_groups(event),
     }
     with local_time(event.municipality):
@@ -190,6 +226,51 @@ def event_signup_cancel(request: HttpRequest, event_id: int, signup_id: int) -> 
         success=_("The sign-up of %(name)s is cancelled.") % {"name": signup.youth.first_name},
     )
     return redirect("consultant:event_detail", event_id=event.pk)
+
+
+@require_POST
+@consultant_page
+def event_company_signup(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Sign a company of the network up on its behalf, with its attendees and slots."""
+    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+    form = _company_signup_form(request.user, event, request.POST)
+    if form.is_valid():
+        company = form.cleaned_data["company"]
+        row = attempt(
+            request,
+            lambda: company_signup(
+                event=event,
+                company=company,
+                actor=request.user,
+                attendees=form.cleaned_data["attendees"],
+                slot_ids=form.cleaned_data["slot_ids"],
+            ),
+            form=form,
+            success=_("%(name)s is signed up.") % {"name": company.name},
+        )
+        if row is not None:
+            return redirect(f"{event_detail_url(event)}#companies-heading")
+    return _render_event(request, event, company_form=form, status=400)
+
+
+@require_POST
+@consultant_page
+def event_company_signup_cancel(
+    request: HttpRequest, event_id: int, signup_id: int
+) -> HttpResponse:
+    """Cancel a company's sign-up before the event starts; its seat becomes free."""
+    event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
+    signup: CompanySignup | None = (
+        company_signups_for_event(event=event).filter(pk=signup_id).first()
+    )
+    if signup is None:
+        raise Http404
+    attempt(
+        request,
+        lambda: company_signup_cancel(signup=signup, actor=request.user),
+        success=_("The sign-up of %(name)s is cancelled.") % {"name": signup.company.name},
+    )
+    return redirect(f"{event_detail_url(event)}#companies-heading")
 
 
 ACTIONS = {

@@ -21,6 +21,7 @@ from portal.selectors.groups import (
 from portal.selectors.youth import youth_visible_to_user
 from portal.services.groups import (
     group_create,
+    group_deactivate,
     group_member_add,
     group_member_remove,
     group_update,
@@ -300,4 +301,27 @@ def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "portal/consultant/meeting_form.html",
             {"meeting": meeting, "form": form, "cancel": True},
             status=400 if form.errors else 200,
+        )
+
+
+@consultant_page
+def group_deactivate_view(request: HttpRequest, group_id: int) -> HttpResponse:
+    """End a group: a confirmation page (GET) saying what happens, then the POST."""
+    group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
+    if request.method != "POST" and not group.is_active:
+        return redirect("consultant:group_detail", group_id=group.pk)
+    if request.method == "POST":
+        done = attempt(
+            request,
+            lambda: group_deactivate(group=group, actor=request.user),
+            success=_("The group has ended. Its coming meetings are cancelled."),
+        )
+        if done is not None or not group.is_active:
+            return redirect("consultant:group_detail", group_id=group.pk)
+    coming = [m for m in group.upcoming_meetings if m.status == Meeting.Status.SCHEDULED]
+    with local_time(group.municipality):
+        return render(
+            request,
+            "portal/consultant/group_deactivate.html",
+            {"group": group, "coming": coming},
         )

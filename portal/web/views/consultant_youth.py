@@ -4,6 +4,7 @@ invite with its deep link and QR code, the timeline, and follow-up notes."""
 from __future__ import annotations
 
 import io
+import json
 
 import segno
 from django.core.paginator import Paginator
@@ -19,9 +20,16 @@ from portal.selectors.timeline import youth_timeline
 from portal.selectors.youth import youth_get_for_user, youth_visible_to_user
 from portal.services.invites import invite_create
 from portal.services.notes import note_create
-from portal.services.youth import youth_create, youth_pause, youth_resume, youth_update
+from portal.services.privacy import youth_erase, youth_export
+from portal.services.youth import (
+    youth_create,
+    youth_leave,
+    youth_pause,
+    youth_resume,
+    youth_update,
+)
 from portal.web.errors import get_or_404
-from portal.web.forms.consultant import NoteForm, YouthForm
+from portal.web.forms.consultant import EraseConfirmForm, NoteForm, YouthForm
 from portal.web.views.consultant_common import attempt, consultant_page, own_municipality
 
 PAGE_SIZE = 50
@@ -171,6 +179,58 @@ def youth_pause_view(request: HttpRequest, youth_id: int) -> HttpResponse:
 @consultant_page
 def youth_resume_view(request: HttpRequest, youth_id: int) -> HttpResponse:
     return _status_change(request, youth_id, youth_resume, _("Active again."))
+
+
+@require_POST
+@consultant_page
+def youth_leave_view(request: HttpRequest, youth_id: int) -> HttpResponse:
+    return _status_change(
+        request,
+        youth_id,
+        youth_leave,
+        _("Marked as left: no more messages, out of their group, open invites revoked."),
+    )
+
+
+@require_POST
+@consultant_page
+def youth_export_view(request: HttpRequest, youth_id: int) -> HttpResponse:
+    """Everything stored about the youth, as a JSON file to hand over (the service audits it).
+    A POST: an export is an act with a trace, not a link to follow or prefetch."""
+    youth = get_or_404(youth_get_for_user, user=request.user, youth_id=youth_id)
+    data = attempt(request, lambda: youth_export(youth=youth, actor=request.user))
+    if data is None:
+        return redirect("consultant:youth_detail", youth_id=youth.pk)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="nextwork-ung-{youth.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@consultant_page
+def youth_erase_view(request: HttpRequest, youth_id: int) -> HttpResponse:
+    """The confirmation page (GET) and the erasure itself (POST, with the box ticked)."""
+    youth = get_or_404(youth_get_for_user, user=request.user, youth_id=youth_id)
+    posted = request.method == "POST"
+    # Bound on every POST, even an empty one: an unticked box is an error to show.
+    form = EraseConfirmForm(request.POST if posted else None)
+    if posted and form.is_valid():
+        done = attempt(
+            request,
+            lambda: youth_erase(youth=youth, actor=request.user),
+            form=form,
+            success=_("The young person's data is erased. Only anonymous numbers remain."),
+        )
+        if done is not None:
+            return redirect("consultant:youth_list")
+    return render(
+        request,
+        "portal/consultant/youth_erase.html",
+        {"youth": youth, "form": form},
+        status=400 if posted else 200,
+    )
 
 
 def qr_svg(text: str, *, title: str) -> str:
