@@ -23,6 +23,12 @@ RETRY_SECONDS = 1.0
 BOT_CONN_MAX_AGE = 600
 
 
+def quiet_http_logs() -> None:
+    """PTB's HTTP client logs every Bot API call at INFO (two or three per update): in the bot
+    process only its warnings are worth the time."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
 def keep_database_connections() -> None:
     """The connection policy of the bot process (``runbot``), which no ASGI server serves.
 

@@ -1,6 +1,7 @@
 """Running the bot: ``runbot`` waits for the Bot API, stops cleanly on SIGTERM, and registers the
 webhook; the webhook works over real HTTP in the ASGI app, and ignores Telegram's redeliveries."""
 
+import logging
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from bot.models import WebhookUpdate
+from bot.runner import quiet_http_logs
 from bot.webhook import webhook_bot
 from tests.bot.conftest import TOKEN, BotThread
 
@@ -134,3 +136,14 @@ def test_the_webhook_over_real_http_processes_a_redelivered_update_once(settings
         finally:
             webhook_bot.shutdown_from_thread()  # its HTTP client lives on the server's loop
             server.stop()
+
+
+def test_the_bot_process_logs_only_warnings_of_its_http_client():
+    http = logging.getLogger("httpx")
+    level = http.level
+    try:
+        quiet_http_logs()
+        assert not http.isEnabledFor(logging.INFO)
+        assert http.isEnabledFor(logging.WARNING)
+    finally:
+        http.setLevel(level)

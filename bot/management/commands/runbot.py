@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bot.app import build_application
-from bot.runner import keep_database_connections, run_polling
+from bot.runner import keep_database_connections, quiet_http_logs, run_polling
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             asyncio.run(self._set_webhook(options["webhook"]))
             return
         keep_database_connections()
+        quiet_http_logs()
         asyncio.run(self._poll(options["deliver_every"]))
 
     async def _poll(self, deliver_every: float) -> None:
