@@ -1,6 +1,7 @@
 """Running the bot: ``runbot`` waits for the Bot API, stops cleanly on SIGTERM, and registers the
 webhook; the webhook works over real HTTP in the ASGI app, and ignores Telegram's redeliveries."""
 
+import importlib.util
 import logging
 import os
 import signal
@@ -14,9 +15,10 @@ import pytest
 import uvicorn
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from httpcore._synchronization import current_async_library
 
 from bot.models import WebhookUpdate
-from bot.runner import quiet_http_logs
+from bot.runner import quiet_http_logs, remember_missing_sniffio
 from bot.webhook import webhook_bot
 from tests.bot.conftest import TOKEN, BotThread
 
@@ -147,3 +149,14 @@ def test_the_bot_process_logs_only_warnings_of_its_http_client():
         assert http.isEnabledFor(logging.WARNING)
     finally:
         http.setLevel(level)
+
+
+def test_a_missing_sniffio_is_looked_for_once_and_httpcore_still_runs_on_asyncio(monkeypatch):
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    missing = importlib.util.find_spec("sniffio") is None
+    remember_missing_sniffio()
+    if missing:
+        assert sys.modules["sniffio"] is None
+        assert current_async_library() == "asyncio"
+    else:
+        assert sys.modules.get("sniffio", "not imported") is not None

@@ -10,7 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bot.app import build_application
-from bot.runner import keep_database_connections, quiet_http_logs, run_polling
+from bot.runner import (
+    keep_database_connections,
+    quiet_http_logs,
+    remember_missing_sniffio,
+    run_polling,
+)
 
 
 class Command(BaseCommand):
@@ -28,6 +33,7 @@ class Command(BaseCommand):
             return
         keep_database_connections()
         quiet_http_logs()
+        remember_missing_sniffio()
         asyncio.run(self._poll(options["deliver_every"]))
 
     async def _poll(self, deliver_every: float) -> None:
