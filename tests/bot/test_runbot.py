@@ -17,6 +17,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from httpcore._synchronization import current_async_library
 
+from bot.app import CONNECTION_POOL_SIZE, POOL_TIMEOUT, build_application
 from bot.models import WebhookUpdate
 from bot.runner import quiet_http_logs, remember_missing_sniffio
 from bot.webhook import webhook_bot
@@ -160,3 +161,9 @@ def test_a_missing_sniffio_is_looked_for_once_and_httpcore_still_runs_on_asyncio
         assert current_async_library() == "asyncio"
     else:
         assert sys.modules.get("sniffio", "not imported") is not None
+
+
+def test_the_bot_api_connection_pool_is_small_and_waits_for_a_free_connection():
+    request = build_application(token=TOKEN, base_url="http://127.0.0.1:9/bot").bot.request
+    assert request._client_kwargs["limits"].max_connections == CONNECTION_POOL_SIZE
+    assert request._client_kwargs["timeout"].pool == POOL_TIMEOUT
