@@ -324,6 +324,9 @@ def main(argv: list[str]) -> int:
         f"CPU                bot process {bot_cpu / elapsed:.0%} of a core, "
         f"stand-in + simulated youth {own_cpu / elapsed:.0%} of a core"
     )
+    if handled:
+        # Load-independent: what one update costs the bot, however busy the machine is.
+        print(f"bot CPU per update {1000 * bot_cpu / handled:.1f} ms")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average       {load:.1f} on {os.cpu_count()} cores (the machine is shared)")
     return 0

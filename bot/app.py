@@ -45,6 +45,11 @@ logger = logging.getLogger(__name__)
 
 # How many updates are handled at once (different chats only; see PerChatUpdateProcessor).
 MAX_CONCURRENT_UPDATES = 32
+# HTTP connections to the Bot API. httpcore checks every pooled connection on every request,
+# so PTB's default of 256 (which grows to the peak concurrency) cost a third of the bot's CPU in
+# the benchmark; a request waits up to POOL_TIMEOUT seconds for a free one.
+CONNECTION_POOL_SIZE = 8
+POOL_TIMEOUT = 10.0
 
 # Every button action and the handler that answers it; the patterns come from the same
 # constants as the data, so a button and its handler cannot drift apart.
@@ -189,6 +194,8 @@ def build_application(
         .base_url(base_url or settings.TELEGRAM_API_URL)
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatUpdateProcessor())
+        .connection_pool_size(CONNECTION_POOL_SIZE)
+        .pool_timeout(POOL_TIMEOUT)
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)

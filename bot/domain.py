@@ -111,8 +111,11 @@ def error_screen(error: DomainError, *, linked: bool) -> Screen:
 
 
 def _fresh_connection() -> None:
-    # Like a request's start and end: drop a connection the database closed or that is past
-    # CONN_MAX_AGE. Never inside a transaction (a caller's, or a test's).
+    # Like a request's start and end: drop a connection that is broken or past CONN_MAX_AGE,
+    # and have the next query health-check a kept one (CONN_HEALTH_CHECKS). The web process
+    # (CONN_MAX_AGE = 0) closes its connection here after every call; the bot process keeps it
+    # (``bot.runner.keep_database_connections``). Never inside a transaction (a caller's, or a
+    # test's).
     if not connection.in_atomic_block:
         close_old_connections()
 

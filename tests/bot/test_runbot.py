@@ -1,6 +1,8 @@
 """Running the bot: ``runbot`` waits for the Bot API, stops cleanly on SIGTERM, and registers the
 webhook; the webhook works over real HTTP in the ASGI app, and ignores Telegram's redeliveries."""
 
+import importlib.util
+import logging
 import os
 import signal
 import subprocess
@@ -13,8 +15,11 @@ import pytest
 import uvicorn
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from httpcore._synchronization import current_async_library
 
+from bot.app import CONNECTION_POOL_SIZE, POOL_TIMEOUT, build_application
 from bot.models import WebhookUpdate
+from bot.runner import quiet_http_logs, remember_missing_sniffio
 from bot.webhook import webhook_bot
 from tests.bot.conftest import TOKEN, BotThread
 
@@ -134,3 +139,31 @@ def test_the_webhook_over_real_http_processes_a_redelivered_update_once(settings
         finally:
             webhook_bot.shutdown_from_thread()  # its HTTP client lives on the server's loop
             server.stop()
+
+
+def test_the_bot_process_logs_only_warnings_of_its_http_client():
+    http = logging.getLogger("httpx")
+    level = http.level
+    try:
+        quiet_http_logs()
+        assert not http.isEnabledFor(logging.INFO)
+        assert http.isEnabledFor(logging.WARNING)
+    finally:
+        http.setLevel(level)
+
+
+def test_a_missing_sniffio_is_looked_for_once_and_httpcore_still_runs_on_asyncio(monkeypatch):
+    monkeypatch.delitem(sys.modules, "sniffio", raising=False)
+    missing = importlib.util.find_spec("sniffio") is None
+    remember_missing_sniffio()
+    if missing:
+        assert sys.modules["sniffio"] is None
+        assert current_async_library() == "asyncio"
+    else:
+        assert sys.modules.get("sniffio", "not imported") is not None
+
+
+def test_the_bot_api_connection_pool_is_small_and_waits_for_a_free_connection():
+    request = build_application(token=TOKEN, base_url="http://127.0.0.1:9/bot").bot.request
+    assert request._client_kwargs["limits"].max_connections == CONNECTION_POOL_SIZE
+    assert request._client_kwargs["timeout"].pool == POOL_TIMEOUT

@@ -10,7 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bot.app import build_application
-from bot.runner import run_polling
+from bot.runner import (
+    keep_database_connections,
+    quiet_http_logs,
+    remember_missing_sniffio,
+    run_polling,
+)
 
 
 class Command(BaseCommand):
@@ -26,6 +31,9 @@ class Command(BaseCommand):
         if options["webhook"]:
             asyncio.run(self._set_webhook(options["webhook"]))
             return
+        keep_database_connections()
+        quiet_http_logs()
+        remember_missing_sniffio()
         asyncio.run(self._poll(options["deliver_every"]))
 
     async def _poll(self, deliver_every: float) -> None:

@@ -1,0 +1,56 @@
+"""The screens a youth browses most make a fixed number of queries, however many slots,
+companies and shared experiences there are (the bot benchmark's hot path)."""
+
+from datetime import date
+
+from bot.callbacks import Filter
+from bot.domain import screen_for
+from bot.handlers import browse, slots
+from portal.models import Placement
+from tests import factories as f
+from tests.bot.test_screens import who_is
+
+# The youth behind the account, the sectors, the count, one page of slots with their companies.
+LIST_QUERIES = 4
+# The youth, the slot with its company, the shared-experience authors, the sentences, the
+# youth's own interest in it.
+CARD_QUERIES = 5
+
+
+def _slots_at_companies(municipality, companies: int, per_company: int) -> list:
+    made = []
+    for _ in range(companies):
+        company = f.CompanyFactory()
+        f.MembershipFactory(company=company, municipality=municipality)
+        made += [f.SlotFactory(company=company) for _ in range(per_company)]
+    return made
+
+
+def test_the_slot_list_makes_the_same_few_queries_for_many_slots(
+    youth, municipality, django_assert_max_num_queries
+):
+    _slots_at_companies(municipality, companies=6, per_company=4)
+    with django_assert_max_num_queries(LIST_QUERIES):
+        screen = screen_for(browse._list, who_is(youth), Filter())
+    assert "24 fundet" in screen.text
+    with django_assert_max_num_queries(LIST_QUERIES):
+        screen_for(browse._list, who_is(youth), Filter(kind="p", hours=10, page=1))
+
+
+def test_the_slot_card_makes_the_same_few_queries_with_many_shared_experiences(
+    youth, municipality, django_assert_max_num_queries
+):
+    (slot, *_) = _slots_at_companies(municipality, companies=1, per_company=3)
+    for n in range(6):
+        author = f.YouthFactory(municipality=municipality, share_experiences=True)
+        placement = f.PlacementFactory(
+            youth=author,
+            slot=f.SlotFactory(company=slot.company),
+            status=Placement.Status.ACTIVE,
+        )
+        f.CheckInFactory(
+            placement=placement, text=f"Godt sted {n}", week=date(2026, 10, 5), shared=True
+        )
+    with django_assert_max_num_queries(CARD_QUERIES):
+        card = screen_for(slots._card, who_is(youth), slot.pk, Filter())
+    assert slot.title in card.text and "Godt sted" in card.text
