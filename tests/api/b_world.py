@@ -205,3 +205,22 @@ def assert_refused_and_unchanged(bw, world, api_as, role, method, path, body, st
     error = assert_error(response, status, code=code, field=field)
     assert snapshot(*tables()) == before
     return error
+
+
+def assert_cell(response, status: int) -> None:
+    """One cell of a permission matrix: exactly ``status``, an error in the API's one shape."""
+    from tests.api.conftest import assert_error
+
+    if status >= 400:
+        assert_error(response, status)
+    else:
+        assert response.status_code == status, (response.status_code, response.content[:400])
+
+
+def result_rows(response) -> list[dict]:
+    assert response.status_code == 200, response.content[:400]
+    return response.json()["results"]
+
+
+def result_ids(response) -> set[int]:
+    return {row["id"] for row in result_rows(response)}

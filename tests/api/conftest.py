@@ -85,6 +85,14 @@ def api_as(world):
     return make
 
 
+@pytest.fixture
+def bw(world) -> SimpleNamespace:
+    """Part B's objects in every state, on both sides of the world (tests/api/b_world.py)."""
+    from tests.api import b_world
+
+    return b_world.build(world)
+
+
 def assert_error(response, status: int, code: str | None = None, field: str | None = None):
     """The API's one error shape, with the expected status (and code / field when given)."""
     assert response.status_code == status, (response.status_code, response.content[:500])

@@ -10,11 +10,6 @@ from tests.helpers import snapshot
 HUGE = 10**20
 
 
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
-
-
 @pytest.mark.parametrize(
     ("path", "field"),
     [

@@ -10,7 +10,6 @@ from django.utils import timezone
 from portal.models import MatchEvent
 from portal.services.signups import youth_signup
 from tests import factories as f
-from tests.api import b_world
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
 
 E = "/api/v1/events"
@@ -513,11 +512,6 @@ CASES = [
         None,
     ),
 ]
-
-
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,15 @@ import pytest
 from django.utils import timezone
 
 from tests import factories as f
-from tests.api import b_world
-from tests.api.b_world import call, company_a_and_staff, everyone, expand, staff_only
+from tests.api.b_world import (
+    assert_cell,
+    call,
+    company_a_and_staff,
+    everyone,
+    expand,
+    result_ids,
+    staff_only,
+)
 from tests.api.conftest import ROLES, assert_error
 
 E = "/api/v1/events"
@@ -112,27 +119,13 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
-
-
 def test_every_case_names_every_role():
     assert all(set(statuses) == set(ROLES) for *_, statuses in CASES)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), expand(CASES))
 def test_events_permission_matrix(bw, world, api_as, method, path, body, role, status):
-    response = call(api_as(role), method, path(bw), body(bw, world) if body else None)
-    if status >= 400:
-        assert_error(response, status)
-    else:
-        assert response.status_code == status, (response.status_code, response.content[:400])
-
-
-def _ids(response) -> set[int]:
-    assert response.status_code == 200, response.content[:400]
-    return {row["id"] for row in response.json()["results"]}
+    assert_cell(call(api_as(role), method, path(bw), body(bw, world) if body else None), status)
 
 
 def _events(side) -> set[int]:
@@ -154,16 +147,16 @@ def _published(side) -> set[int]:
     ],
 )
 def test_events_list_shows_exactly_the_visible_events(bw, api_as, role, expected):
-    assert _ids(api_as(role).get(f"{E}/?page_size=100")) == expected(bw)
+    assert result_ids(api_as(role).get(f"{E}/?page_size=100")) == expected(bw)
 
 
 @pytest.mark.parametrize("role", ["member_a", "consultant_x", "admin"])
 def test_signup_lists_show_only_that_events_signups(bw, api_as, role):
     client = api_as(role)
-    companies = _ids(client.get(f"{E}/{bw.x.event.pk}/company-signups/"))
+    companies = result_ids(client.get(f"{E}/{bw.x.event.pk}/company-signups/"))
     assert companies == {bw.x.company_signup.pk}
     if role != "member_a":
-        youth = _ids(client.get(f"{E}/{bw.x.event.pk}/youth-signups/"))
+        youth = result_ids(client.get(f"{E}/{bw.x.event.pk}/youth-signups/"))
         assert youth == {bw.x.youth_signup.pk}
 
 
@@ -171,7 +164,9 @@ def test_signup_lists_show_only_that_events_signups(bw, api_as, role):
     "query", ["municipality={y}", "search=Matchdag Y", "ordering=-title", "status=published"]
 )
 def test_filters_search_and_ordering_never_reach_another_municipality(bw, world, api_as, query):
-    ids = _ids(api_as("consultant_x").get(f"{E}/?page_size=100&" + query.format(y=world.y.pk)))
+    ids = result_ids(
+        api_as("consultant_x").get(f"{E}/?page_size=100&" + query.format(y=world.y.pk))
+    )
     assert not ids & _events(bw.y)
 
 

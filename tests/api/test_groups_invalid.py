@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from portal.models import Meeting
 from tests import factories as f
-from tests.api import b_world
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
 
 G, M = "/api/v1/groups", "/api/v1/meetings"
@@ -430,11 +429,6 @@ CASES = [
         None,
     ),
 ]
-
-
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.api import b_world
-from tests.api.b_world import call, expand, staff_only
+from tests.api.b_world import assert_cell, call, expand, result_ids, staff_only
 from tests.api.conftest import ROLES, assert_error
 
 G, M = "/api/v1/groups", "/api/v1/meetings"
@@ -97,27 +96,13 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
-
-
 def test_every_case_names_every_role():
     assert all(set(statuses) == set(ROLES) for *_, statuses in CASES)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), expand(CASES))
 def test_groups_permission_matrix(bw, world, api_as, method, path, body, role, status):
-    response = call(api_as(role), method, path(bw), body(bw, world) if body else None)
-    if status >= 400:
-        assert_error(response, status)
-    else:
-        assert response.status_code == status, (response.status_code, response.content[:400])
-
-
-def _ids(response) -> set[int]:
-    assert response.status_code == 200, response.content[:400]
-    return {row["id"] for row in response.json()["results"]}
+    assert_cell(call(api_as(role), method, path(bw), body(bw, world) if body else None), status)
 
 
 @pytest.mark.parametrize(
@@ -126,16 +111,16 @@ def _ids(response) -> set[int]:
 def test_group_and_meeting_lists_show_exactly_the_visible_ones(bw, api_as, role, side):
     sides = [getattr(bw, side)] if side else [bw.x, bw.y]
     client = api_as(role)
-    assert _ids(client.get(f"{G}/")) == {s.group.pk for s in sides}
-    assert _ids(client.get(f"{M}/")) == {s.meeting.pk for s in sides}
+    assert result_ids(client.get(f"{G}/")) == {s.group.pk for s in sides}
+    assert result_ids(client.get(f"{M}/")) == {s.meeting.pk for s in sides}
 
 
 @pytest.mark.parametrize("query", ["group={y_group}", "search=Gruppe Y", "ordering=-name"])
 def test_group_filters_never_reach_another_municipality(bw, api_as, query):
     client = api_as("consultant_x")
     query = query.format(y_group=bw.y.group.pk)
-    assert bw.y.group.pk not in _ids(client.get(f"{G}/?{query}"))
-    assert bw.y.meeting.pk not in _ids(client.get(f"{M}/?{query}"))
+    assert bw.y.group.pk not in result_ids(client.get(f"{G}/?{query}"))
+    assert bw.y.meeting.pk not in result_ids(client.get(f"{M}/?{query}"))
 
 
 def test_adding_a_member_outside_six_to_twelve_warns_but_adds(bw, api_as):

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from portal.models import Interest, Placement, Slot
 from tests import factories as f
-from tests.api import b_world
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
 
 INTERESTS, P = "/api/v1/interests", "/api/v1/placements"
@@ -579,11 +578,6 @@ CASES = [
         None,
     ),
 ]
-
-
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,16 @@ from django.utils import timezone
 
 from portal.models import Placement
 from tests import factories as f
-from tests.api import b_world
-from tests.api.b_world import call, company_a_and_staff, everyone, expand, staff_only
+from tests.api.b_world import (
+    assert_cell,
+    call,
+    company_a_and_staff,
+    everyone,
+    expand,
+    result_ids,
+    result_rows,
+    staff_only,
+)
 from tests.api.conftest import ROLES, assert_error
 
 INTERESTS, P = "/api/v1/interests", "/api/v1/placements"
@@ -136,31 +144,13 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def bw(world):
-    return b_world.build(world)
-
-
 def test_every_case_names_every_role():
     assert all(set(statuses) == set(ROLES) for *_, statuses in CASES)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), expand(CASES))
 def test_placements_permission_matrix(bw, world, api_as, method, path, body, role, status):
-    response = call(api_as(role), method, path(bw), body(bw, world) if body else None)
-    if status >= 400:
-        assert_error(response, status)
-    else:
-        assert response.status_code == status, (response.status_code, response.content[:400])
-
-
-def _rows(response) -> list[dict]:
-    assert response.status_code == 200, response.content[:400]
-    return response.json()["results"]
-
-
-def _ids(response) -> set[int]:
-    return {row["id"] for row in _rows(response)}
+    assert_cell(call(api_as(role), method, path(bw), body(bw, world) if body else None), status)
 
 
 def _interests(side) -> set[int]:
@@ -184,8 +174,8 @@ def _placements(side) -> set[int]:
 def test_lists_show_exactly_the_visible_interests_and_placements(bw, api_as, role, sides):
     client = api_as(role)
     expected = [getattr(bw, side) for side in sides]
-    assert _ids(client.get(f"{INTERESTS}/")) == set().union(*map(_interests, expected))
-    assert _ids(client.get(f"{P}/")) == set().union(*map(_placements, expected))
+    assert result_ids(client.get(f"{INTERESTS}/")) == set().union(*map(_interests, expected))
+    assert result_ids(client.get(f"{P}/")) == set().union(*map(_placements, expected))
 
 
 @pytest.mark.parametrize(
@@ -194,8 +184,8 @@ def test_lists_show_exactly_the_visible_interests_and_placements(bw, api_as, rol
 def test_filters_search_and_ordering_never_reach_another_company(bw, world, api_as, query):
     query = query.format(b=world.company_b.pk, slot_b=bw.y.slots[0].pk)
     client = api_as("member_a")
-    assert not _ids(client.get(f"{INTERESTS}/?{query}")) & _interests(bw.y)
-    assert not _ids(client.get(f"{P}/?{query}")) & _placements(bw.y)
+    assert not result_ids(client.get(f"{INTERESTS}/?{query}")) & _interests(bw.y)
+    assert not result_ids(client.get(f"{P}/?{query}")) & _placements(bw.y)
 
 
 def test_filtering_by_another_company_is_an_empty_page_not_an_error(bw, world, api_as):
@@ -206,16 +196,16 @@ def test_filtering_by_another_company_is_an_empty_page_not_an_error(bw, world, a
 
 
 def test_a_company_sees_only_first_name_age_sectors_and_message(bw, api_as):
-    rows = _rows(api_as("member_a").get(f"{INTERESTS}/"))
+    rows = result_rows(api_as("member_a").get(f"{INTERESTS}/"))
     for row in rows:
         assert row["youth"]["id"] is None
         assert row["youth"]["last_name"] is None
         assert row["youth"]["first_name"]
         assert row["youth"]["age"] is not None
-    placements = _rows(api_as("member_a").get(f"{P}/"))
+    placements = result_rows(api_as("member_a").get(f"{P}/"))
     assert all(row["youth"]["id"] is None for row in placements)
     assert all(row["reject_reason"] is None for row in placements)
-    staff_rows = _rows(api_as("consultant_x").get(f"{INTERESTS}/"))
+    staff_rows = result_rows(api_as("consultant_x").get(f"{INTERESTS}/"))
     assert {row["youth"]["id"] for row in staff_rows} == {bw.x.youth.pk, bw.x.youth3.pk}
 
 
