@@ -57,6 +57,15 @@ class OutboxMessage(models.Model):
     claimed_by = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     telegram_message_id = models.BigIntegerField(null=True, blank=True)
+    # Set just before a worker hands the message to Telegram, cleared when the attempt is known
+    # to have failed: a row found pending with it set had an attempt whose outcome is unknown
+    # (the worker died mid-send, or Telegram timed out), so sending it again may duplicate it.
+    send_started_at = models.DateTimeField(_("send started"), null=True, blank=True)
+    possible_duplicates = models.PositiveSmallIntegerField(
+        _("possible duplicates"),
+        default=0,
+        help_text=_("Times sent again after an attempt whose outcome was unknown."),
+    )
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
