@@ -454,6 +454,14 @@ def release(*, message_ids: list[int], worker: str, now: datetime | None = None)
     ).update(claimed_until=None, claimed_by="", updated_at=now)
 
 
-def work_left(*, now: datetime | None = None) -> bool:
-    """Is any pending row due (claimed, waiting to retry, or free)?"""
-    return _due(now or timezone.now()).exists()
+def work_left(*, now: datetime | None = None, horizon: timedelta = timedelta(minutes=5)) -> bool:
+    """Is any pending row due: free, claimed by a worker, or waiting for a retry within
+    ``horizon``? (A row held for the end of quiet hours, hours away, is not work for now.)"""
+    now = now or timezone.now()
+    return (
+        _due(now)
+        .filter(
+            Q(claimed_until__isnull=True) | ~Q(claimed_by="") | Q(claimed_until__lte=now + horizon)
+        )
+        .exists()
+    )

@@ -87,7 +87,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", default=default_name(), help="this worker's name")
         parser.add_argument(
-            "--until-idle", action="store_true", help="exit once nothing is due or on the wire"
+            "--until-idle",
+            action="store_true",
+            help="exit once nothing is due or on the wire (retries due within 5 minutes count)",
         )
 
     def handle(self, *args, **options) -> None:
