@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime, timedelta
 from datetime import time as clock_time
-from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +19,7 @@ from bot.management.commands.deliver import build_bot
 from bot.standin import StandIn
 from bot.worker import Stats, Worker, WorkerSettings
 from portal.models import Municipality, OutboxMessage
+from portal.reminders import reminders_sync_meeting
 from tests import factories as f
 from tests.bot.conftest import TOKEN
 
@@ -40,6 +42,7 @@ def deliver(
     timeout: float = 60,
     read_timeout: float = 5.0,
     stop_when=None,
+    clock=None,
     **overrides,
 ) -> Stats:
     """Run one worker in this thread until nothing is due (or ``stop_when()`` is true)."""
@@ -55,7 +58,7 @@ def deliver(
     async def main() -> Stats:
         bot = build_bot(token=TOKEN, base_url=standin.base_url, read_timeout=read_timeout)
         stop = asyncio.Event()
-        worker = Worker(bot, WorkerSettings(**options))
+        worker = Worker(bot, WorkerSettings(**options), clock=clock or timezone.now)
 
         async def watch() -> None:
             while not stop.is_set():
@@ -156,6 +159,50 @@ def test_the_worker_logs_one_line_per_batch(standin, chats, meeting, caplog):
     assert len(lines) >= 2
     assert all("worker=w1 claimed=3" in line for line in lines[:2])
     assert sum(int(line.split(" sent=")[1].split()[0]) for line in lines) == 6
+
+
+# --- each reminder at its local time ------------------------------------------------------------
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+@pytest.mark.parametrize(
+    ("starts", "expected"),
+    [
+        pytest.param(
+            datetime(2027, 3, 29, 10, 0, tzinfo=CPH),  # the day after clocks go forward
+            [datetime(2027, 3, 28, 17, 0, tzinfo=CPH), datetime(2027, 3, 29, 8, 0, tzinfo=CPH)],
+            id="spring-forward",
+        ),
+        pytest.param(
+            datetime(2027, 11, 1, 10, 0, tzinfo=CPH),  # the day after clocks go back
+            [datetime(2027, 10, 31, 17, 0, tzinfo=CPH), datetime(2027, 11, 1, 8, 0, tzinfo=CPH)],
+            id="fall-back",
+        ),
+        pytest.param(
+            # Two hours before is 07:30, inside quiet hours: it goes at 08:00 instead.
+            datetime(2027, 5, 10, 9, 30, tzinfo=CPH),
+            [datetime(2027, 5, 9, 17, 0, tzinfo=CPH), datetime(2027, 5, 10, 8, 0, tzinfo=CPH)],
+            id="quiet-hours",
+        ),
+    ],
+)
+def test_a_meeting_reminder_reaches_the_chat_at_its_local_time(
+    standin, chats, municipality, starts, expected
+):
+    Municipality.objects.filter(pk=municipality.pk).update(
+        quiet_hours_start=clock_time(21, 0), quiet_hours_end=clock_time(8, 0)
+    )
+    group = f.GroupFactory(municipality=municipality)
+    (y,) = chats(group=group)
+    meeting = f.MeetingFactory(group=group, starts_at=starts, place="Ungehuset")
+    reminders_sync_meeting(meeting, now=starts - timedelta(days=7))
+    for moment in expected:
+        assert deliver(standin, clock=lambda m=moment: m - timedelta(minutes=1)).sent == 0
+        assert deliver(standin, clock=lambda m=moment: m).sent == 1
+    texts = [message.text for message in inbox(standin, y)]
+    assert len(texts) == 2
+    assert all(f"{starts:%H:%M}" in text for text in texts), "shown in local time"
 
 
 # --- Telegram's limits ----------------------------------------------------------------------------
