@@ -275,6 +275,15 @@ SUBJECTS = GenericPrefetch(
 )
 
 
+def _one_attempt_less() -> Case:
+    """``attempts - 1`` (never below 0): for an attempt that did not reach Telegram after all."""
+    return Case(
+        When(attempts__gt=0, then=F("attempts") - 1),
+        default=0,
+        output_field=PositiveSmallIntegerField(),
+    )
+
+
 def _due(now: datetime):
     return OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now)
 
@@ -431,14 +440,25 @@ def mark_rate_limited(
     after the pause; the attempt is not counted."""
     now = now or timezone.now()
     OutboxMessage.objects.filter(pk=message_id).update(
-        attempts=Case(
-            When(attempts__gt=0, then=F("attempts") - 1),
-            default=0,
-            output_field=PositiveSmallIntegerField(),
-        ),
+        attempts=_one_attempt_less(),
         send_started_at=None,
         claimed_until=now + timedelta(seconds=retry_after) + lease,
         last_error=f"rate limited: retry after {retry_after:g} s",
+        updated_at=now,
+    )
+
+
+def abandon(*, message_id: int, worker: str, now: datetime | None = None) -> None:
+    """Stamped for sending but stopped before the request went out: undo the stamp and the
+    attempt, and give the row back."""
+    now = now or timezone.now()
+    OutboxMessage.objects.filter(
+        pk=message_id, status=Status.PENDING, claimed_by=worker[:100]
+    ).update(
+        attempts=_one_attempt_less(),
+        send_started_at=None,
+        claimed_until=None,
+        claimed_by="",
         updated_at=now,
     )
 

@@ -37,7 +37,7 @@ from datetime import datetime, timedelta
 import httpx
 from asgiref.sync import sync_to_async
 from django.core.management.base import CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from telegram import Bot
 from telegram.error import (
@@ -125,6 +125,15 @@ async def db(fn: Callable[..., object], /, **kwargs: object) -> object:
     return await sync_to_async(_db_call)(fn, kwargs)
 
 
+async def db_aside(fn: Callable[..., object], /, **kwargs: object) -> object:
+    """A longer database step (claiming and rendering a batch) on a thread of its own on
+    PostgreSQL, so that the per-message steps don't queue behind it. SQLite takes one writer at
+    a time anyway, so there it shares the one thread."""
+    if connection.vendor != "postgresql":
+        return await db(fn, **kwargs)
+    return await sync_to_async(_db_call, thread_sensitive=False)(fn, kwargs)
+
+
 def _db_call(fn: Callable[..., object], kwargs: dict) -> object:
     close_old_connections()
     try:
@@ -165,6 +174,7 @@ class Worker:
         self._order = itertools.count()
         self._sending: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
+        self._turn_lock = asyncio.Lock()
         self._claim: asyncio.Task | None = None
         self._claim_not_before = 0.0  # after a short batch, the next claim waits ``poll``
         self._logged = self.stats.copy()
@@ -205,8 +215,7 @@ class Worker:
                 self._slots.release()
                 self._ready.appendleft(message)
                 return
-            await self.limiter.acquire()
-            task = asyncio.create_task(self._send(message))
+            task = asyncio.create_task(self._send(message, stop))
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
 
@@ -220,7 +229,7 @@ class Worker:
 
     async def _claim_batch(self) -> None:
         try:
-            claimed, batch = await db(
+            claimed, batch = await db_aside(
                 delivery.claim_batch,
                 worker=self.settings.name,
                 now=self.clock(),
@@ -286,21 +295,26 @@ class Worker:
 
     # --- one message --------------------------------------------------------------------------
 
-    async def _send(self, message: Outgoing) -> None:
+    async def _send(self, message: Outgoing, stop: asyncio.Event) -> None:
         try:
-            await self._attempt(message)
+            await self._attempt(message, stop)
         except Exception:
             # A database error while recording: the lease brings the row back.
             logger.exception("deliver outbox=%s not recorded", message.message_id)
         finally:
             self._slots.release()
 
-    async def _attempt(self, message: Outgoing) -> None:
+    async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
         name, mid = self.settings.name, message.message_id
         if not await db(
             delivery.begin_send, message_id=mid, worker=name, now=self.clock(), lease=self._lease
         ):
             self.stats.dropped += 1
+            return
+        # The pace is kept here, after the database, right before the request: what Telegram
+        # counts is arrivals, and a slow database call must not bunch them up.
+        if not await self._turn(stop):
+            await db(delivery.abandon, message_id=mid, worker=name, now=self.clock())
             return
         try:
             sent = await self.bot.send_message(
@@ -346,6 +360,23 @@ class Worker:
                 telegram_message_id=sent.message_id,
                 now=self.clock(),
             )
+
+    async def _turn(self, stop: asyncio.Event) -> bool:
+        """Wait for the next send slot (one waiter at a time); False if stopped first."""
+        async with self._turn_lock:
+            if stop.is_set():
+                return False
+            turn = asyncio.ensure_future(self.limiter.acquire())
+            stopped = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({turn, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            if turn.done():
+                turn.result()
+                return True
+            turn.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await turn
+            return False
 
     async def _retry(self, message: Outgoing, error: str, *, outcome_unknown: bool = False) -> None:
         attempts = await db(attempts_of, message_id=message.message_id)
