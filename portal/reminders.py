@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -87,7 +87,10 @@ def _rule_label(rule: dict) -> str:
 
 def _due(rule: dict, starts_at: datetime, tz_name: str) -> datetime:
     if "hours_before" in rule:
-        return starts_at - timedelta(hours=float(rule["hours_before"]))
+        # In UTC: Python subtracts from a time zone's datetime on the wall clock, which is an
+        # hour off across a DST change (a time typed in local time, not yet re-read from the
+        # database, arrives here in the municipality's zone).
+        return starts_at.astimezone(UTC) - timedelta(hours=float(rule["hours_before"]))
     day = local_date(starts_at, tz_name) - timedelta(days=int(rule["days_before"]))
     return local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
 

@@ -1,6 +1,6 @@
 """Group meetings: move or cancel one, record attendance, and the youth's "I can't come"."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zlib import crc32
 
 from django.db import transaction
@@ -110,6 +110,10 @@ def meeting_move(
         raise DomainError(
             _("Give a date and time with a time zone."), code="invalid_datetime", field="ends_at"
         )
+    # Lengths are added in UTC: on a time zone's datetime Python adds on the wall clock, an
+    # hour off across a DST change.
+    starts_at = starts_at.astimezone(UTC)
+    ends_at = ends_at.astimezone(UTC) if ends_at is not None else None
     meeting = _locked_meeting(meeting)
     _require_upcoming(meeting, now)
     if starts_at <= now:

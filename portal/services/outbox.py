@@ -81,10 +81,15 @@ def outbox_schedule(
     # Quiet hours first: a reminder due at 07:30 waits for 08:00, and a re-sync at 07:40 must
     # not mistake it for one whose moment has passed.
     adjusted = quiet_hours_adjust(due_at=due_at, municipality=municipality)
-    due = quiet_hours_adjust(due_at=max(adjusted, now), municipality=municipality)
     # A reminder whose moment has passed (the meeting was created or moved late) is not sent
-    # late; one pushed by quiet hours past its object's start is useless.
+    # late, and is recorded at the moment it was due; one pushed by quiet hours past its
+    # object's start is useless.
     stale = adjusted < now - STALE_AFTER
+    due = (
+        adjusted
+        if stale
+        else quiet_hours_adjust(due_at=max(adjusted, now), municipality=municipality)
+    )
     useless = stale or (expires_at is not None and due >= expires_at)
     status = Status.SKIPPED if useless else Status.PENDING
     values = {
