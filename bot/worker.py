@@ -424,12 +424,37 @@ class Worker:
         prompts ahead, erasure after retention): idempotent, so any worker may run them."""
         while not stop.is_set():
             try:
-                done = await db(housekeeping_run, now=self.clock())
-                logger.info("housekeeping worker=%s %s", self.settings.name, done)
+                done = await db_aside(housekeeping_once, now=self.clock())
+                if done is None:
+                    logger.info(
+                        "housekeeping worker=%s: another worker runs it", self.settings.name
+                    )
+                else:
+                    logger.info("housekeeping worker=%s %s", self.settings.name, done)
             except Exception:
                 logger.exception("housekeeping failed worker=%s", self.settings.name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.settings.housekeeping_every)
+
+
+# pg_advisory_lock key of the housekeeping run ("NWHK").
+HOUSEKEEPING_LOCK = 0x4E57484B
+
+
+def housekeeping_once(*, now: datetime) -> dict | None:
+    """Run the housekeeping jobs unless another worker is running them right now (None then):
+    they are idempotent, but two at once would race to create the same meetings."""
+    if connection.vendor != "postgresql":
+        return housekeeping_run(now=now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [HOUSEKEEPING_LOCK])
+        if not cursor.fetchone()[0]:
+            return None
+    try:
+        return housekeeping_run(now=now)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [HOUSEKEEPING_LOCK])
 
 
 def attempts_of(*, message_id: int) -> int:

@@ -11,6 +11,7 @@ from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ from bot import callbacks as cb
 from bot.management.commands.deliver import build_bot
 from bot.standin import StandIn
 from bot.worker import Stats, Worker, WorkerSettings
-from portal.models import Municipality, OutboxMessage
+from portal.models import GroupSchedule, Municipality, OutboxMessage
 from portal.reminders import reminders_sync_meeting
 from tests import factories as f
 from tests.bot.conftest import TOKEN
@@ -63,7 +64,7 @@ def deliver(
 
         async def watch() -> None:
             while not stop.is_set():
-                if stop_when():
+                if await sync_to_async(stop_when)():
                     stop.set()
                 await asyncio.sleep(0.01)
 
@@ -380,3 +381,40 @@ def test_stopping_finishes_the_message_in_flight_and_gives_back_the_rest(standin
     assert all(
         (m.claimed_by, m.claimed_until, m.send_started_at) == ("", None, None) for m in waiting
     )
+
+
+def test_the_worker_runs_the_housekeeping_jobs(standin, municipality, caplog):
+    group = f.GroupFactory(municipality=municipality)
+    GroupSchedule.objects.create(
+        group=group,
+        weekday=1,
+        start_time=clock_time(10),
+        place="Ungehuset",
+        starts_on=timezone.localdate(),
+    )
+    assert not group.meetings.exists()
+
+    def housekept() -> bool:
+        return any(r.getMessage().startswith("housekeeping worker=w1") for r in caplog.records)
+
+    with caplog.at_level(logging.INFO, logger="bot.worker"):
+        deliver(standin, housekeeping_every=3600, stop_when=housekept)
+    assert group.meetings.exists(), "the schedule's meetings were generated"
+
+
+@pytest.mark.postgres
+def test_housekeeping_runs_in_one_worker_at_a_time(municipality):
+    from django.db import connections
+
+    from bot.worker import HOUSEKEEPING_LOCK, housekeeping_once
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [HOUSEKEEPING_LOCK])
+        assert housekeeping_once(now=timezone.now()) is None
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [HOUSEKEEPING_LOCK])
+        assert housekeeping_once(now=timezone.now()) is not None
+    finally:
+        other.close()
