@@ -319,13 +319,7 @@ def wait_for_workers(workers: list, standin, total: int, timeout: float) -> bool
     while any(worker.is_alive() for worker in workers):
         if time.monotonic() > deadline:
             print(f"  timeout after {timeout:g} s: stopping the workers (SIGTERM)", flush=True)
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.join(timeout=30)
-                if worker.is_alive():
-                    worker.kill()
-                    worker.join()
+            stop_workers(workers)
             return False
         if time.monotonic() - shown >= 10:
             shown = time.monotonic()
@@ -334,6 +328,18 @@ def wait_for_workers(workers: list, standin, total: int, timeout: float) -> bool
     for worker in workers:
         worker.join()
     return True
+
+
+def stop_workers(workers: list) -> None:
+    """SIGTERM (the worker finishes what is in flight and releases its claims), then wait."""
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    for worker in workers:
+        worker.join(timeout=30)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
 
 
 def batch_totals(log_text: str) -> dict[str, int]:
@@ -483,7 +489,7 @@ def summary(figures: Figures) -> str:
         f"possible_duplicates {f.possible_duplicates} in the outbox",
         "rows               " + ", ".join(f"{k} {v:,}" for k, v in sorted(f.statuses.items())),
         f"not sent           {f.not_sent:,}",
-        f"delay after due    p50 {f.delay_p50:.1f} s, p99 {f.delay_p99:.1f} s, "
+        f"delay due → sent   p50 {f.delay_p50:.1f} s, p99 {f.delay_p99:.1f} s, "
         f"max {f.delay_max:.1f} s (at exactly {LIMIT}/s: p50 {floor_p50:.1f} s, "
         f"p99 {floor_p99:.1f} s)",
         f"wall time          {f.wall:.1f} s (first message {f.startup:.1f} s after launch)",
@@ -568,6 +574,7 @@ def main(argv: list[str]) -> int:
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
     timeout = args.timeout or args.messages / 15 + 120
+    workers: list = []
     try:
         due_at = make_due(network.municipality_id)
         connections.close_all()
@@ -579,6 +586,7 @@ def main(argv: list[str]) -> int:
         ended = time.time()
         worker_cpu, own_cpu = children_cpu() - cpu_before, time.process_time() - own_before
     finally:
+        stop_workers(workers)  # only still running after an error or Ctrl-C
         standin.stop()
     codes = [worker.exitcode for worker in workers]
     log_text = "".join(
