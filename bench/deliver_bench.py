@@ -49,6 +49,8 @@ WORKER_ENV = {
     "PTB_TIMEDELTA": "1",  # PTB 22 warns on building a RetryAfter without it
 }
 BATCH_LINE = re.compile(r"deliver batch (?P<fields>.*)")
+# Fields of that line that are a snapshot or a duration, not a count to add up.
+BATCH_GAUGES = frozenset({"batches", "waiting", "sending", "ms"})
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -343,7 +345,8 @@ def stop_workers(workers: list) -> None:
 
 
 def batch_totals(log_text: str) -> dict[str, int]:
-    """The sums of the worker's per-batch log lines (claimed=50 sent=50 … ms=1712)."""
+    """The sums of the worker's per-batch log lines (claimed=50 sent=50 … ms=1712), and their
+    number as "batches"."""
     totals: Counter[str] = Counter()
     for match in BATCH_LINE.finditer(log_text):
         totals["batches"] += 1
@@ -498,13 +501,12 @@ def summary(figures: Figures) -> str:
         f"{f.own_cpu / f.wall:.0%}",
     ]
     if batches:
+        count = batches.get("batches", 0)
+        counted = [key for key in batches if key not in BATCH_GAUGES]
         lines.append(
-            f"worker batches     {batches.get('batches', 0)}: "
-            + ", ".join(
-                f"{key} {batches.get(key, 0):,}"
-                for key in ("claimed", "sent", "retry", "failed", "skipped", "limited")
-            )
-            + f"; mean {batches.get('ms', 0) / max(batches.get('batches', 1), 1):.0f} ms a batch"
+            f"worker batch lines {count}: "
+            + ", ".join(f"{key} {batches[key]:,}" for key in counted)
+            + f"; {batches.get('ms', 0) / max(count, 1):.0f} ms each on average"
         )
     load = os.getloadavg()[0]
     lines.append(f"load average       {load:.1f} on {os.cpu_count()} cores")
