@@ -224,13 +224,24 @@ def make_due(municipality_id: int) -> datetime:
 
 
 def recording_standin(chat_ids: list[int]):
-    """The stand-in with its 30/s limit, one chat per youth, noting when each message arrived."""
+    """The stand-in with its 30/s limit, one chat per youth, noting when each message arrived
+    and when it answered 429."""
     from bot.standin import StandIn
+    from bot.standin.wire import ApiError
 
     class RecordingStandIn(StandIn):
         def __init__(self) -> None:
             super().__init__(global_rate=LIMIT)
             self.arrivals: list[tuple[float, int]] = []  # (wall clock, chat id), in order
+            self.refusals: list[float] = []  # wall clock of each 429
+
+        def _admit(self, chat) -> None:
+            try:
+                super()._admit(chat)
+            except ApiError as error:
+                if error.code == 429:
+                    self.refusals.append(time.time())
+                raise
 
         def _add_bot_message(self, chat, message):
             # Called with the lock held, once a send has passed the flood limit.
@@ -344,6 +355,18 @@ def stop_workers(workers: list) -> None:
             worker.join()
 
 
+def batch_times(log_text: str) -> list[float]:
+    """When each batch line was logged (a claimed batch has just arrived): wall clock. The
+    worker logs in Django's TIME_ZONE, which Django also set for this process (os.environ TZ)."""
+    moments = []
+    for line in log_text.splitlines():
+        if "deliver batch" in line and line[:4].isdigit():
+            stamp, _, millis = line[:23].partition(",")
+            parsed = time.strptime(stamp, "%Y-%m-%d %H:%M:%S")
+            moments.append(time.mktime(parsed) + int(millis) / 1000)
+    return moments
+
+
 def batch_totals(log_text: str) -> dict[str, int]:
     """The sums of the worker's per-batch log lines (claimed=50 sent=50 … ms=1712), and their
     number as "batches"."""
@@ -390,6 +413,13 @@ class Figures:
     delay_p50: float
     delay_p99: float
     delay_max: float
+    # Why 429s come: how the worker spaced its sends and how long they took to arrive.
+    worker_busiest_second: int  # the most send_started_at stamps in any 1-second window
+    transit_p50: float  # send_started_at → arrival at the stand-in
+    transit_p99: float
+    transit_max: float
+    refusals_after_claim: float  # share of 429s within 0.5 s after a batch was claimed
+    claim_share: float  # the share of the run's time that lies within 0.5 s after a claim
     startup: float  # launch → first arrival
     wall: float  # launch → last worker exited
     worker_cpu: float  # seconds, all workers
@@ -438,13 +468,24 @@ def measure(
         row["status"]: row["n"] for row in rows.values("status").order_by().annotate(n=Count("id"))
     }
     possible = rows.aggregate(n=Sum("possible_duplicates"))["n"] or 0
-    delays = [
-        (sent_at - due_at).total_seconds()
-        for sent_at in rows.filter(status="sent").values_list("sent_at", flat=True)
-    ]
+    sent = list(
+        rows.filter(status="sent").values_list(
+            "recipient__telegram_chat_id", "send_started_at", "sent_at"
+        )
+    )
+    delays = [(sent_at - due_at).total_seconds() for _, _, sent_at in sent]
     times = [moment for moment, _ in standin.arrivals]
     per_chat = Counter(chat_id for _, chat_id in standin.arrivals)
     span = times[-1] - times[0] if len(times) > 1 else 0.0
+    arrived_at = {chat_id: moment for moment, chat_id in standin.arrivals}  # the last, per chat
+    stamps = sorted(stamp.timestamp() for _, stamp, _ in sent if stamp)
+    transits = [
+        arrived_at[chat_id] - started.timestamp()
+        for chat_id, started, _ in sent
+        if started and chat_id in arrived_at
+    ]
+    claims = batch_times(log_text)
+    after_claim, claim_share = claim_proximity(standin.refusals, claims, times)
     return Figures(
         messages=messages,
         workers=workers,
@@ -459,6 +500,12 @@ def measure(
         delay_p50=statistics.median(delays) if delays else float("nan"),
         delay_p99=percentile(delays, 0.99) if delays else float("nan"),
         delay_max=max(delays) if delays else float("nan"),
+        worker_busiest_second=busiest_second(stamps),
+        transit_p50=statistics.median(transits) if transits else float("nan"),
+        transit_p99=percentile(transits, 0.99) if transits else float("nan"),
+        transit_max=max(transits) if transits else float("nan"),
+        refusals_after_claim=after_claim,
+        claim_share=claim_share,
         startup=times[0] - launched if times else float("nan"),
         wall=ended - launched,
         worker_cpu=worker_cpu,
@@ -466,6 +513,29 @@ def measure(
         batches=batch_totals(log_text),
         stopped=stopped,
     )
+
+
+def claim_proximity(
+    refusals: list[float], claims: list[float], arrivals: list[float], near: float = 0.5
+) -> tuple[float, float]:
+    """The share of 429s that came within ``near`` s after a claimed batch arrived at the
+    worker, and the share of the sending time that lies that close after one (what the first
+    would be if 429s had nothing to do with claims)."""
+    if not refusals or not claims or len(arrivals) < 2:
+        return float("nan"), float("nan")
+
+    def close_after_claim(moment: float) -> bool:
+        return any(0 <= moment - claim < near for claim in claims)
+
+    after = sum(close_after_claim(moment) for moment in refusals) / len(refusals)
+    first, last = arrivals[0], arrivals[-1]
+    covered, until = 0.0, first
+    for claim in sorted(claims):
+        start, end = max(claim, until, first), min(claim + near, last)
+        if end > start:
+            covered += end - start
+            until = end
+    return after, covered / (last - first)
 
 
 def children_cpu() -> float:
@@ -488,6 +558,11 @@ def summary(figures: Figures) -> str:
         f"send rate          {f.rate:.2f}/s = {f.share:.1%} of {LIMIT}/s "
         f"(messages ÷ last−first arrival; busiest 1-s window {f.busiest_second})",
         f"429s               {f.too_many_requests}",
+        f"  worker spacing   busiest 1-s window of send_started_at {f.worker_busiest_second}; "
+        f"send_started_at → arrival p50 {1000 * f.transit_p50:.0f} ms, "
+        f"p99 {1000 * f.transit_p99:.0f} ms, max {1000 * f.transit_max:.0f} ms",
+        f"  429s near claims {f.refusals_after_claim:.0%} of the 429s came < 0.5 s after a batch "
+        f"was claimed ({f.claim_share:.0%} of the time is that close to one)",
         f"duplicates         {f.duplicates} at the stand-in, "
         f"possible_duplicates {f.possible_duplicates} in the outbox",
         "rows               " + ", ".join(f"{k} {v:,}" for k, v in sorted(f.statuses.items())),
