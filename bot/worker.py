@@ -28,16 +28,18 @@ import itertools
 import logging
 import os
 import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 import httpx
 from asgiref.sync import sync_to_async
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
 from telegram import Bot
 from telegram.error import (
@@ -120,26 +122,33 @@ class Stats:
         return Stats(**{n: getattr(self, n) - getattr(other, n) for n in names})
 
 
+# Looking after a connection between steps (its age, a health check on reuse) costs a query;
+# the worker does it at most this often per thread, and at once after a database error.
+CONNECTION_CHECK_SECONDS = 10.0
+_checked = threading.local()
+
+
 async def db(fn: Callable[..., object], /, **kwargs: object) -> object:
     """A synchronous database step from the event loop (one thread, like the bot's calls)."""
     return await sync_to_async(_db_call)(fn, kwargs)
 
 
-async def db_aside(fn: Callable[..., object], /, **kwargs: object) -> object:
-    """A longer database step (claiming and rendering a batch) on a thread of its own on
-    PostgreSQL, so that the per-message steps don't queue behind it. SQLite takes one writer at
-    a time anyway, so there it shares the one thread."""
-    if connection.vendor != "postgresql":
-        return await db(fn, **kwargs)
-    return await sync_to_async(_db_call, thread_sensitive=False)(fn, kwargs)
-
-
 def _db_call(fn: Callable[..., object], kwargs: dict) -> object:
-    close_old_connections()
+    now = time.monotonic()
+    if now - getattr(_checked, "at", -CONNECTION_CHECK_SECONDS) >= CONNECTION_CHECK_SECONDS:
+        close_old_connections()
+        _checked.at = now
     try:
         return fn(**kwargs)
-    finally:
-        close_old_connections()
+    except DatabaseError:
+        close_old_connections()  # a broken connection is replaced before the next step
+        _checked.at = -CONNECTION_CHECK_SECONDS
+        raise
+
+
+def _close_connections() -> None:
+    connections.close_all()
+    _checked.at = -CONNECTION_CHECK_SECONDS
 
 
 def _connect_failed(error: TimedOut) -> bool:
@@ -175,6 +184,7 @@ class Worker:
         self._sending: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._turn_lock = asyncio.Lock()
+        self._aside = ThreadPoolExecutor(1, thread_name_prefix="deliver-aside")
         self._claim: asyncio.Task | None = None
         self._claim_not_before = 0.0  # after a short batch, the next claim waits ``poll``
         self._logged = self.stats.copy()
@@ -219,6 +229,15 @@ class Worker:
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
 
+    async def _db_aside(self, fn: Callable[..., object], /, **kwargs: object) -> object:
+        """A longer database step (claiming and rendering a batch, housekeeping) on this
+        worker's second thread on PostgreSQL, so that the per-message steps don't queue behind
+        it. SQLite takes one writer at a time anyway: there it shares the one thread."""
+        if connection.vendor != "postgresql":
+            return await db(fn, **kwargs)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._aside, _db_call, fn, kwargs)
+
     def _needs_claim(self) -> bool:
         if self._claim is not None and not self._claim.done():
             return False
@@ -229,7 +248,7 @@ class Worker:
 
     async def _claim_batch(self) -> None:
         try:
-            claimed, batch = await db_aside(
+            claimed, batch = await self._db_aside(
                 delivery.claim_batch,
                 worker=self.settings.name,
                 now=self.clock(),
@@ -292,6 +311,11 @@ class Worker:
         self._ready.clear()
         self._later.clear()
         self._log_batch()
+        # The worker's threads keep their connections between steps: close them on the way out.
+        await db(_close_connections)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._aside, _close_connections)
+        self._aside.shutdown(wait=True)
 
     # --- one message --------------------------------------------------------------------------
 
@@ -424,7 +448,7 @@ class Worker:
         prompts ahead, erasure after retention): idempotent, so any worker may run them."""
         while not stop.is_set():
             try:
-                done = await db_aside(housekeeping_once, now=self.clock())
+                done = await self._db_aside(housekeeping_once, now=self.clock())
                 if done is None:
                     logger.info(
                         "housekeeping worker=%s: another worker runs it", self.settings.name
