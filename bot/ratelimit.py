@@ -25,6 +25,7 @@ import time
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import ConnectionPool
 
 # Telegram's documented overall ceiling; the worker's default rate stays just under it.
 TELEGRAM_RATE = 30
@@ -33,6 +34,8 @@ PER_CHAT_SECONDS = 2
 # The pacing runs this much slower than the window, so that one worker alone never has to wait
 # for the window (whose bookkeeping would cost it a Redis round trip per send).
 PACING_SLACK = 1.003
+# How much of a late wake-up the pacing makes up, as a fraction of the interval.
+CATCH_UP = 0.08
 # Chats whose turn has passed are forgotten once this many are remembered.
 CHATS_REMEMBERED = 10_000
 
@@ -40,14 +43,26 @@ CHATS_REMEMBERED = 10_000
 class SendLimiter:
     """Decides when the next message may go, for the whole bot and per chat."""
 
-    def __init__(self, *, rate: float = DEFAULT_RATE, redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        rate: float = DEFAULT_RATE,
+        redis_url: str | None = None,
+        key_prefix: str = "nw-send",
+    ) -> None:
         if rate <= 0:
             raise ValueError("the rate must be positive")
         self.rate = rate
         self._shared: MovingWindowRateLimiter | None = None
+        self._pool: ConnectionPool | None = None
         if redis_url:
+            # Our own pool, so that ``aclose`` can close its connections.
+            self._pool = ConnectionPool.from_url(redis_url)
             storage = RedisStorage(
-                f"async+{redis_url}", implementation="redispy", key_prefix="nw-send"
+                f"async+{redis_url}",
+                implementation="redispy",
+                key_prefix=key_prefix,
+                connection_pool=self._pool,
             )
             self._shared = MovingWindowRateLimiter(storage)
         # The window counts whole messages; a fractional rate rounds down (at least one).
@@ -83,11 +98,12 @@ class SendLimiter:
                 await asyncio.sleep(wait)
                 continue
             if self._shared is None or await self._shared.hit(self._overall, "overall"):
-                # Slots follow a schedule, so a late wake-up is made up by the next send; after
-                # an idle spell the schedule starts again from now instead of bursting.
-                if self._next_slot < now - self._interval:
-                    self._next_slot = now
-                self._next_slot += self._interval
+                # Slots follow a schedule, so a slightly late wake-up (a timer's usual
+                # overshoot) is made up by the next send. Anything later is lost rather than
+                # caught up: with CATCH_UP below a tenth of a slot no second ever holds more
+                # than floor(rate) sends, which leaves Telegram's 30th for network jitter.
+                late_by = min(now - self._next_slot, CATCH_UP * self._interval)
+                self._next_slot = now - late_by + self._interval
                 return
             reset, _ = await self._shared.get_window_stats(self._overall, "overall")
             await asyncio.sleep(min(1.0, max(0.002, reset - time.time())))
@@ -96,6 +112,10 @@ class SendLimiter:
         """Telegram said 429: nothing goes for ``seconds``."""
         self._paused_until = max(self._paused_until, time.monotonic() + seconds)
         self._next_slot = self._paused_until
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.disconnect()
 
     @property
     def paused_for(self) -> float:

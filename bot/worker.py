@@ -311,6 +311,7 @@ class Worker:
         self._ready.clear()
         self._later.clear()
         self._log_batch()
+        await self.limiter.aclose()
         # The worker's threads keep their connections between steps: close them on the way out.
         await db(_close_connections)
         loop = asyncio.get_running_loop()
