@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import connection, transaction
-from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
+from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
 from django.utils import timezone, translation
 from telegram import InlineKeyboardMarkup
 
@@ -390,6 +390,20 @@ def mark_sent(*, message_id: int, telegram_message_id: int, now: datetime | None
         claimed_until=None,
         last_error="",
         updated_at=now,
+    )
+
+
+def mark_sent_many(*, sent: list[tuple[int, int, datetime]]) -> None:
+    """``mark_sent`` for several rows in one query: (row id, Telegram message id, sent at)."""
+    if not sent:
+        return
+    OutboxMessage.objects.filter(pk__in=[row_id for row_id, _, _ in sent]).update(
+        status=Status.SENT,
+        sent_at=Case(*(When(pk=r, then=Value(at)) for r, _, at in sent)),
+        telegram_message_id=Case(*(When(pk=r, then=Value(t)) for r, t, _ in sent)),
+        claimed_until=None,
+        last_error="",
+        updated_at=max(at for _, _, at in sent),
     )
 
 

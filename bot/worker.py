@@ -61,6 +61,8 @@ logger = logging.getLogger(__name__)
 
 
 RETRY_SECONDS = 1.0
+# Rows sent within this many seconds of each other are marked sent in one query.
+RECORD_DELAY = 0.05
 
 
 async def connect(bot: Bot, stop: asyncio.Event) -> bool:
@@ -185,6 +187,8 @@ class Worker:
         self._slots = asyncio.Semaphore(self.settings.concurrency)
         self._turn_lock = asyncio.Lock()
         self._aside = ThreadPoolExecutor(1, thread_name_prefix="deliver-aside")
+        self._unrecorded: list[tuple[int, int, datetime, asyncio.Future]] = []
+        self._flush_timer: asyncio.TimerHandle | None = None
         self._claim: asyncio.Task | None = None
         self._claim_not_before = 0.0  # after a short batch, the next claim waits ``poll``
         self._logged = self.stats.copy()
@@ -379,12 +383,41 @@ class Worker:
             await self._retry(message, f"error: {error.message}")
         else:
             self.stats.sent += 1
-            await db(
-                delivery.mark_sent,
-                message_id=mid,
-                telegram_message_id=sent.message_id,
-                now=self.clock(),
+            await self._record_sent(mid, sent.message_id)
+
+    async def _record_sent(self, message_id: int, telegram_message_id: int) -> None:
+        """Mark the row sent, together with the others sent in the same few milliseconds (one
+        query for several). Returns once it is recorded; until then the message holds its slot,
+        so no more than ``concurrency`` rows are ever stamped and unconfirmed."""
+        done = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((message_id, telegram_message_id, self.clock(), done))
+        if len(self._unrecorded) >= self.settings.concurrency:
+            self._flush_sent()
+        elif self._flush_timer is None:
+            self._flush_timer = asyncio.get_running_loop().call_later(
+                RECORD_DELAY, self._flush_sent
             )
+        await done
+
+    def _flush_sent(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        rows, self._unrecorded = self._unrecorded, []
+        if rows:
+            task = asyncio.ensure_future(self._write_sent(rows))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _write_sent(self, rows: list) -> None:
+        try:
+            await db(delivery.mark_sent_many, sent=[(m, t, at) for m, t, at, _ in rows])
+        except Exception as error:
+            for *_, done in rows:
+                done.set_exception(error)
+        else:
+            for *_, done in rows:
+                done.set_result(None)
 
     async def _turn(self, stop: asyncio.Event) -> bool:
         """Wait for the next send slot (one waiter at a time); False if stopped first."""

@@ -272,3 +272,17 @@ def test_a_batch_renders_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         claimed, batch = delivery.claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
     assert claimed == len(batch) == len(Kind.values)
+
+
+def test_several_rows_are_marked_sent_in_one_query(youth, subjects, django_assert_num_queries):
+    first = push(recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=subjects["placement"])
+    second = push(recipient=youth, kind=Kind.PLACEMENT_REJECTED, subject=subjects["placement"])
+    _claim("a")
+    at = timezone.now()
+    with django_assert_num_queries(1):
+        delivery.mark_sent_many(sent=[(first.pk, 11, at), (second.pk, 12, at + timedelta(1))])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.telegram_message_id, first.sent_at) == (Status.SENT, 11, at)
+    assert (second.telegram_message_id, second.sent_at) == (12, at + timedelta(1))
+    assert first.claimed_until is None and second.claimed_until is None
