@@ -18,6 +18,7 @@ Run on demand, never in the test suite.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
@@ -486,6 +487,10 @@ def measure(
     ]
     claims = batch_times(log_text)
     after_claim, claim_share = claim_proximity(standin.refusals, claims, times)
+    if dump := os.environ.get("DELIVER_BENCH_DUMP"):  # raw times, for a closer look
+        Path(dump).write_text(
+            json.dumps({"arrivals": times, "refusals": standin.refusals, "claims": claims})
+        )
     return Figures(
         messages=messages,
         workers=workers,
