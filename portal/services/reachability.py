@@ -23,9 +23,16 @@ from portal.services.audit import audit_log
 
 # What a cancelled row says, so the queue's status page can tell why it was not sent.
 CANCELLED_UNREACHABLE = "youth unreachable"
-# Telegram's error text ("Forbidden: bot was blocked by the user") names no person; it is cut
-# to a length the audit trail keeps readable.
-REASON_MAX_LENGTH = 200
+# The audit trail keeps states, never text (docs/architecture.md, "Privacy"): Telegram's
+# description ("Forbidden: bot was blocked by the user") becomes one of these words. The
+# message's own row keeps the whole error.
+REASONS = ("blocked", "deactivated")
+
+
+def reason_code(reason: str) -> str:
+    """Which refusal it was: blocked, deactivated, or "forbidden" for any other 403."""
+    text = str(reason).lower()
+    return next((word for word in REASONS if word in text), "forbidden")
 
 
 def _publish(event_type: str, youth: Youth) -> None:
@@ -70,7 +77,7 @@ def youth_mark_unreachable(*, youth_id: int, reason: str, now: datetime | None =
         action="youth.unreachable",
         target=youth,
         municipality_id=youth.municipality_id,
-        data={"reason": str(reason)[:REASON_MAX_LENGTH], "cancelled": cancelled},
+        data={"reason": reason_code(reason), "cancelled": cancelled},
         now=now,
     )
     _publish("youth.unreachable", youth)
