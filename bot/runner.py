@@ -1,4 +1,5 @@
-"""Running the bot by long polling, beside the simple outbox sender (``manage.py runbot``)."""
+"""Running the bot by long polling (``manage.py runbot``). The outbox is the worker's
+(``manage.py deliver``, ``bot.worker``)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import importlib.util
 import logging
 import sys
 
-from django.db import DatabaseError, connections
+from django.db import connections
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot import delivery
 from bot.app import set_commands
 
 logger = logging.getLogger(__name__)
@@ -77,23 +77,10 @@ async def wait_for_api(application: Application, stop: asyncio.Event) -> bool:
     return False
 
 
-async def deliver_forever(application: Application, stop: asyncio.Event, every: float) -> None:
-    """Send due outbox rows every ``every`` seconds until ``stop``."""
-    while not stop.is_set():
-        try:
-            await delivery.deliver_due(application.bot)
-        except (DatabaseError, TelegramError):
-            # A database hiccup or an API outage must not stop the bot; the lease makes the
-            # claimed rows come back.
-            logger.exception("outbox delivery failed; retrying")
-        await _pause(stop, every)
-
-
 async def run_polling(
     application: Application,
     stop: asyncio.Event,
     *,
-    deliver_every: float = 2.0,
     poll_timeout: int = 10,
 ) -> None:
     """Long polling until ``stop`` is set; then a clean shutdown."""
@@ -109,7 +96,7 @@ async def run_polling(
         )
         await application.start()
         logger.info("bot @%s is polling", application.bot.username)
-        await deliver_forever(application, stop, deliver_every)
+        await stop.wait()
     finally:
         if application.updater.running:
             await application.updater.stop()

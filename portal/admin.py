@@ -47,6 +47,7 @@ from portal.models import (
     Youth,
     YouthSignup,
 )
+from portal.reminders import reminders_sync_municipality
 from portal.selectors.outbox import outbox_queue_summary
 from portal.services import events as event_services
 from portal.services.groups import group_deactivate
@@ -58,6 +59,9 @@ from portal.services.youth import youth_pause, youth_resume
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
 admin.site.index_title = _("Tables")
+
+# A municipality's fields that decide when its reminders fall.
+REMINDER_FIELDS = {"reminder_settings", "quiet_hours_start", "quiet_hours_end", "timezone"}
 
 
 class BaseAdmin(admin.ModelAdmin):
@@ -144,6 +148,13 @@ class MunicipalityAdmin(BaseAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at",)
+
+    def save_model(self, request: HttpRequest, obj: Municipality, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Reminders already waiting keep the times they were given: re-derive them under the
+        # new lead times, quiet hours or time zone.
+        if change and set(form.changed_data) & REMINDER_FIELDS:
+            reminders_sync_municipality(obj)
 
 
 @admin.register(Sector)

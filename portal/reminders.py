@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -24,7 +24,13 @@ from portal.models import (
     Youth,
     YouthSignup,
 )
-from portal.services.outbox import outbox_cancel, outbox_schedule, youth_can_receive
+from portal.services.outbox import (
+    STALE_AFTER,
+    outbox_cancel,
+    outbox_schedule,
+    quiet_hours_adjust,
+    youth_can_receive,
+)
 from portal.timeutils import local_date, local_datetime, monday_of
 from portal.validators import reminder_rule_problem
 
@@ -49,6 +55,8 @@ REMINDER_KINDS = (
     Kind.PLACEMENT_START_REMINDER,
     Kind.CHECKIN_PROMPT,
 )
+# Every kind of message about a group meeting.
+MEETING_KINDS = (Kind.MEETING_REMINDER, Kind.MEETING_MOVED, Kind.MEETING_CANCELLED)
 
 
 def rules_for(municipality: Municipality, name: str):
@@ -67,6 +75,8 @@ class Wanted:
     youth: Youth
     key: str
     due_at: datetime
+    # When this one reminder stops being useful, if not when its object begins.
+    expires_at: datetime | None = None
 
 
 def _rule_label(rule: dict) -> str:
@@ -77,7 +87,10 @@ def _rule_label(rule: dict) -> str:
 
 def _due(rule: dict, starts_at: datetime, tz_name: str) -> datetime:
     if "hours_before" in rule:
-        return starts_at - timedelta(hours=float(rule["hours_before"]))
+        # In UTC: Python subtracts from a time zone's datetime on the wall clock, which is an
+        # hour off across a DST change (a time typed in local time, not yet re-read from the
+        # database, arrives here in the municipality's zone).
+        return starts_at.astimezone(UTC) - timedelta(hours=float(rule["hours_before"]))
     day = local_date(starts_at, tz_name) - timedelta(days=int(rule["days_before"]))
     return local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
 
@@ -95,6 +108,7 @@ def _reconcile(
     payload: dict,
     now: datetime,
 ) -> list[OutboxMessage]:
+    wanted = _one_per_moment(wanted)
     rows = []
     for want in wanted:
         row = outbox_schedule(
@@ -103,7 +117,7 @@ def _reconcile(
             subject=subject,
             due_at=want.due_at,
             dedupe_key=want.key,
-            expires_at=expires_at,
+            expires_at=want.expires_at or expires_at,
             payload=payload,
             now=now,
         )
@@ -111,6 +125,21 @@ def _reconcile(
             rows.append(row)
     outbox_cancel(subject=subject, kinds=[kind], keep_keys=[w.key for w in wanted])
     return rows
+
+
+def _one_per_moment(wanted: list[Wanted]) -> list[Wanted]:
+    """Two rules of one object that quiet hours push to the same moment (a "day before" and a
+    "2 hours before" both waiting for 08:00) would send the youth the same reminder twice in a
+    row: keep the first rule's."""
+    seen: set[tuple[int, datetime]] = set()
+    kept = []
+    for want in wanted:
+        moment = quiet_hours_adjust(due_at=want.due_at, municipality=want.youth.municipality)
+        if (want.youth.pk, moment) in seen:
+            continue
+        seen.add((want.youth.pk, moment))
+        kept.append(want)
+    return kept
 
 
 def _timed(
@@ -225,14 +254,20 @@ def reminders_sync_interest(
     )
 
 
-def _checkin_fridays(
-    placement: Placement, rule: dict, tz_name: str, now: datetime
-) -> list[datetime]:
-    """The next ``weeks_ahead`` check-in moments during the placement, from this week on,
-    leaving out weeks the youth has already checked in."""
+def _checkin_weeks(
+    placement: Placement, rule: dict, municipality: Municipality, now: datetime
+) -> list[tuple[date, datetime]]:
+    """The next ``weeks_ahead`` check-in weeks (their Monday) and moments during the placement,
+    from this week on, leaving out weeks the youth has already checked in.
+
+    This week's moment stays wanted after it has passed for as long as the outbox would still
+    send it (a prompt waiting for the end of quiet hours, or for a worker a minute late): a
+    periodic re-sync must not cancel it.
+    """
+    tz_name = municipality.timezone
     start_week = monday_of(max(placement.start_date, local_date(now, tz_name)))
     answered = set(placement.checkins.values_list("week", flat=True))
-    moments = []
+    weeks = []
     for week in range(int(rule.get("weeks_ahead", 4))):
         monday = start_week + timedelta(weeks=week)
         day: date = monday + timedelta(days=int(rule["weekday"]))
@@ -241,9 +276,9 @@ def _checkin_fridays(
         if monday in answered:
             continue
         moment = local_datetime(day, time.fromisoformat(rule["at"]), tz_name)
-        if moment > now:
-            moments.append(moment)
-    return moments
+        if quiet_hours_adjust(due_at=moment, municipality=municipality) >= now - STALE_AFTER:
+            weeks.append((monday, moment))
+    return weeks
 
 
 def reminders_sync_placement(
@@ -277,9 +312,17 @@ def reminders_sync_placement(
     checkin_wanted: list[Wanted] = []
     if placement.status == Placement.Status.ACTIVE and _wants_reminders(youth):
         rule = rules_for(municipality, "checkin")
+        # A prompt is about its week: an answer after the week counts for the next one, so
+        # the prompt is no use once the week is over (e.g. quiet hours push a Sunday-evening
+        # prompt to Monday morning).
         checkin_wanted = [
-            Wanted(youth, f"checkin:{placement.pk}:{monday_of(local_date(m, tz_name))}", m)
-            for m in _checkin_fridays(placement, rule, tz_name, now)
+            Wanted(
+                youth,
+                f"checkin:{placement.pk}:{monday}",
+                moment,
+                expires_at=local_datetime(monday + timedelta(weeks=1), time(0, 0), tz_name),
+            )
+            for monday, moment in _checkin_weeks(placement, rule, municipality, now)
         ]
     rows += _reconcile(
         subject=placement,
@@ -299,9 +342,10 @@ def reminders_sync_youth(youth: Youth, *, now: datetime | None = None) -> None:
         group__in=[youth.group_id] if youth.group_id else [], starts_at__gt=now
     ).select_related("group__municipality"):
         reminders_sync_meeting(meeting, now=now)
-    # Meetings of groups the youth has left: their rows for this youth are cancelled.
+    # Meetings of groups the youth has left: their reminders for this youth are cancelled, and
+    # so is news of them not sent yet (a move or cancellation no longer concerns them).
     OutboxMessage.objects.filter(
-        recipient=youth, kind=Kind.MEETING_REMINDER, status=OutboxMessage.Status.PENDING
+        recipient=youth, kind__in=MEETING_KINDS, status=OutboxMessage.Status.PENDING
     ).exclude(object_id__in=Meeting.objects.filter(group_id=youth.group_id).values("pk")).update(
         status=OutboxMessage.Status.CANCELLED, updated_at=now
     )
@@ -326,6 +370,44 @@ def reminders_sync_active_placements(*, now: datetime | None = None) -> int:
     )
     count = 0
     for placement in active.iterator():
+        reminders_sync_placement(placement, now=now)
+        count += 1
+    return count
+
+
+def reminders_sync_municipality(municipality: Municipality, *, now: datetime | None = None) -> int:
+    """Re-derive every coming reminder of one municipality, after its lead times, quiet hours
+    or time zone changed (rows already pending keep the times they were given otherwise).
+    Returns how many objects were synced."""
+    now = now or timezone.now()
+    count = 0
+    meetings = Meeting.objects.filter(
+        group__municipality=municipality, status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    ).select_related("group__municipality")
+    for meeting in meetings.iterator():
+        reminders_sync_meeting(meeting, now=now)
+        count += 1
+    signups = YouthSignup.objects.filter(
+        event__municipality=municipality,
+        event__starts_at__gt=now,
+        status=YouthSignup.Status.CONFIRMED,
+    ).select_related("event__municipality", "youth__municipality")
+    for signup in signups.iterator():
+        reminders_sync_signup(signup, now=now)
+        count += 1
+    interests = Interest.objects.filter(
+        youth__municipality=municipality,
+        status=Interest.Status.ACCEPTED,
+        intro_meeting_at__gt=now,
+    ).select_related("youth__municipality")
+    for interest in interests.iterator():
+        reminders_sync_interest(interest, now=now)
+        count += 1
+    placements = Placement.objects.filter(
+        youth__municipality=municipality,
+        status__in=[Placement.Status.APPROVED, Placement.Status.ACTIVE],
+    ).select_related("youth__municipality")
+    for placement in placements.iterator():
         reminders_sync_placement(placement, now=now)
         count += 1
     return count

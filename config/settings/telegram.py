@@ -20,3 +20,7 @@ TELEGRAM_API_URL = env.str(
 TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="nextwork_demo_bot")
 # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token on every webhook call.
 TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+
+# The delivery worker's overall send rate (messages a second, all workers together): Telegram
+# allows about 30; the default keeps a message of room.
+NEXTWORK_DELIVERY_RATE = env.float("NEXTWORK_DELIVERY_RATE", default=29.0)

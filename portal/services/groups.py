@@ -25,7 +25,6 @@ from portal.models import (
     Meeting,
     Municipality,
     NetworkGroup,
-    OutboxMessage,
     Youth,
 )
 from portal.models.groups import GROUP_SIZE_MAX, GROUP_SIZE_MIN
@@ -33,7 +32,7 @@ from portal.policy import not_found, require_municipality
 from portal.reminders import reminders_sync_meeting, reminders_sync_youth
 from portal.services.audit import audit_log
 from portal.services.cleaning import clean_text
-from portal.services.outbox import outbox_push
+from portal.services.meetings import meeting_tell_cancelled, withdraw_untold_moves
 from portal.timeutils import local_date, local_datetime
 
 DURATION_MIN = 15
@@ -415,22 +414,16 @@ def group_deactivate(
         meeting.save(update_fields=["status", "cancel_reason"])
         reminders_sync_meeting(meeting, now=now)
     if coming:
-        following = coming[0]
+        following, *later = coming
         for youth in group.members.filter(status=Youth.Status.ACTIVE).select_related(
             "municipality"
         ):
-            outbox_push(
-                recipient=youth,
-                kind=OutboxMessage.Kind.MEETING_CANCELLED,
-                subject=following,
-                payload={
-                    "meeting_id": following.pk,
-                    "starts_at": following.starts_at.isoformat(),
-                    "place": following.place,
-                    "reason": GROUP_ENDED_REASON,
-                },
-                dedupe_key=f"meeting_cancelled:{following.pk}:y{youth.pk}",
-                now=now,
+            # News of moves of the later meetings is moot too; the one message is about the
+            # next meeting, at the time the youth knows it.
+            for meeting in later:
+                withdraw_untold_moves(meeting=meeting, youth=youth, now=now)
+            meeting_tell_cancelled(
+                meeting=following, youth=youth, reason=GROUP_ENDED_REASON, now=now
             )
     audit_log(
         actor=actor,

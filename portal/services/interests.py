@@ -4,6 +4,7 @@ with an intro meeting or declines; the youth may withdraw until a placement has 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -316,6 +317,33 @@ def interest_decline(
     return interest
 
 
+def _withdraw_untold_intro_moves(
+    interest: Interest, now: datetime
+) -> tuple[datetime | None, str | None] | None:
+    """Cancel the "intro meeting moved" messages not sent yet (nor claimed by a worker) and
+    return the time and place the youth still knows, or None when there were none."""
+    rows = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(
+            OutboxMessage.subject_filter(interest),
+            dedupe_key__startswith=f"interest_intro_moved:{interest.pk}:",
+            status=OutboxMessage.Status.PENDING,
+            send_started_at__isnull=True,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("pk")
+    )
+    if not rows:
+        return None
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=OutboxMessage.Status.CANCELLED, last_error="superseded", updated_at=now
+    )
+    first = rows[0].payload
+    at = first.get("previous_intro_meeting_at")
+    # None for a place not recorded (rows from before it was): never equal, so always told.
+    return datetime.fromisoformat(at) if at else None, first.get("previous_intro_meeting_place")
+
+
 @transaction.atomic
 def interest_move_intro(
     *,
@@ -333,7 +361,9 @@ def interest_move_intro(
     if interest.status != Status.ACCEPTED:
         raise _invalid_state(_("Only an accepted interest has an intro meeting."))
     at, place = _clean_intro(intro_meeting_at, place, now, place_required=False)
-    previous_at = interest.intro_meeting_at
+    previous_at, previous_place = interest.intro_meeting_at, interest.intro_meeting_place
+    if (at, place if place is not None else previous_place) == (previous_at, previous_place):
+        return interest  # nothing changes: nobody needs another message
     interest.intro_meeting_at = at
     if place is not None:
         interest.intro_meeting_place = place
@@ -359,19 +389,26 @@ def interest_move_intro(
             now=now,
         )
     else:
-        # No message kind of its own: an acceptance marked "moved" with the old time.
-        outbox_push(
-            recipient=interest.youth,
-            kind=Kind.INTEREST_ACCEPTED,
-            subject=interest,
-            dedupe_key=f"interest_intro_moved:{interest.pk}:{int(now.timestamp())}",
-            payload={
-                **payload,
-                "moved": True,
-                "previous_intro_meeting_at": previous_at.isoformat() if previous_at else None,
-            },
-            now=now,
-        )
+        # A move the youth has not been told of yet is replaced by this one, from the time they
+        # know; back to that time, nothing needs saying.
+        known = _withdraw_untold_intro_moves(interest, now)
+        known_at, known_place = known or (previous_at, previous_place)
+        if (known_at, known_place) != (at, interest.intro_meeting_place):
+            # No message kind of its own: an acceptance marked "moved" with the old time.
+            outbox_push(
+                recipient=interest.youth,
+                kind=Kind.INTEREST_ACCEPTED,
+                subject=interest,
+                dedupe_key=f"interest_intro_moved:{interest.pk}:{int(now.timestamp())}",
+                payload={
+                    **payload,
+                    "moved": True,
+                    "previous_intro_meeting_at": known_at.isoformat() if known_at else None,
+                    "previous_intro_meeting_place": known_place,
+                },
+                expires_at=at,
+                now=now,
+            )
     reminders_sync_interest(interest, now=now)
     events.publish("interest.intro_moved", **_event_ids(interest))
     return interest

@@ -1,9 +1,10 @@
 """Group meetings: move or cancel one, record attendance, and the youth's "I can't come"."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zlib import crc32
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,36 @@ def _is_member(youth: Youth, meeting: Meeting) -> bool:
     return current == meeting.group_id
 
 
+def withdraw_untold_moves(
+    *, meeting: Meeting, youth: Youth, now: datetime
+) -> tuple[datetime, str] | None:
+    """Cancel the "meeting moved" messages to ``youth`` that have not gone out yet, and return
+    the time and place the youth still knows (the one before the first of them), or None when
+    nothing was withdrawn. A message a worker has claimed or begun to send counts as told.
+
+    The caller holds the meeting's lock, so no other move or cancellation runs meanwhile.
+    """
+    rows = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(
+            OutboxMessage.subject_filter(meeting),
+            kind=OutboxMessage.Kind.MEETING_MOVED,
+            recipient=youth,
+            status=OutboxMessage.Status.PENDING,
+            send_started_at__isnull=True,
+        )
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("pk")
+    )
+    if not rows:
+        return None
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=OutboxMessage.Status.CANCELLED, last_error="superseded", updated_at=now
+    )
+    first = rows[0].payload
+    return datetime.fromisoformat(first["old_starts_at"]), first["old_place"]
+
+
 def _publish(event_type: str, meeting: Meeting) -> None:
     bus.publish(
         event_type,
@@ -79,6 +110,10 @@ def meeting_move(
         raise DomainError(
             _("Give a date and time with a time zone."), code="invalid_datetime", field="ends_at"
         )
+    # Lengths are added in UTC: on a time zone's datetime Python adds on the wall clock, an
+    # hour off across a DST change.
+    starts_at = starts_at.astimezone(UTC)
+    ends_at = ends_at.astimezone(UTC) if ends_at is not None else None
     meeting = _locked_meeting(meeting)
     _require_upcoming(meeting, now)
     if starts_at <= now:
@@ -115,13 +150,25 @@ def meeting_move(
     }
     move_id = f"{int(now.timestamp())}:{int(starts_at.timestamp())}:{crc32(new_place.encode()):x}"
     for youth in _members(meeting.group):
+        # A youth who has not been told of an earlier move yet gets one message, from the time
+        # they know to the new one, and none when the meeting is back where they know it.
+        known = withdraw_untold_moves(meeting=meeting, youth=youth, now=now)
+        known_at, known_place = known or (old_starts_at, old_place)
+        if (known_at, known_place) == (starts_at, new_place):
+            continue
         outbox_push(
             recipient=youth,
             kind=OutboxMessage.Kind.MEETING_MOVED,
             subject=meeting,
-            payload=payload,
-            # Every move is news, even back to a time announced before or to a new place only.
+            payload={
+                **payload,
+                "old_starts_at": known_at.isoformat(),
+                "old_place": known_place,
+            },
+            # Every move a youth has not heard of is news, even back to a time announced before
+            # or to a new place only.
             dedupe_key=f"meeting_moved:{meeting.pk}:y{youth.pk}:{move_id}",
+            expires_at=starts_at,
             now=now,
         )
     audit_log(
@@ -151,19 +198,7 @@ def meeting_cancel(
     meeting.save(update_fields=["status", "cancel_reason"])
     reminders_sync_meeting(meeting, now=now)
     for youth in _members(meeting.group):
-        outbox_push(
-            recipient=youth,
-            kind=OutboxMessage.Kind.MEETING_CANCELLED,
-            subject=meeting,
-            payload={
-                "meeting_id": meeting.pk,
-                "starts_at": meeting.starts_at.isoformat(),
-                "place": meeting.place,
-                "reason": reason,
-            },
-            dedupe_key=f"meeting_cancelled:{meeting.pk}:y{youth.pk}",
-            now=now,
-        )
+        meeting_tell_cancelled(meeting=meeting, youth=youth, reason=reason, now=now)
     audit_log(
         actor=actor,
         action="meeting.cancel",
@@ -174,6 +209,30 @@ def meeting_cancel(
     )
     _publish("meeting.cancelled", meeting)
     return meeting
+
+
+def meeting_tell_cancelled(
+    *, meeting: Meeting, youth: Youth, reason: str, now: datetime
+) -> OutboxMessage | None:
+    """The one "cancelled" message of a meeting to one youth (its key makes a second call a
+    no-op), naming the time the youth knows: a move they were not told of yet is withdrawn.
+    No use once that time has come, so it is skipped rather than sent after it."""
+    known = withdraw_untold_moves(meeting=meeting, youth=youth, now=now)
+    known_at, known_place = known or (meeting.starts_at, meeting.place)
+    return outbox_push(
+        recipient=youth,
+        kind=OutboxMessage.Kind.MEETING_CANCELLED,
+        subject=meeting,
+        payload={
+            "meeting_id": meeting.pk,
+            "starts_at": known_at.isoformat(),
+            "place": known_place,
+            "reason": reason,
+        },
+        dedupe_key=f"meeting_cancelled:{meeting.pk}:y{youth.pk}",
+        expires_at=known_at,
+        now=now,
+    )
 
 
 def _upsert_attendance(meeting: Meeting, youth: Youth, status: str, now: datetime) -> Attendance:

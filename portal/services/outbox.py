@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from portal import events
 from portal.models import Municipality, OutboxMessage, Youth
-from portal.timeutils import local_datetime, to_local
+from portal.timeutils import local_datetime, to_local, zone
 
 Kind = OutboxMessage.Kind
 STALE_AFTER = timedelta(minutes=5)
@@ -28,7 +28,12 @@ def _in_quiet_hours(local: time, start: time, end: time) -> bool:
 
 
 def quiet_hours_adjust(*, due_at: datetime, municipality: Municipality) -> datetime:
-    """Move a time that falls in the municipality's quiet hours to the end of them."""
+    """Move a time that falls in the municipality's quiet hours to the end of them.
+
+    The window is local wall-clock time (21:00–08:00 by default; a start equal to the end means
+    no quiet hours). Its end is found on the local calendar, so on a DST-change night it is
+    still 08:00 local, whatever the night's length.
+    """
     start, end = municipality.quiet_hours_start, municipality.quiet_hours_end
     if isinstance(start, str):  # unsaved instance with the string default
         start, end = time.fromisoformat(start), time.fromisoformat(end)
@@ -38,7 +43,13 @@ def quiet_hours_adjust(*, due_at: datetime, municipality: Municipality) -> datet
     day = local.date()
     if start > end and local.time() >= start:
         day += timedelta(days=1)
-    return local_datetime(day, end, municipality.timezone).astimezone(UTC)
+    moved = local_datetime(day, end, municipality.timezone).astimezone(UTC)
+    if moved <= due_at:
+        # An end inside the hour repeated in autumn, reached from its second run: the first
+        # run is already behind us, so the window ends at the second.
+        second = datetime.combine(day, end, tzinfo=zone(municipality.timezone)).replace(fold=1)
+        moved = second.astimezone(UTC)
+    return moved
 
 
 def youth_can_receive(youth: Youth) -> bool:
@@ -73,10 +84,15 @@ def outbox_schedule(
     # Quiet hours first: a reminder due at 07:30 waits for 08:00, and a re-sync at 07:40 must
     # not mistake it for one whose moment has passed.
     adjusted = quiet_hours_adjust(due_at=due_at, municipality=municipality)
-    due = quiet_hours_adjust(due_at=max(adjusted, now), municipality=municipality)
     # A reminder whose moment has passed (the meeting was created or moved late) is not sent
-    # late; one pushed by quiet hours past its object's start is useless.
+    # late, and is recorded at the moment it was due; one pushed by quiet hours past its
+    # object's start is useless.
     stale = adjusted < now - STALE_AFTER
+    due = (
+        adjusted
+        if stale
+        else quiet_hours_adjust(due_at=max(adjusted, now), municipality=municipality)
+    )
     useless = stale or (expires_at is not None and due >= expires_at)
     status = Status.SKIPPED if useless else Status.PENDING
     values = {
@@ -113,9 +129,13 @@ def outbox_push(
     subject: models.Model | None,
     payload: dict | None = None,
     dedupe_key: str | None = None,
+    expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> OutboxMessage | None:
-    """A message due now (or at the end of quiet hours): company answered, placement approved…"""
+    """A message due now (or at the end of quiet hours): company answered, placement approved…
+
+    ``expires_at``: news that is no use after a moment (a meeting's cancellation once the
+    meeting would have begun) is skipped rather than sent after it."""
     now = now or timezone.now()
     key = dedupe_key or f"{kind}:{recipient.pk}:{uuid4().hex}"
     return outbox_schedule(
@@ -124,6 +144,7 @@ def outbox_push(
         subject=subject,
         due_at=now,
         dedupe_key=key,
+        expires_at=expires_at,
         payload=payload,
         now=now,
     )

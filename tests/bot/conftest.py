@@ -12,8 +12,10 @@ import pytest
 from django.db.backends.signals import connection_created
 
 from bot.app import build_application
+from bot.management.commands.deliver import build_bot
 from bot.runner import run_polling
 from bot.standin import SentMessage, StandIn, StandInUser
+from bot.worker import Worker, WorkerSettings, connect
 from portal.models import Municipality, OutboxMessage
 from portal.services.invites import invite_create
 from tests import factories as f
@@ -35,12 +37,12 @@ connection_created.connect(_no_shared_cache_read_locks, dispatch_uid="tests-bot-
 
 
 class BotThread(threading.Thread):
-    """``manage.py runbot`` in miniature: polling and the outbox sender, stopped cleanly."""
+    """``manage.py runbot`` and ``manage.py deliver`` in miniature: polling and the outbox
+    worker, stopped cleanly."""
 
-    def __init__(self, standin: StandIn, deliver_every: float = 0.1) -> None:
+    def __init__(self, standin: StandIn) -> None:
         super().__init__(name="bot-under-test", daemon=True)
         self.standin = standin
-        self.deliver_every = deliver_every
         self.loop: asyncio.AbstractEventLoop | None = None
         self.stop_event: asyncio.Event | None = None
         self.ready = threading.Event()
@@ -61,10 +63,18 @@ class BotThread(threading.Thread):
             base_url=self.standin.base_url,
             base_file_url=self.standin.base_file_url,
         )
-        self.ready.set()
-        await run_polling(
-            application, self.stop_event, deliver_every=self.deliver_every, poll_timeout=1
+        worker = Worker(
+            build_bot(token=TOKEN, base_url=self.standin.base_url),
+            WorkerSettings(name="worker-under-test", rate=1000, poll=0.1, housekeeping_every=0),
         )
+        self.ready.set()
+
+        async def deliver() -> None:
+            if await connect(worker.bot, self.stop_event):
+                await worker.run(self.stop_event)
+            await worker.bot.shutdown()
+
+        await asyncio.gather(run_polling(application, self.stop_event, poll_timeout=1), deliver())
 
     def stop(self) -> None:
         if self.loop is not None and self.stop_event is not None and not self.loop.is_closed():

@@ -1,5 +1,5 @@
-"""``manage.py runbot``: the bot by long polling plus the outbox sender; ``--webhook URL``
-registers the webhook instead (the web process serves /telegram/webhook/)."""
+"""``manage.py runbot``: the bot by long polling; ``--webhook URL`` registers the webhook instead
+(the web process serves /telegram/webhook/). The outbox is ``manage.py deliver``'s."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--webhook", metavar="URL", help="register this webhook URL and exit")
-        parser.add_argument(
-            "--deliver-every", type=float, default=2.0, help="seconds between outbox sends"
-        )
 
     def handle(self, *args, **options) -> None:
         if options["webhook"]:
@@ -34,15 +31,15 @@ class Command(BaseCommand):
         keep_database_connections()
         quiet_http_logs()
         remember_missing_sniffio()
-        asyncio.run(self._poll(options["deliver_every"]))
+        asyncio.run(self._poll())
 
-    async def _poll(self, deliver_every: float) -> None:
+    async def _poll(self) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         self.stdout.write(f"Bot: polling {settings.TELEGRAM_API_URL} (Ctrl+C stops)")
-        await run_polling(build_application(), stop, deliver_every=deliver_every)
+        await run_polling(build_application(), stop)
         self.stdout.write("Bot: stopped")
 
     async def _set_webhook(self, url: str) -> None:
