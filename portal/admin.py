@@ -645,7 +645,8 @@ class DeliveryFilter(admin.SimpleListFilter):
         if self.value() == "sending":
             return pending.exclude(claimed_by="")
         if self.value() == "retry":
-            return pending.filter(claimed_by="")
+            # Late rows held back for the night wait for the morning, not for a retry.
+            return pending.filter(claimed_by="").exclude(last_error__startswith="quiet hours")
         return queryset
 
 
@@ -654,6 +655,7 @@ QUEUE_ROWS = (
     (_("Due now"), ("due_now",)),
     (_("Being sent"), ("being_sent",)),
     (_("Waiting to retry"), ("waiting_retry",)),
+    (_("Held until quiet hours end"), ("held_quiet_hours",)),
     (_("Scheduled later"), ("scheduled_later",)),
     (_("Sent in the last 24 hours"), ("sent_last_24h",)),
     (_("Sent, all time"), ("sent_total",)),

@@ -3,7 +3,8 @@
 Three queries however many rows and municipalities: the municipalities, one grouped aggregate
 of the outbox (conditional counts) and one of the unreachable youth. The pending rows are split
 the way the worker leaves them (see bot/worker.py): due now, being sent (a live claim), waiting
-to retry (no claim, a retry time ahead) and scheduled later.
+to retry (no claim, a retry time ahead), held until quiet hours end (a late row the worker put
+back until the morning) and scheduled later.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ SKIPPED_REASONS = {
     "expired": "expired before sending",
     "overdue": "overdue",
 }
-PENDING_STATES = ("due_now", "being_sent", "waiting_retry", "scheduled_later")
+PENDING_STATES = ("due_now", "being_sent", "waiting_retry", "held_quiet_hours", "scheduled_later")
+# What the worker writes on a late row it holds back until the municipality's morning.
+HELD_FOR_QUIET_HOURS = "quiet hours"
 
 
 def _conditions(now: datetime) -> dict[str, Q]:
@@ -41,12 +44,15 @@ def _conditions(now: datetime) -> dict[str, Q]:
     claimed = leased & ~Q(claimed_by="")
     # A lapsed lease (a crashed worker) makes the row anybody's again: due, not being sent.
     free = ~leased | Q(claimed_until__isnull=True)
+    waiting = pending & leased & Q(claimed_by="")
+    held = Q(last_error__startswith=HELD_FOR_QUIET_HOURS)
     failed = Q(status=Status.FAILED)
     skipped = Q(status=Status.SKIPPED)
     conditions = {
         "due_now": pending & free & Q(due_at__lte=now),
         "being_sent": pending & claimed,
-        "waiting_retry": pending & leased & Q(claimed_by=""),
+        "waiting_retry": waiting & ~held,
+        "held_quiet_hours": waiting & held,
         "scheduled_later": pending & free & Q(due_at__gt=now),
         "sent_last_24h": Q(status=Status.SENT, sent_at__gte=now - SENT_RECENTLY),
         "sent_total": Q(status=Status.SENT),
@@ -118,7 +124,8 @@ def outbox_queue_summary(
     """Counts of the outbox overall and per municipality (all of them, or the one given).
 
     ``{"generated_at", "overall": {...}, "municipalities": [{"id", "slug", "name", ...}]}``;
-    each block holds ``due_now``, ``being_sent``, ``waiting_retry``, ``scheduled_later``,
+    each block holds ``due_now``, ``being_sent``, ``waiting_retry``, ``held_quiet_hours``,
+    ``scheduled_later``,
     ``sent_last_24h``, ``sent_total``, ``failed`` and ``skipped`` by reason (with ``total``),
     ``cancelled``, ``possible_duplicates`` (their sum), ``oldest_due_at`` / ``lag_seconds``
     (the oldest row due now and not claimed: how far behind the worker is) and

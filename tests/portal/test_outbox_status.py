@@ -40,6 +40,12 @@ def every_state(youth) -> None:
         claimed_until=NOW + 3 * MINUTE,
         last_error="server error: Internal Server Error; retry 2 of 5",
     )
+    row(  # a late row the worker holds back until the morning
+        youth,
+        due_at=NOW - timedelta(hours=12),
+        claimed_until=NOW + timedelta(hours=8),
+        last_error="quiet hours: waits for the morning",
+    )
     row(youth, due_at=NOW + timedelta(days=1))  # scheduled later
     row(youth, due_at=NOW + timedelta(days=2))  # scheduled later
     row(youth, status=Status.SENT, sent_at=NOW - timedelta(hours=1), possible_duplicates=1)
@@ -69,6 +75,7 @@ EXPECTED = {
     "due_now": 3,
     "being_sent": 1,
     "waiting_retry": 1,
+    "held_quiet_hours": 1,
     "scheduled_later": 2,
     "sent_last_24h": 1,
     "sent_total": 2,
@@ -147,9 +154,9 @@ def test_an_empty_queue_has_no_lag(municipality):
 def test_time_moves_rows_from_later_to_due(queue):
     later = outbox_queue_summary(now=NOW + timedelta(days=1, minutes=1))["overall"]
     assert later["scheduled_later"] == 1
-    # The claims ran out too: the rows being sent and retrying are due again.
-    assert later["being_sent"] == later["waiting_retry"] == 0
-    assert later["due_now"] == 4 + 2 + 1
+    # The claims ran out too: the rows being sent, retrying and held are due again.
+    assert later["being_sent"] == later["waiting_retry"] == later["held_quiet_hours"] == 0
+    assert later["due_now"] == 4 + 3 + 1
 
 
 @pytest.mark.parametrize("places", [1, 3])
@@ -188,6 +195,7 @@ def test_the_command_prints_a_table_per_municipality_and_overall(queue, now_fixe
     assert table["due now"] == ["3", "1", "4"]
     assert table["being sent"] == ["1", "0", "1"]
     assert table["waiting to retry"] == ["1", "0", "1"]
+    assert table["held for quiet hours"] == ["1", "0", "1"]
     assert table["forbidden (403)"] == ["2", "0", "2"]
     assert table["quiet hours"] == ["2", "0", "2"]
     assert table["unreachable youth"] == ["1", "0", "1"]
@@ -263,6 +271,7 @@ def test_the_delivery_filter_finds_rows_being_sent_and_waiting_to_retry(
     time_machine.move_to(NOW, tick=False)
     sending = row(youth, claimed_by="host:1", claimed_until=NOW + MINUTE)
     retrying = row(youth, claimed_until=NOW + MINUTE, last_error="timed out; retry 1 of 5")
+    row(youth, claimed_until=NOW + MINUTE, last_error="quiet hours: waits for the morning")
     row(youth)  # due, not claimed
     client.force_login(admin_user)
     url = reverse("admin:portal_outboxmessage_changelist")

@@ -15,6 +15,7 @@ ROWS = (
     ("due now", ("due_now",)),
     ("being sent", ("being_sent",)),
     ("waiting to retry", ("waiting_retry",)),
+    ("held for quiet hours", ("held_quiet_hours",)),
     ("scheduled later", ("scheduled_later",)),
     ("sent, last 24 h", ("sent_last_24h",)),
     ("sent, all time", ("sent_total",)),
