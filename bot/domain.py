@@ -23,6 +23,7 @@ from bot.models import ChatState
 from portal.exceptions import DomainError
 from portal.models import Youth
 from portal.selectors.youth import youth_get_for_telegram
+from portal.services.reachability import youth_mark_reachable
 from portal.timeutils import to_local
 
 logger = logging.getLogger(__name__)
@@ -125,6 +126,14 @@ def screen_for(fn: Callable[..., Screen], who: Who, *args: object, **kwargs: obj
     _fresh_connection()
     try:
         youth = youth_get_for_telegram(telegram_user_id=who.user_id)
+        if youth is not None and youth.unreachable_at is not None:
+            # They blocked the bot (Telegram answered 403) and now write to it again: unblocked.
+            # Only then a write; the usual update costs no extra query.
+            try:
+                youth = youth_mark_reachable(youth=youth)
+            except DomainError as error:
+                # Busy (a lock wait timed out): answer anyway; the next update tries again.
+                logger.warning("youth %s not marked reachable: %r", youth.pk, error)
         language = language_for(youth, who)
         with translation.override(language):
             try:

@@ -79,6 +79,9 @@ EVENT_TYPES = frozenset(
         "youth.left",
         # groups and schedules (added with portal/services/groups.py)
         "group.updated",
+        # Telegram reachability (added with portal/services/reachability.py)
+        "youth.unreachable",
+        "youth.reachable",
     }
 )
 

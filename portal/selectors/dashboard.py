@@ -3,7 +3,7 @@ state and the newest things that want attention. Each function is one or two que
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from portal import policy
 from portal.models import CheckIn, Interest, Placement, Youth, YouthSignup
@@ -52,6 +52,21 @@ def recent_signups(*, user: object, limit: int = 10) -> list[YouthSignup]:
         .select_related("event", "youth")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def unreachable_youth(*, user: object, limit: int = 10) -> dict:
+    """The user's youth whom the bot cannot reach on Telegram (403: blocked or deactivated),
+    the most recent first, and how many there are in all. One query, or none for non-staff."""
+    if policy.role_of(user) not in ("admin", "consultant"):
+        return {"youth": [], "total": 0}
+    youth = list(
+        youth_visible_to_user(user=user)
+        .prefetch_related(None)
+        .filter(unreachable_at__isnull=False, erased_at__isnull=True)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-unreachable_at", "-pk")[:limit]
+    )
+    return {"youth": youth, "total": youth[0].total if youth else 0}
 
 
 def low_checkins(*, user: object, limit: int = 10) -> list[CheckIn]:

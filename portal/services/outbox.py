@@ -53,8 +53,11 @@ def quiet_hours_adjust(*, due_at: datetime, municipality: Municipality) -> datet
 
 
 def youth_can_receive(youth: Youth) -> bool:
+    """Linked, consenting, still in the programme, and not refused by Telegram (403: blocked or
+    deactivated; see portal.services.reachability), so no rows pile up for someone unreachable."""
     return (
         youth.telegram_chat_id is not None
+        and youth.unreachable_at is None
         and youth.erased_at is None
         and youth.consent_at is not None
         and youth.status != Youth.Status.LEFT

@@ -1,4 +1,4 @@
-"""The consultant's dashboard: counts per state and four lists that reload live (each list is
+"""The consultant's dashboard: counts per state and the lists that reload live (each list is
 an htmx/live.js fragment of its own)."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from portal.selectors.dashboard import (
     low_checkins,
     recent_interests,
     recent_signups,
+    unreachable_youth,
 )
 from portal.selectors.placements import placements_awaiting_approval
 from portal.web.views.consultant_common import consultant_page
 
-PARTS = ("counts", "interests", "signups", "checkins", "approvals")
+PARTS = ("counts", "unreachable", "interests", "signups", "checkins", "approvals")
 
 
 def _part_context(user, part: str) -> dict:
@@ -27,6 +28,8 @@ def _part_context(user, part: str) -> dict:
         return {"signups": recent_signups(user=user)}
     if part == "checkins":
         return {"checkins": low_checkins(user=user)}
+    if part == "unreachable":
+        return {"unreachable": unreachable_youth(user=user)}
     return {"placements": list(placements_awaiting_approval(user=user)[:10])}
 
 

@@ -46,7 +46,8 @@ EDITABLE = (
 
 @consultant_page
 def youth_list(request: HttpRequest) -> HttpResponse:
-    """The municipality's young people, filtered by status and a name search."""
+    """The municipality's young people, filtered by status, a name search and whether the bot
+    can reach them."""
     youth = youth_visible_to_user(user=request.user)
     status = request.GET.get("status", "")
     if status in Youth.Status.values:
@@ -54,11 +55,15 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         youth = youth.filter(first_name__icontains=query)
+    unreachable = request.GET.get("unreachable") == "1"
+    if unreachable:
+        youth = youth.filter(unreachable_at__isnull=False)
     page = Paginator(youth, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
         "query": query,
+        "unreachable": unreachable,
         "statuses": Youth.Status.choices,
     }
     return render(request, "portal/consultant/youth_list.html", context)
