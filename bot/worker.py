@@ -56,6 +56,7 @@ from bot import delivery
 from bot.delivery import Outgoing
 from bot.ratelimit import DEFAULT_RATE, SendLimiter
 from portal.services.housekeeping import housekeeping_run
+from portal.services.reachability import youth_mark_unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -525,8 +526,6 @@ def attempts_of(*, message_id: int) -> int:
 
 
 def youth_mark_unreachable_for(*, message_id: int, reason: str) -> bool:
-    from portal.services.reachability import youth_mark_unreachable
-
     recipient = (
         delivery.OutboxMessage.objects.filter(pk=message_id)
         .values_list("recipient_id", flat=True)

@@ -71,6 +71,7 @@ def test_without_a_token_the_standin_starts_and_is_waited_for(monkeypatch, tmp_p
 def test_a_token_means_real_telegram_and_no_standin(monkeypatch, tmp_path):
     dev = load_dev(monkeypatch)
     monkeypatch.setattr(dev, "BOT_COMMAND", tmp_path / "runbot.py")
+    monkeypatch.setattr(dev, "WORKER_COMMANDS", (tmp_path / "deliver.py",))
     assert names(dev.processes({"TELEGRAM_BOT_TOKEN": "1:real"})) == ["web"]
 
 

@@ -11,6 +11,8 @@ CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a browser download
 
 @pytest.fixture
 def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); CI installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
