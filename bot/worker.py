@@ -54,7 +54,7 @@ from telegram.error import (
 
 from bot import delivery
 from bot.delivery import Outgoing
-from bot.ratelimit import DEFAULT_RATE, SendLimiter
+from bot.ratelimit import DEFAULT_RATE, Send, SendLimiter
 from portal.services.housekeeping import housekeeping_run
 from portal.services.reachability import youth_mark_unreachable
 
@@ -343,13 +343,17 @@ class Worker:
             return
         # The pace is kept here, after the database, right before the request: what Telegram
         # counts is arrivals, and a slow database call must not bunch them up.
-        if not await self._turn(stop):
+        turn = await self._turn(stop)
+        if turn is None:
             await db(delivery.abandon, message_id=mid, worker=name, now=self.clock())
             return
         try:
-            sent = await self.bot.send_message(
-                message.chat_id, message.text, reply_markup=message.keyboard
-            )
+            try:
+                sent = await self.bot.send_message(
+                    message.chat_id, message.text, reply_markup=message.keyboard
+                )
+            finally:
+                self.limiter.answered(turn)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             self.stats.limited += 1
@@ -420,22 +424,21 @@ class Worker:
             for *_, done in rows:
                 done.set_result(None)
 
-    async def _turn(self, stop: asyncio.Event) -> bool:
-        """Wait for the next send slot (one waiter at a time); False if stopped first."""
+    async def _turn(self, stop: asyncio.Event) -> Send | None:
+        """Wait for the next send slot (one waiter at a time); None if stopped first."""
         async with self._turn_lock:
             if stop.is_set():
-                return False
+                return None
             turn = asyncio.ensure_future(self.limiter.acquire())
             stopped = asyncio.ensure_future(stop.wait())
             await asyncio.wait({turn, stopped}, return_when=asyncio.FIRST_COMPLETED)
             stopped.cancel()
             if turn.done():
-                turn.result()
-                return True
+                return turn.result()
             turn.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await turn
-            return False
+            return None
 
     async def _retry(self, message: Outgoing, error: str, *, outcome_unknown: bool = False) -> None:
         attempts = await db(attempts_of, message_id=message.message_id)

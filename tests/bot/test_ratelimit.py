@@ -102,3 +102,22 @@ def test_workers_sharing_redis_share_one_budget():
     assert busiest_second(moments) <= 22, "two workers, one budget of 20 a second"
     assert max(moments) - min(moments) >= 2.0, "60 sends at 20/s together: over two seconds"
     assert first_turn == 0.0 and second_turn > 0, "a chat's turn is shared too"
+
+
+def test_answers_that_come_late_hold_back_the_next_sends():
+    # Telegram stalled: five messages sent a tenth of a second apart were all answered (and so
+    # arrived) at the same moment. The next sends wait until those arrivals leave the second.
+    async def run() -> list:
+        limiter = SendLimiter(rate=10)
+        quick = [await limiter.acquire() for _ in range(3)]
+        for send in quick:
+            limiter.answered(send)  # a fast round trip, for the estimate
+        stalled = [await limiter.acquire() for _ in range(5)]
+        for send in stalled:
+            limiter.answered(send)
+        after = [await limiter.acquire() for _ in range(10)]
+        return quick + stalled + after
+
+    sends_ = asyncio.run(run())
+    assert busiest_second([s.arrival for s in sends_]) <= 11, "the rate, and one for jitter"
+    assert busiest_second([s.started for s in sends_]) <= 10
