@@ -4,7 +4,6 @@ with an intro meeting or declines; the youth may withdraw until a placement has 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,7 @@ from portal.policy import (
 from portal.reminders import reminders_sync_interest
 from portal.services.audit import audit_log
 from portal.services.cleaning import tidy
-from portal.services.outbox import outbox_cancel, outbox_push
+from portal.services.outbox import outbox_cancel, outbox_push, outbox_withdraw_untold
 from portal.services.placements import STARTED, lock_and_refresh, placement_withdraw
 
 Status = Interest.Status
@@ -322,23 +321,11 @@ def _withdraw_untold_intro_moves(
 ) -> tuple[datetime | None, str | None] | None:
     """Cancel the "intro meeting moved" messages not sent yet (nor claimed by a worker) and
     return the time and place the youth still knows, or None when there were none."""
-    rows = list(
-        OutboxMessage.objects.select_for_update()
-        .filter(
-            OutboxMessage.subject_filter(interest),
-            dedupe_key__startswith=f"interest_intro_moved:{interest.pk}:",
-            status=OutboxMessage.Status.PENDING,
-            send_started_at__isnull=True,
-        )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("pk")
+    first = outbox_withdraw_untold(
+        subject=interest, now=now, dedupe_key__startswith=f"interest_intro_moved:{interest.pk}:"
     )
-    if not rows:
+    if first is None:
         return None
-    OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
-        status=OutboxMessage.Status.CANCELLED, last_error="superseded", updated_at=now
-    )
-    first = rows[0].payload
     at = first.get("previous_intro_meeting_at")
     # None for a place not recorded (rows from before it was): never equal, so always told.
     return datetime.fromisoformat(at) if at else None, first.get("previous_intro_meeting_place")

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from zlib import crc32
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,7 @@ from portal.policy import not_found, require_municipality, require_youth
 from portal.reminders import reminders_sync_meeting
 from portal.services.audit import audit_log
 from portal.services.cleaning import clean_text, tidy
-from portal.services.outbox import outbox_push
+from portal.services.outbox import outbox_push, outbox_withdraw_untold
 
 Status = Meeting.Status
 REASON_MAX_LENGTH = 300
@@ -55,24 +54,11 @@ def withdraw_untold_moves(
 
     The caller holds the meeting's lock, so no other move or cancellation runs meanwhile.
     """
-    rows = list(
-        OutboxMessage.objects.select_for_update()
-        .filter(
-            OutboxMessage.subject_filter(meeting),
-            kind=OutboxMessage.Kind.MEETING_MOVED,
-            recipient=youth,
-            status=OutboxMessage.Status.PENDING,
-            send_started_at__isnull=True,
-        )
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .order_by("pk")
+    first = outbox_withdraw_untold(
+        subject=meeting, now=now, kind=OutboxMessage.Kind.MEETING_MOVED, recipient=youth
     )
-    if not rows:
+    if first is None:
         return None
-    OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
-        status=OutboxMessage.Status.CANCELLED, last_error="superseded", updated_at=now
-    )
-    first = rows[0].payload
     return datetime.fromisoformat(first["old_starts_at"]), first["old_place"]
 
 

@@ -172,6 +172,29 @@ def outbox_cancel(
     return rows.update(status=Status.CANCELLED, updated_at=timezone.now())
 
 
+def outbox_withdraw_untold(*, subject: models.Model, now: datetime, **filters) -> dict | None:
+    """Cancel ("superseded") the pending messages about ``subject`` matching ``filters`` that no
+    worker has claimed or begun to send, and return the payload of the first of them, or None
+    when there were none. A message a worker holds counts as told."""
+    rows = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(
+            OutboxMessage.subject_filter(subject),
+            status=Status.PENDING,
+            send_started_at__isnull=True,
+            **filters,
+        )
+        .filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
+        .order_by("pk")
+    )
+    if not rows:
+        return None
+    OutboxMessage.objects.filter(pk__in=[r.pk for r in rows]).update(
+        status=Status.CANCELLED, last_error="superseded", updated_at=now
+    )
+    return rows[0].payload
+
+
 def outbox_cancel_for_youth(*, youth: Youth) -> int:
     """Cancel everything still waiting for one youth (left, erased, unlinked)."""
     return OutboxMessage.objects.filter(recipient=youth, status=Status.PENDING).update(

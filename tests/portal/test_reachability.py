@@ -11,7 +11,7 @@ from django.db import connection
 
 from bot import domain
 from bot.domain import Screen, screen_for
-from portal import events, realtime
+from portal import realtime
 from portal.models import AuditEntry, OutboxMessage, Youth
 from portal.reminders import reminders_sync_meeting
 from portal.services.outbox import outbox_push, youth_can_receive
@@ -23,18 +23,6 @@ Kind = OutboxMessage.Kind
 Status = OutboxMessage.Status
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)  # 10:00 in Copenhagen
 REASON = "forbidden: Forbidden: bot was blocked by the user"
-
-
-@pytest.fixture
-def published():
-    seen: list[events.DomainEvent] = []
-
-    def listener(event: events.DomainEvent) -> None:
-        seen.append(event)
-
-    events.subscribe("*")(listener)
-    yield seen
-    events.unsubscribe(listener)
 
 
 def row(youth, **values) -> OutboxMessage:

@@ -2,21 +2,7 @@
 
 import pytest
 
-from portal import events
 from tests import factories as f
-
-
-@pytest.fixture
-def published():
-    """The domain events published (and committed) during a test."""
-    seen: list[events.DomainEvent] = []
-
-    def listener(event: events.DomainEvent) -> None:
-        seen.append(event)
-
-    events.subscribe("*")(listener)
-    yield seen
-    events.unsubscribe(listener)
 
 
 @pytest.fixture
