@@ -380,34 +380,42 @@ def reminders_sync_municipality(municipality: Municipality, *, now: datetime | N
     or time zone changed (rows already pending keep the times they were given otherwise).
     Returns how many objects were synced."""
     now = now or timezone.now()
+    objects_and_syncs = [
+        (
+            Meeting.objects.filter(
+                group__municipality=municipality,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gt=now,
+            ).select_related("group__municipality"),
+            reminders_sync_meeting,
+        ),
+        (
+            YouthSignup.objects.filter(
+                event__municipality=municipality,
+                event__starts_at__gt=now,
+                status=YouthSignup.Status.CONFIRMED,
+            ).select_related("event__municipality", "youth__municipality"),
+            reminders_sync_signup,
+        ),
+        (
+            Interest.objects.filter(
+                youth__municipality=municipality,
+                status=Interest.Status.ACCEPTED,
+                intro_meeting_at__gt=now,
+            ).select_related("youth__municipality"),
+            reminders_sync_interest,
+        ),
+        (
+            Placement.objects.filter(
+                youth__municipality=municipality,
+                status__in=[Placement.Status.APPROVED, Placement.Status.ACTIVE],
+            ).select_related("youth__municipality"),
+            reminders_sync_placement,
+        ),
+    ]
     count = 0
-    meetings = Meeting.objects.filter(
-        group__municipality=municipality, status=Meeting.Status.SCHEDULED, starts_at__gt=now
-    ).select_related("group__municipality")
-    for meeting in meetings.iterator():
-        reminders_sync_meeting(meeting, now=now)
-        count += 1
-    signups = YouthSignup.objects.filter(
-        event__municipality=municipality,
-        event__starts_at__gt=now,
-        status=YouthSignup.Status.CONFIRMED,
-    ).select_related("event__municipality", "youth__municipality")
-    for signup in signups.iterator():
-        reminders_sync_signup(signup, now=now)
-        count += 1
-    interests = Interest.objects.filter(
-        youth__municipality=municipality,
-        status=Interest.Status.ACCEPTED,
-        intro_meeting_at__gt=now,
-    ).select_related("youth__municipality")
-    for interest in interests.iterator():
-        reminders_sync_interest(interest, now=now)
-        count += 1
-    placements = Placement.objects.filter(
-        youth__municipality=municipality,
-        status__in=[Placement.Status.APPROVED, Placement.Status.ACTIVE],
-    ).select_related("youth__municipality")
-    for placement in placements.iterator():
-        reminders_sync_placement(placement, now=now)
-        count += 1
+    for rows, sync in objects_and_syncs:
+        for row in rows.iterator():
+            sync(row, now=now)
+            count += 1
     return count
