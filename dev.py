@@ -7,7 +7,7 @@ keeps a virtual environment in .venv in step with the lock files, and passes the
 
     python3 dev.py run            migrate, load demo data, start the web, the Telegram stand-in
                                   (unless TELEGRAM_BOT_TOKEN is set) and the bot
-    python3 dev.py test [ARGS]    run pytest with ARGS
+    python3 dev.py test [ARGS]    run pytest with ARGS, on every core (-n0 for one process)
     python3 dev.py lock [ARGS]    regenerate requirements/*.lock (ARGS go to pip-compile,
                                   e.g. --upgrade or --upgrade-package django)
 """
@@ -218,10 +218,20 @@ def run_foreground(cmd: list[str | Path]) -> int:
             signal.signal(sig, handler)
 
 
+def parallel(args: list[str]) -> list[str]:
+    """pytest's arguments with the tests spread over every core (pytest-xdist: one worker per
+    core, each with its own test database; idle workers take tests from busy ones), unless
+    the arguments already decide: -n/--numprocesses, -p no:xdist, or a debugger."""
+    decided = ("-n", "--numprocesses", "--pdb", "--trace", "no:xdist", "-pno:xdist")
+    if any(arg.startswith(decided) for arg in args):
+        return args
+    return ["-n", "auto", "--dist", "worksteal", *args]
+
+
 def cmd_test(args: list[str]) -> int:
     python = ensure_installed("dev")
     step("Running the tests …")
-    code = run_foreground([python, "-m", "pytest", *args])
+    code = run_foreground([python, "-m", "pytest", *parallel(args)])
     if code == 5:  # pytest's "no tests collected": kept, so a mistyped -k does not pass
         print(
             "dev.py: no tests were collected — check your -k / path (exit code 5).",

@@ -1,6 +1,8 @@
 """Layered fixtures: municipality → consultant → company → slot → youth …"""
 
 import importlib
+import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps as global_apps
@@ -33,6 +35,36 @@ def _fresh_content_types():
 def _fast_password_hashing(settings):
     # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    _own_redis_database_per_worker()
+
+
+def _own_redis_database_per_worker() -> None:
+    """Under pytest-xdist each worker has its own test database (pytest-django adds the
+    ``_gw0``, ``_gw1`` … suffix); it gets its own Redis database too: REDIS_URL's number plus
+    the worker's index. Channel-layer groups (``admins``, ``company.1`` …), the send limiter's
+    windows and the processes a test starts (which inherit REDIS_URL) never meet another
+    worker's."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", …; unset without -n
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    url = urlsplit(settings.REDIS_URL)
+    number = int(url.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    if number > 15:  # Redis has 16 databases unless configured otherwise
+        raise pytest.UsageError(
+            f"xdist worker {worker} would need Redis database {number}: start REDIS_URL at a "
+            "lower database number or run fewer workers (-n)"
+        )
+    own = url._replace(path=f"/{number}").geturl()
+    os.environ["REDIS_URL"] = own
+    settings.REDIS_URL = own
+    for layer in settings.CHANNEL_LAYERS.values():
+        if "hosts" in layer.get("CONFIG", {}):
+            layer["CONFIG"]["hosts"] = [own]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -18,21 +18,22 @@ def load_dev(monkeypatch):
     return module
 
 
-def test_no_tests_collected_keeps_pytests_exit_code_5():
-    # A mistyped -k must not pass. The .venv is already installed (stamped), so this only
-    # starts pytest.
-    result = subprocess.run(
-        [
-            *(sys.executable, "dev.py", "test", "-p", "no:cacheprovider"),
-            *("-k", "no_such_test_zzz", "tests/portal/test_models.py"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 5, result.stdout + result.stderr
-    assert "no tests were collected" in result.stderr
+def test_no_tests_collected_keeps_pytests_exit_code_5(monkeypatch, capfd):
+    # A mistyped -k must not pass. pytest runs as dev.py's child, as always, under xdist (-n 1:
+    # its exit code is what the parallel default returns); the .venv is taken as installed.
+    dev = load_dev(monkeypatch)
+    monkeypatch.setattr(dev, "ensure_installed", lambda profile: Path(sys.executable))
+    args = ["-n", "1", "-p", "no:cacheprovider", "-k", "no_such_test_zzz"]
+    code = dev.cmd_test([*args, "tests/portal/test_models.py"])
+    assert code == 5, capfd.readouterr()
+    assert "no tests were collected" in capfd.readouterr().err
+
+
+def test_the_tests_run_on_every_core_unless_the_arguments_decide(monkeypatch):
+    dev = load_dev(monkeypatch)
+    assert dev.parallel(["-k", "slots"]) == ["-n", "auto", "--dist", "worksteal", "-k", "slots"]
+    for decided in (["-n0"], ["-n", "3"], ["--numprocesses=2"], ["-p", "no:xdist"], ["--pdb"]):
+        assert dev.parallel([*decided, "tests/test_dev.py"]) == [*decided, "tests/test_dev.py"]
 
 
 def test_a_failing_demo_data_is_a_warning_and_the_server_still_starts(monkeypatch, capsys):
