@@ -40,6 +40,16 @@ def invites_file(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture
+def small_demo(monkeypatch):
+    """The demo with five companies (the event's four among them) and four youth, both invited
+    ones included, for the tests about the command rather than its contents: a fifth of the
+    full demo's work."""
+    monkeypatch.setattr(demo_data, "COMPANIES", demo_data.COMPANIES[:5])
+    keep = {"Asta", "Malik", "Noah", "Karl"}  # invited, browsing, intro, invited (in Vejle)
+    monkeypatch.setattr(demo_data, "YOUTH", [y for y in demo_data.YOUTH if y[0] in keep])
+
+
 def test_demo_data_loads_a_believable_network_and_is_idempotent(db, invites_file):
     first = run_demo()
     after_first = counts()
@@ -93,7 +103,7 @@ def test_the_invites_file_is_named_after_the_database():
     assert real_invites_file().name.startswith("demo-invites-")  # this database's
 
 
-def test_only_invites_still_valid_in_this_database_are_printed(db, invites_file):
+def test_only_invites_still_valid_in_this_database_are_printed(db, small_demo, invites_file):
     first = run_demo()
     (asta_token, karl_token) = LINK.findall(first)
     # A line from another database (or a hand-edited one) is not this database's invite.
@@ -122,13 +132,15 @@ def test_only_invites_still_valid_in_this_database_are_printed(db, invites_file)
     assert "create a new invite" in third
 
 
-def test_without_an_invites_file_the_command_says_how_to_get_an_invite(db, invites_file):
+def test_without_an_invites_file_the_command_says_how_to_get_an_invite(
+    db, small_demo, invites_file
+):
     run_demo()
     invites_file.unlink()
     assert "create a new invite" in run_demo()
 
 
-def test_an_existing_superuser_named_admin_is_reused_as_the_acting_admin(db):
+def test_an_existing_superuser_named_admin_is_reused_as_the_acting_admin(db, small_demo):
     admin = f.AdminUserFactory(username="admin", password="my-own-password-42")
 
     out = run_demo()
@@ -159,7 +171,7 @@ def test_taken_demo_usernames_stop_the_command_with_a_clear_message(db, taken, s
 
 
 def test_a_domain_error_while_loading_becomes_a_command_error_and_rolls_back(
-    db, invites_file, monkeypatch
+    db, small_demo, invites_file, monkeypatch
 ):
     def refuse(**_kwargs):
         raise DomainError("The outbox refused.", code="invalid_state")
