@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.db.backends.signals import connection_created
 
+from bot import ratelimit
 from bot.app import build_application
 from bot.management.commands.deliver import build_bot
 from bot.runner import run_polling
@@ -95,6 +96,15 @@ def _no_quiet_hours(request):
             quiet_hours_start=dt.time(3, 0), quiet_hours_end=dt.time(3, 0)
         )
         municipality.refresh_from_db()
+
+
+@pytest.fixture(autouse=True)
+def _brisk_chat_turns(request, monkeypatch):
+    """A chat's next message waits PER_CHAT_SECONDS (two seconds, for Telegram's sake); here
+    0.05 s, so that a test sending one youth several messages (a retry, two pushes) does not
+    sit out the pause. Tests of the pause itself are marked ``chat_pacing`` and keep it."""
+    if request.node.get_closest_marker("chat_pacing") is None:
+        monkeypatch.setattr(ratelimit, "PER_CHAT_SECONDS", 0.05)
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from django.conf import settings
 
 from bot.ratelimit import PER_CHAT_SECONDS, SendLimiter
 
+pytestmark = pytest.mark.chat_pacing  # Telegram's real per-chat pause
+
 
 def busiest_second(moments: list[float]) -> int:
     """The most moments in any one-second window."""
