@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
@@ -57,8 +59,8 @@ class Sockets:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        for communicator in self._opened:
-            await communicator.disconnect()
+        # All at once: each disconnect may wait up to a second for its consumer to finish.
+        await asyncio.gather(*(communicator.disconnect() for communicator in self._opened))
 
     async def open(
         self, path: str, user=None, *, cookie: str | None = None
