@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.exceptions import DomainError
+from domain.exceptions import DomainError
 
 # Transition refused: the object is not in a state that allows it (docs/architecture.md).
 CONFLICT_CODES = frozenset(

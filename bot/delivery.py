@@ -1,5 +1,5 @@
 """The outbox's side of delivery: render each row in its recipient's language, and the
-synchronous steps the worker (``bot.worker``) takes on the rows.
+synchronous steps the worker (``worker.loop``) takes on the rows.
 
 A row's life: ``claim_batch`` leases due ``pending`` rows to one worker (``SKIP LOCKED`` on
 PostgreSQL, so several workers never take the same row) and renders them; ``begin_send`` checks
@@ -25,8 +25,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot import callbacks as cb
 from bot import domain, keyboards, texts
-from portal.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
-from portal.services.outbox import quiet_hours_adjust, youth_can_receive
+from domain.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
+from domain.services.outbox import quiet_hours_adjust, youth_can_receive
 
 logger = logging.getLogger(__name__)
 

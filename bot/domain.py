@@ -20,11 +20,11 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.models import ChatState
-from portal.exceptions import DomainError
-from portal.models import Youth
-from portal.selectors.youth import youth_get_for_telegram
-from portal.services.reachability import youth_mark_reachable
-from portal.timeutils import to_local
+from domain.exceptions import DomainError
+from domain.models import Youth
+from domain.selectors.youth import youth_get_for_telegram
+from domain.services.reachability import youth_mark_reachable
+from domain.timeutils import to_local
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Running the bot by long polling (``manage.py runbot``). The outbox is the worker's
-(``manage.py deliver``, ``bot.worker``)."""
+(``manage.py deliver``, ``worker.loop``)."""
 
 from __future__ import annotations
 

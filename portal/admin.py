@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.exceptions import DomainError
-from portal.models import (
+from domain.exceptions import DomainError
+from domain.models import (
     Attendance,
     AuditEntry,
     CalendarFeed,
@@ -47,14 +47,14 @@ from portal.models import (
     Youth,
     YouthSignup,
 )
-from portal.reminders import reminders_sync_municipality
-from portal.selectors.outbox import outbox_queue_summary
-from portal.services import events as event_services
-from portal.services.groups import group_deactivate
-from portal.services.network import membership_accept
-from portal.services.placements import placement_approve, placement_complete, placement_start
-from portal.services.slots import slot_close, slot_pause, slot_publish, slot_resume
-from portal.services.youth import youth_pause, youth_resume
+from domain.selectors.outbox import outbox_queue_summary
+from domain.services import events as event_services
+from domain.services.groups import group_deactivate
+from domain.services.network import membership_accept
+from domain.services.placements import placement_approve, placement_complete, placement_start
+from domain.services.reminders import reminders_sync_municipality
+from domain.services.slots import slot_close, slot_pause, slot_publish, slot_resume
+from domain.services.youth import youth_pause, youth_resume
 
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
@@ -630,7 +630,7 @@ class YouthSignupAdmin(BaseAdmin):
 
 class DeliveryFilter(admin.SimpleListFilter):
     """Pending rows as the worker leaves them: claimed by a worker now, or waiting for a retry
-    time (see bot/worker.py)."""
+    time (see worker/loop.py)."""
 
     title = _("delivery")
     parameter_name = "delivery"

@@ -7,7 +7,7 @@ import pytest
 from django.db import models as db_models
 from django.forms.models import model_to_dict
 
-from portal.exceptions import DomainError
+from domain.exceptions import DomainError
 
 # A model (every field of every row) or a ``(model, field, ...)`` tuple (only those fields).
 Table = type[db_models.Model] | tuple[Any, ...]

@@ -6,8 +6,8 @@ rather than a 400 that would confirm it exists."""
 import django_filters
 
 from api.filters.ids import IdFilter, WholeNumberFilter
-from portal import policy
-from portal.models import NetworkMembership, Slot
+from domain import policy
+from domain.models import NetworkMembership, Slot
 
 
 class SlotFilter(django_filters.FilterSet):

@@ -9,9 +9,9 @@ interest's detail, and only once a placement with the company is approved.
 from rest_framework import serializers
 
 from api.serializers.fields import enum_field, id_field
-from portal.models import Interest, Placement
-from portal.policy import role_of
-from portal.selectors.youth import youth_age
+from domain.models import Interest, Placement
+from domain.policy import role_of
+from domain.selectors.youth import youth_age
 
 
 def staff_view(context: dict) -> bool:

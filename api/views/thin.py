@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.viewsets import GenericViewSet
 
-from portal.exceptions import DomainError
-from portal.models import Municipality
-from portal.policy import consultant_municipality_id
+from domain.exceptions import DomainError
+from domain.models import Municipality
+from domain.policy import consultant_municipality_id
 
 
 class ThinViewSet(GenericViewSet):

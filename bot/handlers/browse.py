@@ -10,8 +10,8 @@ from bot import keyboards, texts
 from bot.callbacks import Filter
 from bot.domain import Context, Screen
 from bot.handlers.common import on_button
-from portal.models import Sector, Slot
-from portal.selectors.slots import slots_visible_to_youth
+from domain.models import Sector, Slot
+from domain.selectors.slots import slots_visible_to_youth
 
 PAGE_SIZE = 5
 KINDS = {"i": Slot.Kind.INTERNSHIP, "p": Slot.Kind.PAID_HOURS}

@@ -9,16 +9,16 @@ from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.domain import Context, Screen, format_datetime
 from bot.handlers.common import on_button
-from portal.exceptions import DomainError
-from portal.models import YouthSignup
-from portal.policy import not_found
-from portal.selectors.events import (
+from domain.exceptions import DomainError
+from domain.models import YouthSignup
+from domain.policy import not_found
+from domain.selectors.events import (
     event_get_for_youth,
     events_visible_to_youth,
     youth_signups_for_event,
     youth_signups_for_youth,
 )
-from portal.services.signups import waitlist_position, youth_signup, youth_signup_cancel
+from domain.services.signups import waitlist_position, youth_signup, youth_signup_cancel
 
 SHOWN = 8
 

@@ -11,14 +11,14 @@ from bot.callbacks import Filter
 from bot.domain import Context, Screen, format_date, format_month, state_clear, state_set
 from bot.handlers.browse import kind_label
 from bot.handlers.common import on_button
-from portal.models import Interest
-from portal.selectors.placements import (
+from domain.models import Interest
+from domain.selectors.placements import (
     interests_of_youth,
     shared_experience_authors,
     shared_experiences_for_company,
 )
-from portal.selectors.slots import slot_get_for_youth
-from portal.services.interests import MESSAGE_MAX_LENGTH, interest_show
+from domain.selectors.slots import slot_get_for_youth
+from domain.services.interests import MESSAGE_MAX_LENGTH, interest_show
 
 AWAITING = "interest_message"
 # A sentence with its week could point at the only youth at a small company: the card shows

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import _field_messages, domain_status
-from portal.exceptions import DomainError
+from domain.exceptions import DomainError
 from tests.api.conftest import assert_error
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.models import AuditEntry, Slot
+from domain.models import AuditEntry, Slot
 from tests import factories as f
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error

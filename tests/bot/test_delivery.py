@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bot import callbacks as cb
 from bot import delivery
-from portal.models import OutboxMessage, Placement
-from portal.services.outbox import outbox_push
-from portal.services.signups import youth_signup
+from domain.models import OutboxMessage, Placement
+from domain.services.outbox import outbox_push
+from domain.services.signups import youth_signup
 from tests import factories as f
 
 Kind = OutboxMessage.Kind

@@ -6,7 +6,7 @@ from datetime import date
 from bot.callbacks import Filter
 from bot.domain import screen_for
 from bot.handlers import browse, slots
-from portal.models import Placement
+from domain.models import Placement
 from tests import factories as f
 from tests.bot.test_screens import who_is
 

@@ -9,8 +9,8 @@ from bot import callbacks as cb
 from bot.callbacks import Filter
 from bot.domain import Who, screen_for
 from bot.handlers import browse, events, meetings, settings, slots
-from portal.models import Placement
-from portal.services.signups import youth_signup
+from domain.models import Placement
+from domain.services.signups import youth_signup
 from tests import factories as f
 
 

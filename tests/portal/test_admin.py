@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import (
+from domain.models import (
     Attendance,
     AuditEntry,
     CalendarFeed,

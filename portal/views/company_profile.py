@@ -1,0 +1,29 @@
+"""The company's own details (name, address, sector), kept up to date by its members."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from domain.exceptions import DomainError
+from domain.services.network import company_update
+from portal.access import company_required
+from portal.errors import show_domain_error
+from portal.forms.company import CompanyProfileForm
+
+
+@company_required
+def profile(request: HttpRequest) -> HttpResponse:
+    company = request.user.company_member.company
+    initial = {name: getattr(company, name) for name in ("name", "address", "postcode", "city")}
+    initial["sector"] = company.sector.code
+    form = CompanyProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company_update(company=company, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_domain_error(request, error, form=form)
+        else:
+            messages.success(request, _("The company's details are saved."))
+            return redirect("company_dashboard")
+    return render(request, "portal/company/profile.html", {"form": form, "company": company})
