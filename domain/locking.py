@@ -36,3 +36,12 @@ def lock_for_update(model: type[M], pk: int) -> M:
                 code="busy",
             ) from exc
         raise
+
+
+def lock_and_refresh(obj: M) -> M:
+    """Lock ``obj``'s row for the rest of the transaction and bring the caller's instance up to
+    date with it, so the state checked next is the state that will be changed."""
+    fresh = lock_for_update(type(obj), obj.pk)
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(fresh, field.attname))
+    return obj

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from domain import policy
 from domain.models import CalendarFeed, CompanySignup, Interest, MatchEvent, Meeting
-from domain.services.calendar import feed_token_hash
+from domain.tokens import feed_token_hash
 
 # An intro meeting has a start only; the calendar shows it as an hour.
 INTRO_MEETING_LENGTH = timedelta(hours=1)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from domain import policy
+from domain.audit import audit_log
 from domain.models import (
     CheckIn,
     Company,
@@ -30,7 +31,6 @@ from domain.models import (
     Youth,
     YouthSignup,
 )
-from domain.services.audit import audit_log
 from domain.timeutils import local_date, local_datetime
 
 FUNNEL_STEPS = ("interests", "intro_meetings", "approved", "started")

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from domain import policy
+from domain.audit import audit_log
 from domain.models import Interest, Placement, Youth
-from domain.services.audit import audit_log
 from domain.timeutils import local_date
 from domain.validators import age_on
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -10,15 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain import policy
+from domain.audit import audit_log
 from domain.models import CalendarFeed
-from domain.services.audit import audit_log
+from domain.tokens import feed_token_hash
 
 # 32 random bytes: 256 bits, 43 URL-safe characters.
 TOKEN_BYTES = 32
-
-
-def feed_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _require_own_feed(actor: object, user: object) -> None:

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events
 from domain.exceptions import DomainError
+from domain.locking import lock_and_refresh
 from domain.models import CheckIn, Placement, Youth
 from domain.policy import forbidden
 from domain.services.cleaning import tidy
-from domain.services.placements import lock_and_refresh
 from domain.services.reminders import reminders_sync_placement
 from domain.timeutils import local_date, monday_of
 

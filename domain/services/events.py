@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from domain import events as bus
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import CompanySignup, MatchEvent, Municipality, OutboxMessage, YouthSignup
 from domain.policy import require_municipality, user_from
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup

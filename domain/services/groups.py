@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from domain import events as bus
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import (
@@ -29,7 +30,6 @@ from domain.models import (
 )
 from domain.models.groups import GROUP_SIZE_MAX, GROUP_SIZE_MIN
 from domain.policy import not_found, require_municipality
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text
 from domain.services.meetings import meeting_tell_cancelled, withdraw_untold_moves
 from domain.services.reminders import reminders_sync_meeting, reminders_sync_youth

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events
+from domain.audit import audit_log
 from domain.exceptions import DomainError
+from domain.locking import lock_and_refresh
 from domain.models import Interest, NetworkMembership, OutboxMessage, Placement, Slot, Youth
 from domain.policy import (
     consultant_municipality_id,
@@ -19,10 +21,9 @@ from domain.policy import (
     role_of,
     user_from,
 )
-from domain.services.audit import audit_log
 from domain.services.cleaning import tidy
 from domain.services.outbox import outbox_cancel, outbox_push, outbox_withdraw_untold
-from domain.services.placements import STARTED, lock_and_refresh, placement_withdraw
+from domain.services.placements import STARTED, placement_withdraw
 from domain.services.reminders import reminders_sync_interest
 
 Status = Interest.Status

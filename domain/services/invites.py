@@ -7,7 +7,6 @@ account. Redemption stores the Telegram identity and the consent together, or no
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -19,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import Invite, Youth
-from domain.services.audit import audit_log
 from domain.services.reminders import reminders_sync_youth
+from domain.tokens import invite_token_hash
 
 TOKEN_BYTES = 32
 # Telegram's deep-link parameter: at most 64 characters of A-Z, a-z, 0-9, _ and -.
@@ -39,10 +39,6 @@ class IssuedInvite:
     invite: Invite
     token: str
     deep_link: str
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def deep_link_for(token: str) -> str:
@@ -96,7 +92,7 @@ def invite_create(*, youth: Youth, actor: object, now: datetime | None = None) -
     token = secrets.token_urlsafe(TOKEN_BYTES)
     invite = Invite.objects.create(
         youth=youth,
-        token_hash=token_hash(token),
+        token_hash=invite_token_hash(token),
         created_by=policy.user_from(actor),
         expires_at=now + timedelta(days=settings.NEXTWORK_INVITE_TTL_DAYS),
     )
@@ -120,7 +116,9 @@ def invite_create(*, youth: Youth, actor: object, now: datetime | None = None) -
 def _find(token: object) -> Invite:
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
         raise _error("invite_invalid")
-    invite = Invite.objects.select_related("youth").filter(token_hash=token_hash(token)).first()
+    invite = (
+        Invite.objects.select_related("youth").filter(token_hash=invite_token_hash(token)).first()
+    )
     if invite is None:
         raise _error("invite_invalid")
     return invite

@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events as bus
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import Attendance, Meeting, NetworkGroup, OutboxMessage, Youth
 from domain.policy import not_found, require_municipality, require_youth
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text, tidy
 from domain.services.outbox import outbox_push, outbox_withdraw_untold
 from domain.services.reminders import reminders_sync_meeting

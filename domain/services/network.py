@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import Company, CompanyMember, Municipality, NetworkMembership, Sector
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text
 from domain.validators import cvr_is_valid, validate_postcode
 

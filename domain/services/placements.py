@@ -3,15 +3,15 @@ started on their date, ended, and switched to another company. The only writers 
 
 import logging
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events
+from domain.audit import audit_log
 from domain.exceptions import DomainError
-from domain.locking import lock_for_update
+from domain.locking import lock_and_refresh, lock_for_update
 from domain.models import Interest, OutboxMessage, Placement, Slot, Youth
 from domain.policy import (
     can_follow_up,
@@ -21,14 +21,12 @@ from domain.policy import (
     require_youth,
     user_from,
 )
-from domain.services.audit import audit_log
 from domain.services.cleaning import tidy
 from domain.services.outbox import outbox_push
 from domain.services.reminders import reminders_sync_placement
 from domain.timeutils import local_date
 
 logger = logging.getLogger(__name__)
-M = TypeVar("M", bound=models.Model)
 
 Status = Placement.Status
 # Placements that have begun: their interest can no longer be withdrawn.
@@ -39,15 +37,6 @@ REASON_MAX_LENGTH = 500
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def lock_and_refresh(obj: M) -> M:
-    """Lock ``obj``'s row for the rest of the transaction and bring the caller's instance up to
-    date with it, so the state checked next is the state that will be changed."""
-    fresh = lock_for_update(type(obj), obj.pk)
-    for field in obj._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(fresh, field.attname))
-    return obj
 
 
 def _event_ids(placement: Placement) -> dict:

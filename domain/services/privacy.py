@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import (
@@ -28,7 +29,6 @@ from domain.models import (
     Youth,
     YouthSignup,
 )
-from domain.services.audit import audit_log
 from domain.services.departure import youth_release_commitments
 from domain.services.outbox import outbox_cancel_for_youth
 

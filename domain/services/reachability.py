@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from domain import events
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import OutboxMessage, Youth
-from domain.services.audit import audit_log
 from domain.services.reminders import reminders_sync_youth
 
 # What a cancelled row says, so the queue's status page can tell why it was not sent.

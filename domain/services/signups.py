@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events as bus
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import (
@@ -35,7 +36,6 @@ from domain.policy import (
     require_municipality,
     require_youth,
 )
-from domain.services.audit import audit_log
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from domain import events, policy
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Placement, Slot
 from domain.models.placements import MAX_HOURS_PER_WEEK
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text
 from domain.services.network import clean_postcode, sector_from
 from domain.services.outbox import outbox_push

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain import policy
+from domain.audit import audit_log
 from domain.models import Consultant, Municipality, Youth
-from domain.services.audit import audit_log
 from domain.services.network import portal_user_create
 
 

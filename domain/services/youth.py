@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
+from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
 from domain.models import CheckIn, Consultant, Invite, Municipality, NetworkGroup, Sector, Youth
 from domain.models.placements import MAX_HOURS_PER_WEEK
 from domain.models.youth import Language
-from domain.services.audit import audit_log
 from domain.services.cleaning import clean_text
 from domain.services.departure import youth_release_commitments
 from domain.services.network import sector_from

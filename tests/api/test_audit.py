@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from domain.services.audit import audit_log
+from domain.audit import audit_log
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from domain.models import AuditEntry, Invite, Youth
-from domain.services.invites import token_hash
+from domain.tokens import invite_token_hash as token_hash
 from tests import factories as f
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error

@@ -1,4 +1,5 @@
-"""Audit entries: written by the service that performs the audited action."""
+"""Audit entries: written by the service that performs the audited action, and by the
+selectors that read a youth's record (reading it is audited too). A low module, below both."""
 
 from datetime import datetime
 
