@@ -1,4 +1,4 @@
-"""Who may do what: the permission matrix of DOMAIN.md as plain functions.
+"""Who may do what: the permission matrix of docs/domain.md as plain functions.
 
 Services call the ``require_*`` functions with their ``actor``; selectors use the same role
 helpers to scope reads. An actor is a portal ``User`` (admin, consultant or company member), a

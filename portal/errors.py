@@ -1,4 +1,4 @@
-"""The portal's one translation point of the domain error (STYLE.md principle 3).
+"""The portal's one translation point of the domain error (docs/contributing.md).
 
 ``not_found`` becomes 404 and ``forbidden`` 403; any other ``DomainError`` is shown to the user:
 at the form field it names (``error.field``, renamed through ``fields`` where the form calls it

@@ -1,7 +1,7 @@
 """Interests, placements, check-ins and follow-up notes: input shapes (types only; the services
 check every rule) and plain output shapes.
 
-A company member sees only what DOMAIN.md allows of a youth: first name, age, sectors and the
+A company member sees only what docs/domain.md allows of a youth: first name, age, sectors and the
 interest's message (``id`` and ``last_name`` are null for them); the contact comes only in an
 interest's detail, and only once a placement with the company is approved.
 """

@@ -122,8 +122,9 @@ class Placement(models.Model):
         ACTIVE = "active", _("active")
         COMPLETED = "completed", _("completed")
         ENDED_EARLY = "ended_early", _("ended early")
-        # Not in DOMAIN.md's list: the youth withdrew before the start (the interest may be
-        # withdrawn "any time before a placement starts"), so the seat is freed.
+        # Beyond the programme's own list (docs/domain.md): the youth withdrew before the start
+        # (the interest may be withdrawn "any time before a placement starts"), so the seat is
+        # freed.
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     # Placements that hold one of the slot's seats.

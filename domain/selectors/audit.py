@@ -1,4 +1,4 @@
-"""The audit trail as a reader may see it: admins only (DOMAIN.md's "audit entries (admins)")."""
+"""The audit trail as a reader may see it: admins only (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Youth records as staff may see them, and the narrow card a company sees of an interest.
 
-Every read of one youth's record by staff is audited (DOMAIN.md), so interfaces fetch records
+Every read of one youth's record by staff is audited (docs/domain.md), so interfaces fetch records
 only through ``youth_get_for_user``.
 """
 
@@ -18,7 +18,7 @@ from domain.models import Interest, Placement, Youth
 from domain.timeutils import local_date
 from domain.validators import age_on
 
-# Placement states in which a company may contact the youth directly (DOMAIN.md: "contact
+# Placement states in which a company may contact the youth directly (docs/domain.md: "contact
 # only for an approved placement"; once it is over, the company has no more need of it).
 CONTACT_STATES = (Placement.Status.APPROVED, Placement.Status.ACTIVE)
 

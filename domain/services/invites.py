@@ -160,7 +160,7 @@ def invite_redeem(
 ) -> Youth:
     """Link the Telegram account to the youth and record their consent, in one step.
 
-    Without an accepted ``consent_version`` nothing is stored: DOMAIN.md's "nothing else is
+    Without an accepted ``consent_version`` nothing is stored: docs/domain.md's "nothing else is
     stored until consent" holds because the Telegram identity is only written together with it.
     """
     now = now or timezone.now()

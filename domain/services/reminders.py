@@ -37,7 +37,7 @@ from domain.validators import reminder_rule_problem
 Kind = OutboxMessage.Kind
 logger = logging.getLogger(__name__)
 
-# Defaults from DOMAIN.md; a municipality overrides any key in ``reminder_settings``.
+# Defaults from docs/domain.md; a municipality overrides any key in ``reminder_settings``.
 DEFAULT_RULES: dict = {
     "meeting": [{"days_before": 1, "at": "17:00"}, {"hours_before": 2}],
     "event": [{"days_before": 1, "at": "17:00"}, {"hours_before": 2}],

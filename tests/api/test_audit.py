@@ -1,4 +1,4 @@
-"""The audit trail over the API: admins only (DOMAIN.md), filterable, O(1) in queries."""
+"""The audit trail over the API: admins only (docs/domain.md), filterable, O(1) in queries."""
 
 from types import SimpleNamespace
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md's permission matrix, cell by cell, at the domain layer.
+"""The permission matrix of docs/domain.md, cell by cell, at the domain layer.
 
 One section per row of the table "Who may do what"; each action is one test parametrized over
 the roles (the table's columns, refined), with the expected outcome next to the role:

@@ -1,4 +1,4 @@
-"""The reminder rules of DOMAIN.md, rule by rule, in local time.
+"""The reminder rules of docs/domain.md, rule by rule, in local time.
 
 For each rule (group meeting, match event, intro meeting, placement start, weekly check-in):
 the due time for the defaults and for a municipality's own lead times, across the spring-forward
