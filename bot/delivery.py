@@ -23,8 +23,8 @@ from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
 from django.utils import timezone, translation
 from telegram import InlineKeyboardMarkup
 
+from bot import bridge, dates, keyboards, texts
 from bot import callbacks as cb
-from bot import domain, keyboards, texts
 from domain.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
 from domain.services.outbox import quiet_hours_adjust, youth_can_receive
 
@@ -69,7 +69,7 @@ def _when(message: OutboxMessage, value: object) -> str:
     moment = value if isinstance(value, datetime) else _moment(value)
     if moment is None:
         return ""
-    return domain.format_datetime(moment, message.recipient.municipality.timezone)
+    return dates.format_datetime(moment, message.recipient.municipality.timezone)
 
 
 def _menu_only() -> InlineKeyboardMarkup:
@@ -116,7 +116,7 @@ def _render_placement_approved(message: OutboxMessage) -> tuple[str, InlineKeybo
     start = _day(message.payload.get("start_date")) or (placement and placement.start_date)
     text = str(texts.PUSH_PLACEMENT_APPROVED).format(
         company=placement.slot.company.name if placement else "",
-        start=domain.format_date(start) if start else "",
+        start=dates.format_date(start) if start else "",
         hours=message.payload.get("hours_per_week") or (placement and placement.hours_per_week),
     )
     return text, _menu_only()
@@ -253,7 +253,7 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
 def render(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
     """The text and buttons of one outbox row, in its recipient's language."""
     renderer = RENDERERS.get(message.kind)
-    with translation.override(message.recipient.language or domain.DEFAULT_LANGUAGE):
+    with translation.override(message.recipient.language or bridge.DEFAULT_LANGUAGE):
         if renderer is None:
             return str(texts.PUSH_FALLBACK), _menu_only()
         return renderer(message)

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from .core import StandInState
+from .state import StandInState
 from .wire import ApiError, parse_body
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
+from bot.bridge import Context, Screen
 from bot.callbacks import Filter
-from bot.domain import Context, Screen
 from bot.handlers.common import on_button
 from domain.models import Sector, Slot
 from domain.selectors.slots import slots_visible_to_youth

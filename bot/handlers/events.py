@@ -7,7 +7,8 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, format_datetime
+from bot.bridge import Context, Screen
+from bot.dates import format_datetime
 from bot.handlers.common import on_button
 from domain.exceptions import DomainError
 from domain.models import YouthSignup

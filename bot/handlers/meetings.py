@@ -8,7 +8,8 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, format_datetime
+from bot.bridge import Context, Screen
+from bot.dates import format_datetime
 from bot.handlers.common import on_button
 from domain.models import Attendance, Interest
 from domain.selectors.groups import meeting_get_for_youth, meetings_for_youth

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen
+from bot.bridge import Context, Screen
 from bot.handlers.browse import HOURS_CHOICES
 from bot.handlers.common import on_button
 from domain.models import Sector

@@ -7,8 +7,10 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
+from bot.bridge import Context, Screen
 from bot.callbacks import Filter
-from bot.domain import Context, Screen, format_date, format_month, state_clear, state_set
+from bot.chat_state import state_clear, state_set
+from bot.dates import format_date, format_month
 from bot.handlers.browse import kind_label
 from bot.handlers.common import on_button
 from domain.models import Interest

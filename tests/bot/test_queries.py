@@ -3,8 +3,8 @@ companies and shared experiences there are (the bot benchmark's hot path)."""
 
 from datetime import date
 
+from bot.bridge import screen_for
 from bot.callbacks import Filter
-from bot.domain import screen_for
 from bot.handlers import browse, slots
 from domain.models import Placement
 from tests import factories as f

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from bot import callbacks as cb
+from bot.bridge import Who, screen_for
 from bot.callbacks import Filter
-from bot.domain import Who, screen_for
 from bot.handlers import browse, events, meetings, settings, slots
 from domain.models import Placement
 from domain.services.signups import youth_signup

@@ -9,8 +9,8 @@ from uuid import uuid4
 import pytest
 from django.db import connection
 
-from bot import domain
-from bot.domain import Screen, screen_for
+from bot import bridge
+from bot.bridge import Screen, screen_for
 from domain.models import AuditEntry, OutboxMessage, Youth
 from domain.services.outbox import outbox_push, youth_can_receive
 from domain.services.reachability import youth_mark_reachable, youth_mark_unreachable
@@ -227,7 +227,7 @@ def test_the_bot_answers_even_when_the_youth_row_is_busy(youth, monkeypatch):
     def busy(**kwargs):
         raise DomainError("busy", code="busy")
 
-    monkeypatch.setattr(domain, "youth_mark_reachable", busy)
+    monkeypatch.setattr(bridge, "youth_mark_reachable", busy)
     assert screen_for(lambda context: Screen("hej"), who_is(youth)).text == "hej"
 
 

@@ -139,6 +139,13 @@ def test_every_portal_model_is_registered():
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
+def test_each_models_admin_lives_in_the_module_named_like_its_models_module(model):
+    # portal/admin/ follows domain/models/: Youth (domain.models.youth) → portal.admin.youth.
+    models_module = model.__module__.rpartition(".")[2]
+    assert type(admin.site._registry[model]).__module__ == f"portal.admin.{models_module}"
+
+
+@pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
 def test_changelist_renders_and_searches(admin_client, one_of_each, model):
     assert admin_client.get(_url(model, "changelist")).status_code == 200
     assert admin_client.get(_url(model, "changelist"), {"q": "a"}).status_code == 200

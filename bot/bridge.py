@@ -1,4 +1,4 @@
-"""The bot's one door into the synchronous domain, and the one place a DomainError becomes words.
+"""The bot's one door into the synchronous services, and the one place a DomainError becomes words.
 
 Handlers are ``async``; services and selectors are synchronous Django code. A handler hands a
 plain function to ``run``: it is called in Django's sync thread with the youth behind the
@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
@@ -19,12 +18,10 @@ from django.utils import translation
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.models import ChatState
 from domain.exceptions import DomainError
 from domain.models import Youth
 from domain.selectors.youth import youth_get_for_telegram
 from domain.services.reachability import youth_mark_reachable
-from domain.timeutils import to_local
 
 logger = logging.getLogger(__name__)
 
@@ -163,44 +160,3 @@ def _plain(fn: Callable[..., object], kwargs: dict) -> object:
         return fn(**kwargs)
     finally:
         _fresh_connection()
-
-
-# --- UI state per chat (sync; used inside screen functions) ---------------------------------------
-
-
-def state_get(chat_id: int) -> dict:
-    row = ChatState.objects.filter(chat_id=chat_id).first()
-    return dict(row.data) if row else {}
-
-
-def state_set(chat_id: int, **data: object) -> None:
-    ChatState.objects.update_or_create(chat_id=chat_id, defaults={"data": data})
-
-
-def state_clear(chat_id: int) -> None:
-    ChatState.objects.filter(chat_id=chat_id).exclude(data={}).update(data={})
-
-
-def state_forget(chat_id: int) -> None:
-    ChatState.objects.filter(chat_id=chat_id).delete()
-
-
-# --- dates in the youth's language and municipality's time zone ----------------------------------
-
-
-def format_datetime(moment: datetime, tz_name: str) -> str:
-    local = to_local(moment, tz_name)
-    return str(texts.DATETIME).format(
-        weekday=texts.WEEKDAYS[local.weekday()],
-        day=local.day,
-        month=texts.MONTHS[local.month - 1],
-        time=f"{local:%H:%M}",
-    )
-
-
-def format_date(day: date) -> str:
-    return str(texts.DATE).format(day=day.day, month=texts.MONTHS[day.month - 1], year=day.year)
-
-
-def format_month(day: date) -> str:
-    return str(texts.MONTH_YEAR).format(month=texts.MONTHS[day.month - 1], year=day.year)
