@@ -51,6 +51,7 @@ from domain.selectors.outbox import outbox_queue_summary
 from domain.services import events as event_services
 from domain.services.groups import group_deactivate
 from domain.services.network import membership_accept
+from domain.services.outbox import outbox_retime
 from domain.services.placements import placement_approve, placement_complete, placement_start
 from domain.services.reminders import reminders_sync_municipality
 from domain.services.slots import slot_close, slot_pause, slot_publish, slot_resume
@@ -751,6 +752,11 @@ class OutboxMessageAdmin(BaseAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: OutboxMessage, form, change: bool) -> None:
+        """Through the outbox's service, which writes only the times: a plain save would write
+        back a delivery state the worker may have changed since the page was read."""
+        outbox_retime(message_id=obj.pk, due_at=obj.due_at, expires_at=obj.expires_at)
 
     @admin.display(description=_("about"))
     def subject(self, obj: OutboxMessage) -> str:
