@@ -3,8 +3,9 @@ Telegram's speed limit; any number of copies may run.
 
 One loop per worker:
 
-* **claim**: due rows are leased in batches (``bot.delivery.claim_batch``) while the previous
-  batch is still being sent, so the stream never stops for the database;
+* **claim**: due rows are leased in batches (``domain.services.delivery.outbox_claim_batch``)
+  and rendered (``bot.delivery``) while the previous batch is still being sent, so the stream
+  never stops for the database;
 * **pace**: each message waits for its chat's turn and the bot's overall turn
   (``worker.ratelimit.SendLimiter``); a chat that is not free yet is put aside, not waited for;
 * **send**: up to ``concurrency`` messages are on the wire at once; each is stamped
@@ -54,8 +55,24 @@ from telegram.error import (
 
 from bot import delivery
 from bot.delivery import Outgoing
+from domain.models import OutboxMessage
+from domain.services.delivery import (
+    BATCH_SIZE,
+    LEASE,
+    MAX_ATTEMPTS,
+    outbox_abandon,
+    outbox_attempts,
+    outbox_begin_send,
+    outbox_claim_batch,
+    outbox_mark_failed,
+    outbox_mark_rate_limited,
+    outbox_mark_recipient_unreachable,
+    outbox_mark_retry,
+    outbox_mark_sent_many,
+    outbox_release,
+    outbox_work_left,
+)
 from domain.services.housekeeping import housekeeping_run
-from domain.services.reachability import youth_mark_unreachable
 from worker.ratelimit import DEFAULT_RATE, Send, SendLimiter
 
 logger = logging.getLogger(__name__)
@@ -91,11 +108,11 @@ def default_name() -> str:
 class WorkerSettings:
     name: str = field(default_factory=default_name)
     rate: float = DEFAULT_RATE  # messages a second, for all workers together
-    batch_size: int = delivery.BATCH_SIZE
+    batch_size: int = BATCH_SIZE
     concurrency: int = 8  # messages on the wire at once
-    lease: float = delivery.LEASE.total_seconds()
+    lease: float = LEASE.total_seconds()
     poll: float = 1.0  # seconds between looks at an empty queue
-    max_attempts: int = delivery.MAX_ATTEMPTS
+    max_attempts: int = MAX_ATTEMPTS
     backoff_base: float = 2.0  # first retry after this many seconds, doubling each time
     backoff_cap: float = 300.0
     housekeeping_every: float = 3600.0  # 0: never (cron runs ``manage.py housekeeping``)
@@ -254,7 +271,7 @@ class Worker:
     async def _claim_batch(self) -> None:
         try:
             claimed, batch = await self._db_aside(
-                delivery.claim_batch,
+                claim_batch,
                 worker=self.settings.name,
                 now=self.clock(),
                 limit=self.settings.batch_size,
@@ -293,7 +310,7 @@ class Worker:
                 return False
             if self.stats.claimed != self._logged.claimed:
                 self._log_batch()
-            if until_idle and not await db(delivery.work_left, now=self.clock()):
+            if until_idle and not await db(outbox_work_left, now=self.clock()):
                 return True
             pause = self.settings.poll
         with contextlib.suppress(TimeoutError):
@@ -310,7 +327,7 @@ class Worker:
         unsent = [m.message_id for m in self._ready] + [m.message_id for *_, m in self._later]
         if unsent:
             released = await db(
-                delivery.release, message_ids=unsent, worker=self.settings.name, now=self.clock()
+                outbox_release, message_ids=unsent, worker=self.settings.name, now=self.clock()
             )
             logger.info("deliver stopping worker=%s released=%s", self.settings.name, released)
         self._ready.clear()
@@ -337,7 +354,7 @@ class Worker:
     async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
         name, mid = self.settings.name, message.message_id
         if not await db(
-            delivery.begin_send, message_id=mid, worker=name, now=self.clock(), lease=self._lease
+            outbox_begin_send, message_id=mid, worker=name, now=self.clock(), lease=self._lease
         ):
             self.stats.dropped += 1
             return
@@ -345,7 +362,7 @@ class Worker:
         # counts is arrivals, and a slow database call must not bunch them up.
         turn = await self._turn(stop)
         if turn is None:
-            await db(delivery.abandon, message_id=mid, worker=name, now=self.clock())
+            await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
             return
         try:
             try:
@@ -360,7 +377,7 @@ class Worker:
             self.limiter.pause(seconds)
             logger.warning("deliver 429 outbox=%s retry_after=%s", mid, seconds)
             await db(
-                delivery.mark_rate_limited,
+                outbox_mark_rate_limited,
                 message_id=mid,
                 retry_after=seconds,
                 now=self.clock(),
@@ -370,13 +387,13 @@ class Worker:
         except Forbidden as error:
             # Blocked by the youth, or the account is gone: no retry can help.
             self.stats.failed += 1
-            await db(delivery.mark_failed, message_id=mid, error=f"forbidden: {error.message}")
-            await db(youth_mark_unreachable_for, message_id=mid, reason=error.message)
+            await db(outbox_mark_failed, message_id=mid, error=f"forbidden: {error.message}")
+            await db(outbox_mark_recipient_unreachable, message_id=mid, reason=error.message)
         except BadRequest as error:
             # Our message is wrong (a bug): record it for the developers, never retry.
             self.stats.failed += 1
             logger.error("deliver 400 outbox=%s: %s", mid, error.message)
-            await db(delivery.mark_failed, message_id=mid, error=f"bad request: {error.message}")
+            await db(outbox_mark_failed, message_id=mid, error=f"bad request: {error.message}")
         except TimedOut as error:
             unknown = not _connect_failed(error)
             self.stats.unknown += unknown
@@ -416,7 +433,7 @@ class Worker:
 
     async def _write_sent(self, rows: list) -> None:
         try:
-            await db(delivery.mark_sent_many, sent=[(m, t, at) for m, t, at, _ in rows])
+            await db(outbox_mark_sent_many, sent=[(m, t, at) for m, t, at, _ in rows])
         except Exception as error:
             for *_, done in rows:
                 done.set_exception(error)
@@ -441,10 +458,10 @@ class Worker:
             return None
 
     async def _retry(self, message: Outgoing, error: str, *, outcome_unknown: bool = False) -> None:
-        attempts = await db(attempts_of, message_id=message.message_id)
+        attempts = await db(outbox_attempts, message_id=message.message_id)
         retry_at = self.clock() + timedelta(seconds=self.settings.backoff(attempts or 1))
         status = await db(
-            delivery.mark_retry,
+            outbox_mark_retry,
             message_id=message.message_id,
             error=error,
             retry_at=retry_at,
@@ -452,7 +469,7 @@ class Worker:
             max_attempts=self.settings.max_attempts,
             now=self.clock(),
         )
-        if status == delivery.Status.FAILED:
+        if status == OutboxMessage.Status.FAILED:
             self.stats.failed += 1
         else:
             self.stats.retry += 1
@@ -519,21 +536,11 @@ def housekeeping_once(*, now: datetime) -> dict | None:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [HOUSEKEEPING_LOCK])
 
 
-def attempts_of(*, message_id: int) -> int:
-    return (
-        delivery.OutboxMessage.objects.filter(pk=message_id)
-        .values_list("attempts", flat=True)
-        .first()
-        or 0
-    )
-
-
-def youth_mark_unreachable_for(*, message_id: int, reason: str) -> bool:
-    recipient = (
-        delivery.OutboxMessage.objects.filter(pk=message_id)
-        .values_list("recipient_id", flat=True)
-        .first()
-    )
-    if recipient is None:
-        return False
-    return youth_mark_unreachable(youth_id=recipient, reason=reason)
+def claim_batch(
+    *, worker: str, now: datetime, limit: int, lease: timedelta
+) -> tuple[int, list[Outgoing]]:
+    """Claim due rows (the outbox's step) and render those to send (the bot's texts) in one
+    database step; returns how many were claimed, and the messages to send, oldest first.
+    Rendering reads only what the claim loaded."""
+    claimed, rows = outbox_claim_batch(worker=worker, now=now, limit=limit, lease=lease)
+    return claimed, [delivery.outgoing(row) for row in rows]

@@ -22,7 +22,12 @@ from domain.policy import (
     user_from,
 )
 from domain.services.cleaning import tidy
-from domain.services.outbox import outbox_cancel, outbox_push, outbox_withdraw_untold
+from domain.services.outbox import (
+    outbox_cancel,
+    outbox_is_pending,
+    outbox_push,
+    outbox_withdraw_untold,
+)
 from domain.services.placements import STARTED, placement_withdraw
 from domain.services.reminders import reminders_sync_interest
 
@@ -364,9 +369,7 @@ def interest_move_intro(
         "intro_meeting_place": interest.intro_meeting_place,
     }
     accepted_key = f"interest_accepted:{interest.pk}"
-    if OutboxMessage.objects.filter(
-        dedupe_key=accepted_key, status=OutboxMessage.Status.PENDING
-    ).exists():
+    if outbox_is_pending(dedupe_key=accepted_key):
         # The youth has not yet heard of the acceptance: one message with the new time.
         outbox_push(
             recipient=interest.youth,

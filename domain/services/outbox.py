@@ -150,6 +150,11 @@ def outbox_push(
     )
 
 
+def outbox_is_pending(*, dedupe_key: str) -> bool:
+    """Is the message ``dedupe_key`` still waiting to be sent (claimed or not)?"""
+    return OutboxMessage.objects.filter(dedupe_key=dedupe_key, status=Status.PENDING).exists()
+
+
 def outbox_cancel(
     *,
     subject: models.Model,
@@ -207,4 +212,14 @@ def outbox_skip_overdue(*, due_before: datetime, reason: str = "overdue") -> int
     (after a long outage, or for history loaded with past times)."""
     return OutboxMessage.objects.filter(status=Status.PENDING, due_at__lt=due_before).update(
         status=Status.SKIPPED, last_error=reason, updated_at=timezone.now()
+    )
+
+
+def outbox_retime(
+    *, message_id: int, due_at: datetime, expires_at: datetime | None, now: datetime | None = None
+) -> None:
+    """An operator moves a message's time or expiry by hand (the admin). Only those are written:
+    the delivery state stays what the worker made it, even if it changed meanwhile."""
+    OutboxMessage.objects.filter(pk=message_id).update(
+        due_at=due_at, expires_at=expires_at, updated_at=now or timezone.now()
     )

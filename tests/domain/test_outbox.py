@@ -8,7 +8,9 @@ from domain.models import OutboxMessage
 from domain.services.outbox import (
     outbox_cancel,
     outbox_cancel_for_youth,
+    outbox_is_pending,
     outbox_push,
+    outbox_retime,
     outbox_schedule,
     outbox_skip_overdue,
     quiet_hours_adjust,
@@ -140,6 +142,29 @@ def test_cancel_keeps_listed_keys_and_other_subjects(youth):
     assert statuses == {"a": Status.PENDING, "b": Status.CANCELLED, "c": Status.PENDING}
     assert outbox_cancel_for_youth(youth=youth) == 2
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.CANCELLED}
+
+
+def test_a_message_is_pending_until_it_is_settled(youth):
+    assert not outbox_is_pending(dedupe_key="p")
+    row = outbox_push(
+        recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=None, dedupe_key="p", now=NOW
+    )
+    assert outbox_is_pending(dedupe_key="p")
+    OutboxMessage.objects.filter(pk=row.pk).update(claimed_by="host:1", claimed_until=NOW)
+    assert outbox_is_pending(dedupe_key="p"), "claimed by a worker, still not sent"
+    OutboxMessage.objects.filter(pk=row.pk).update(status=Status.SENT)
+    assert not outbox_is_pending(dedupe_key="p")
+
+
+def test_retiming_writes_only_the_times(youth):
+    row = outbox_push(
+        recipient=youth, kind=Kind.PLACEMENT_APPROVED, subject=None, dedupe_key="p", now=NOW
+    )
+    OutboxMessage.objects.filter(pk=row.pk).update(status=Status.SENT, attempts=1)
+    outbox_retime(message_id=row.pk, due_at=NOW + timedelta(days=1), expires_at=NOW)
+    row.refresh_from_db()
+    assert (row.due_at, row.expires_at) == (NOW + timedelta(days=1), NOW)
+    assert (row.status, row.attempts) == (Status.SENT, 1)
 
 
 def test_overdue_messages_are_skipped_not_sent_late(youth):

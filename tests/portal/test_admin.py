@@ -227,6 +227,37 @@ def test_outbox_delivery_state_cannot_be_edited_but_the_due_time_can(admin_clien
     assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
 
 
+def test_moving_an_outbox_message_keeps_what_the_worker_did_meanwhile(
+    admin_client, one_of_each, monkeypatch
+):
+    """The worker sends the message while the admin's save is under way: the save writes the
+    new time and leaves the row sent."""
+    message = one_of_each[OutboxMessage]
+    model_admin = admin.site._registry[OutboxMessage]
+    read = type(model_admin).get_object
+
+    def read_then_sent(self, request, object_id, from_field=None):
+        obj = read(self, request, object_id, from_field)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxMessage.Status.SENT, attempts=1, telegram_message_id=77
+        )
+        return obj
+
+    monkeypatch.setattr(type(model_admin), "get_object", read_then_sent)
+    response = admin_client.post(
+        _url(OutboxMessage, "change", message.pk),
+        {"due_at_0": "2026-12-01", "due_at_1": "09:00:00", "expires_at_0": "", "expires_at_1": ""},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.telegram_message_id) == (
+        OutboxMessage.Status.SENT,
+        1,
+        77,
+    )
+    assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
+
+
 def test_service_born_rows_cannot_be_deleted(admin_client, one_of_each):
     placement = one_of_each[Placement]
     assert admin_client.get(_url(Placement, "delete", placement.pk)).status_code == 403
