@@ -18,7 +18,7 @@ from django.utils import translation
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, Kind
 from domain.models import Youth
 from domain.selectors.youth import youth_get_for_telegram
 from domain.services.reachability import youth_mark_reachable
@@ -99,9 +99,9 @@ def _menu_keyboard() -> InlineKeyboardMarkup:
 
 def error_screen(error: DomainError, *, linked: bool) -> Screen:
     """The friendly answer for a refused action: the domain's message, then the menu."""
-    if error.code == "not_found":
+    if error.kind == Kind.NOT_FOUND:
         text = str(texts.NOT_FOUND)
-    elif error.code == "busy":
+    elif error.kind == Kind.BUSY:
         text = str(texts.BUSY)
     else:
         text = str(error.message)

@@ -1,8 +1,9 @@
 """The portal's one translation point of the domain error (docs/contributing.md).
 
-``not_found`` becomes 404 and ``forbidden`` 403; any other ``DomainError`` is shown to the user:
-at the form field it names (``error.field``, renamed through ``fields`` where the form calls it
-otherwise), as a form-wide error when the form has no such field, or as a page message.
+An error of kind ``NOT_FOUND`` becomes 404 and ``FORBIDDEN`` 403; any other ``DomainError`` is
+shown to the user: at the form field it names (``error.field``, renamed through ``fields`` where
+the form calls it otherwise), as a form-wide error when the form has no such field, or as a page
+message. Views run their service calls through ``attempt``.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, Kind
 
 T = TypeVar("T")
 
 
 def raise_for_access(error: DomainError) -> None:
     """404 for objects the user may not know exist, 403 for known ones they may not change."""
-    if error.code == "not_found":
+    if error.kind == Kind.NOT_FOUND:
         raise Http404(str(error.message))
-    if error.code == "forbidden":
+    if error.kind == Kind.FORBIDDEN:
         raise PermissionDenied(str(error.message))
 
 
@@ -35,7 +36,7 @@ def show_domain_error(
     form: forms.BaseForm | None = None,
     fields: Mapping[str, str] | None = None,
 ) -> None:
-    """Show ``error`` where the user will look for it (or raise 404/403 for access codes)."""
+    """Show ``error`` where the user will look for it (or raise 404/403 for the access kinds)."""
     raise_for_access(error)
     field = (fields or {}).get(error.field or "", error.field)
     if form is not None and field in form.fields:
@@ -47,9 +48,30 @@ def show_domain_error(
 
 
 def get_or_404(getter: Callable[..., T], **kwargs) -> T:
-    """Call a selector's getter; its ``not_found`` (or ``forbidden``) becomes 404 (or 403)."""
+    """Call a selector's getter; its ``NOT_FOUND`` (or ``FORBIDDEN``) becomes 404 (or 403)."""
     try:
         return getter(**kwargs)
     except DomainError as error:
         raise_for_access(error)
         raise
+
+
+def attempt(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    form: forms.BaseForm | None = None,
+    fields: Mapping[str, str] | None = None,
+    success: str | None = None,
+) -> T | None:
+    """Run a service call. On success show ``success`` (if given) and return the result; on a
+    ``DomainError`` show it at the form's field or as a page message (404/403 for the access
+    kinds) and return None."""
+    try:
+        result = call()
+    except DomainError as error:
+        show_domain_error(request, error, form=form, fields=fields)
+        return None
+    if success:
+        messages.success(request, success)
+    return result

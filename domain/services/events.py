@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from domain import events as bus
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import CompanySignup, MatchEvent, Municipality, OutboxMessage, YouthSignup
 from domain.policy import require_municipality, user_from
@@ -74,8 +74,8 @@ def _check_future_start(starts_at: datetime, now: datetime) -> None:
         )
 
 
-def _invalid_state(message=None) -> DomainError:
-    return DomainError(message or _("This cannot be done to the event now."), code="invalid_state")
+# The refusal of a transition the event's state does not allow.
+_STATE_REFUSED = _("This cannot be done to the event now.")
 
 
 def _publish(event_type: str, event: MatchEvent) -> None:
@@ -150,7 +150,7 @@ def event_update(
     # The lock serialises this with sign-ups, so the seat count below cannot go stale.
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status not in (Status.DRAFT, Status.PUBLISHED):
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     if now >= locked.starts_at:
         raise DomainError(
             _("The event has started; it can no longer be changed."), code="event_started"
@@ -240,7 +240,7 @@ def event_publish(*, event: MatchEvent, actor: object, now: datetime | None = No
     require_municipality(actor, event.municipality_id)
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status != Status.DRAFT:
-        raise _invalid_state(_("Only a draft event can be published."))
+        raise invalid_state(_("Only a draft event can be published."))
     if locked.starts_at <= now:
         raise DomainError(_("The event has already started."), code="event_started")
     locked.status = Status.PUBLISHED
@@ -270,7 +270,7 @@ def event_cancel(
     reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status not in (Status.DRAFT, Status.PUBLISHED):
-        raise _invalid_state(_("Only a draft or published event can be cancelled."))
+        raise invalid_state(_("Only a draft or published event can be cancelled."))
     if now >= locked.starts_at:
         raise DomainError(
             _("The event has started; complete it instead of cancelling it."),
@@ -321,7 +321,7 @@ def event_complete(*, event: MatchEvent, actor: object, now: datetime | None = N
     require_municipality(actor, event.municipality_id)
     locked = lock_for_update(MatchEvent, event.pk)
     if locked.status != Status.PUBLISHED:
-        raise _invalid_state(_("Only a published event can be completed."))
+        raise invalid_state(_("Only a published event can be completed."))
     if now < locked.starts_at:
         raise DomainError(_("The event has not started yet."), code="event_not_started")
     locked.status = Status.COMPLETED

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_and_refresh
 from domain.models import Interest, NetworkMembership, OutboxMessage, Placement, Slot, Youth
 from domain.policy import (
@@ -64,10 +64,6 @@ def _require_decider(actor: object, interest: Interest) -> None:
     if role == "consultant" and consultant_municipality_id(actor) == interest.youth.municipality_id:
         return
     raise forbidden()
-
-
-def _invalid_state(message) -> DomainError:
-    return DomainError(message, code="invalid_state")
 
 
 def _live_exists(youth_id: int, slot_id: int) -> bool:
@@ -132,7 +128,7 @@ def interest_show(
             _("The participant has not yet accepted the privacy terms."), code="consent_required"
         )
     if youth.status != Youth.Status.ACTIVE or youth.erased_at is not None:
-        raise _invalid_state(_("Only an active participant can show interest."))
+        raise invalid_state(_("Only an active participant can show interest."))
     # Read fresh: the slot may have been closed, or the company left the network, since the
     # caller loaded it.
     visible = Slot.objects.filter(
@@ -181,10 +177,10 @@ def interest_withdraw(
     require_youth(actor, interest.youth)
     lock_and_refresh(interest)
     if interest.status not in Interest.LIVE:
-        raise _invalid_state(_("This interest is no longer open."))
+        raise invalid_state(_("This interest is no longer open."))
     placements = list(_placements_from(interest).select_for_update().order_by("pk"))
     if any(p.status in STARTED for p in placements):
-        raise _invalid_state(_("A placement from this interest has already started."))
+        raise invalid_state(_("A placement from this interest has already started."))
     previous_status = interest.status
     interest.status = Status.WITHDRAWN
     interest.withdrawn_at = now
@@ -213,9 +209,9 @@ def interest_accept(
     _require_decider(actor, interest)
     lock_and_refresh(interest)
     if interest.status != Status.PENDING:
-        raise _invalid_state(_("This interest has already been answered."))
+        raise invalid_state(_("This interest has already been answered."))
     if Slot.objects.filter(pk=interest.slot_id, status=Slot.Status.CLOSED).exists():
-        raise _invalid_state(_("This slot is closed."))
+        raise invalid_state(_("This slot is closed."))
     at, place = _clean_intro(intro_meeting_at, intro_meeting_place, now, place_required=True)
 
     interest.status = Status.ACCEPTED
@@ -278,12 +274,12 @@ def interest_decline(
         )
     lock_and_refresh(interest)
     if interest.status not in Interest.LIVE:
-        raise _invalid_state(_("This interest has already been answered."))
+        raise invalid_state(_("This interest has already been answered."))
     if (
         interest.status == Status.ACCEPTED
         and _placements_from(interest).filter(status__in=(*Placement.LIVE, *STARTED)).exists()
     ):
-        raise _invalid_state(_("A placement has already been proposed from this interest."))
+        raise invalid_state(_("A placement has already been proposed from this interest."))
     previous_status = interest.status
     interest.status = Status.DECLINED
     interest.decline_reason = reason
@@ -352,7 +348,7 @@ def interest_move_intro(
     _require_decider(actor, interest)
     lock_and_refresh(interest)
     if interest.status != Status.ACCEPTED:
-        raise _invalid_state(_("Only an accepted interest has an intro meeting."))
+        raise invalid_state(_("Only an accepted interest has an intro meeting."))
     at, place = _clean_intro(intro_meeting_at, place, now, place_required=False)
     previous_at, previous_place = interest.intro_meeting_at, interest.intro_meeting_place
     if (at, place if place is not None else previous_place) == (previous_at, previous_place):

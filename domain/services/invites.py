@@ -45,7 +45,7 @@ def deep_link_for(token: str) -> str:
     return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={token}"
 
 
-def _error(code: str) -> DomainError:
+def _error(*, code: str) -> DomainError:
     messages = {
         "invite_invalid": _("This link is not valid. Please ask your consultant for a new one."),
         "invite_used": _(
@@ -85,7 +85,7 @@ def invite_create(*, youth: Youth, actor: object, now: datetime | None = None) -
     if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
         raise DomainError(_("This young person has left the programme."), code="invalid_state")
     if youth.is_linked:
-        raise _error("youth_already_linked")
+        raise _error(code="youth_already_linked")
     revoked = Invite.objects.filter(
         youth=youth, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
@@ -115,26 +115,26 @@ def invite_create(*, youth: Youth, actor: object, now: datetime | None = None) -
 
 def _find(token: object) -> Invite:
     if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
-        raise _error("invite_invalid")
+        raise _error(code="invite_invalid")
     invite = (
         Invite.objects.select_related("youth").filter(token_hash=invite_token_hash(token)).first()
     )
     if invite is None:
-        raise _error("invite_invalid")
+        raise _error(code="invite_invalid")
     return invite
 
 
 def _check(invite: Invite, youth: Youth, now: datetime) -> None:
     if invite.used_at is not None:
-        raise _error("invite_used")
+        raise _error(code="invite_used")
     if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
-        raise _error("invite_closed")
+        raise _error(code="invite_closed")
     if invite.revoked_at is not None:
-        raise _error("invite_revoked")
+        raise _error(code="invite_revoked")
     if now >= invite.expires_at:
-        raise _error("invite_expired")
+        raise _error(code="invite_expired")
     if youth.is_linked:
-        raise _error("youth_already_linked")
+        raise _error(code="youth_already_linked")
 
 
 def invite_check(*, token: str, now: datetime | None = None) -> Invite:
@@ -190,7 +190,7 @@ def invite_redeem(
     invite = lock_for_update(Invite, found.pk)
     _check(invite, youth, now)
     if Youth.objects.filter(telegram_user_id=telegram_user_id).exclude(pk=youth.pk).exists():
-        raise _error("telegram_already_linked")
+        raise _error(code="telegram_already_linked")
 
     previous = youth.status
     youth.telegram_user_id = telegram_user_id
@@ -216,7 +216,7 @@ def invite_redeem(
                 ]
             )
     except IntegrityError:
-        raise _error("telegram_already_linked") from None
+        raise _error(code="telegram_already_linked") from None
     invite.used_at = now
     invite.used_by_telegram_id = telegram_user_id
     invite.save(update_fields=["used_at", "used_by_telegram_id"])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_and_refresh, lock_for_update
 from domain.models import Interest, OutboxMessage, Placement, Slot, Youth
 from domain.policy import (
@@ -65,13 +65,6 @@ def _clean_reason(reason: str | None, *, required: bool) -> str:
             _("The reason can be at most 500 characters."), code="reason_too_long", field="reason"
         )
     return reason
-
-
-def _invalid_state(message=None) -> DomainError:
-    return DomainError(
-        message or _("This cannot be done in the placement's current state."),
-        code="invalid_state",
-    )
 
 
 def _local_today(youth: Youth, now: datetime) -> date:
@@ -146,13 +139,13 @@ def _propose(
     # Serialises with interest_withdraw / interest_decline, which lock the interest too.
     lock_and_refresh(interest)
     if interest.status != Interest.Status.ACCEPTED:
-        raise _invalid_state(_("A placement can only follow an interest the company accepted."))
+        raise invalid_state(_("A placement can only follow an interest the company accepted."))
     youth = interest.youth
     if youth.status != Youth.Status.ACTIVE or youth.erased_at is not None:
-        raise _invalid_state(_("Only an active participant can start a placement."))
+        raise invalid_state(_("Only an active participant can start a placement."))
     slot = Slot.objects.get(pk=interest.slot_id)
     if slot.status not in (Slot.Status.OPEN, Slot.Status.PAUSED):
-        raise _invalid_state(_("This slot is closed."))
+        raise invalid_state(_("This slot is closed."))
     end_date = _check_terms(
         slot=slot,
         hours_per_week=hours_per_week,
@@ -197,7 +190,7 @@ def _finish(
     """active → completed | ended_early."""
     lock_and_refresh(placement)
     if placement.status != Status.ACTIVE:
-        raise _invalid_state(_("Only an active placement can end."))
+        raise invalid_state(_("Only an active placement can end."))
     placement.status = status
     placement.end_reason = reason
     placement.ended_at = now
@@ -263,12 +256,12 @@ def placement_approve(
     slot = lock_for_update(Slot, placement.slot_id)
     lock_and_refresh(placement)
     if placement.status != Status.PROPOSED:
-        raise _invalid_state(_("Only a proposed placement can be approved."))
+        raise invalid_state(_("Only a proposed placement can be approved."))
     if slot.status not in (Slot.Status.OPEN, Slot.Status.PAUSED):
-        raise _invalid_state(_("This slot is closed."))
+        raise invalid_state(_("This slot is closed."))
     youth = placement.youth
     if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
-        raise _invalid_state(_("This participant has left the programme."))
+        raise invalid_state(_("This participant has left the programme."))
     seated = Placement.objects.filter(slot_id=slot.pk, status__in=Placement.SEATED).count()
     if seated >= slot.seats:
         raise DomainError(_("All seats of this slot are taken."), code="full")
@@ -322,7 +315,7 @@ def placement_reject(
     reason = _clean_reason(reason, required=True)
     lock_and_refresh(placement)
     if placement.status != Status.PROPOSED:
-        raise _invalid_state(_("Only a proposed placement can be rejected."))
+        raise invalid_state(_("Only a proposed placement can be rejected."))
     placement.status = Status.REJECTED
     placement.reject_reason = reason
     placement.decided_at = now
@@ -366,7 +359,7 @@ def placement_withdraw(
     reason = _clean_reason(reason, required=False)
     lock_and_refresh(placement)
     if placement.status not in (Status.PROPOSED, Status.APPROVED):
-        raise _invalid_state(_("Only a placement that has not started can be withdrawn."))
+        raise invalid_state(_("Only a placement that has not started can be withdrawn."))
     previous_status = placement.status
     placement.status = Status.WITHDRAWN
     placement.end_reason = reason
@@ -395,10 +388,10 @@ def placement_start(
     require_municipality(actor, placement.youth.municipality_id)
     lock_and_refresh(placement)
     if placement.status != Status.APPROVED:
-        raise _invalid_state(_("Only an approved placement can start."))
+        raise invalid_state(_("Only an approved placement can start."))
     youth = Youth.objects.get(pk=placement.youth_id)  # current status, not the caller's copy
     if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
-        raise _invalid_state(_("This participant has left the programme."))
+        raise invalid_state(_("This participant has left the programme."))
     if placement.start_date > _local_today(placement.youth, now):
         raise DomainError(_("The placement has not reached its start date."), code="too_early")
     other_active = Placement.objects.filter(youth_id=placement.youth_id, status=Status.ACTIVE)

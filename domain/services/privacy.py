@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import (
     Attendance,
@@ -42,10 +42,8 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _invalid_state() -> DomainError:
-    return DomainError(
-        _("This cannot be done in the young person's current state."), code="invalid_state"
-    )
+# The refusal of a transition the young person's state does not allow.
+_STATE_REFUSED = _("This cannot be done in the young person's current state.")
 
 
 # --- consent -----------------------------------------------------------------------------------
@@ -72,7 +70,7 @@ def consent_give(
         )
     youth = lock_for_update(Youth, youth.pk)
     if youth.erased_at is not None or youth.status == Youth.Status.LEFT or not youth.is_linked:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     previous = youth.consent_version
     youth.consent_version = version
     youth.consent_at = now
@@ -330,7 +328,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     policy.require_youth(actor, youth)
     youth = lock_for_update(Youth, youth.pk)
     if youth.erased_at is not None:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     previous = youth.status
     youth_release_commitments(youth=youth, now=now)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from domain import events
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, Kind
 from domain.locking import lock_for_update
 from domain.models import OutboxMessage, Youth
 from domain.services.reminders import reminders_sync_youth
@@ -53,7 +53,7 @@ def youth_mark_unreachable(*, youth_id: int, reason: str, now: datetime | None =
     try:
         youth = lock_for_update(Youth, youth_id)
     except DomainError as error:
-        if error.code == "not_found":
+        if error.kind == Kind.NOT_FOUND:
             return False
         raise
     # Unlinked, left or erased meanwhile: there is no Telegram account left to be unreachable.

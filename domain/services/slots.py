@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from domain import events, policy
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Placement, Slot
 from domain.models.placements import MAX_HOURS_PER_WEEK
@@ -44,8 +44,8 @@ EDITABLE = (Status.DRAFT, Status.OPEN, Status.PAUSED)
 CLOSED_REASON = "The placement was closed."
 
 
-def _invalid_state() -> DomainError:
-    return DomainError(_("This cannot be done in the slot's current state."), code="invalid_state")
+# The refusal of a transition the slot's state does not allow.
+_STATE_REFUSED = _("This cannot be done in the slot's current state.")
 
 
 def _int(value: object, *, field: str, code: str) -> int:
@@ -221,7 +221,7 @@ def slot_update(*, slot: Slot, actor: object, now: datetime | None = None, **fie
     # Lock before counting the seats taken: an approval running now must not slip past.
     slot = lock_for_update(Slot, slot.pk)
     if slot.status not in EDITABLE:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     values = _values(fields, current=slot, today=timezone.localdate(now))
     changed = [key for key, value in values.items() if getattr(slot, key) != value]
     if not changed:
@@ -250,7 +250,7 @@ def _transition(*, slot: Slot, actor: object, allowed_from: tuple, to: str) -> t
     policy.require_company(actor, slot.company_id)
     slot = lock_for_update(Slot, slot.pk)
     if slot.status not in allowed_from:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     previous = slot.status
     slot.status = to
     return slot, previous

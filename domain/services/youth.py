@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import CheckIn, Consultant, Invite, Municipality, NetworkGroup, Sector, Youth
 from domain.models.placements import MAX_HOURS_PER_WEEK
@@ -135,15 +135,13 @@ def _group(value: NetworkGroup | None, municipality_id: int) -> NetworkGroup | N
     return value
 
 
-def _invalid_state() -> DomainError:
-    return DomainError(
-        _("This cannot be done in the young person's current state."), code="invalid_state"
-    )
+# The refusal of a transition the young person's state does not allow.
+_STATE_REFUSED = _("This cannot be done in the young person's current state.")
 
 
 def _require_not_erased(youth: Youth) -> None:
     if youth.erased_at is not None:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
 
 
 def _publish(event_type: str, youth: Youth, **data: object) -> None:
@@ -259,7 +257,7 @@ def _set_status(
     policy.require_municipality(actor, youth.municipality_id)
     youth = lock_for_update(Youth, youth.pk)
     if youth.erased_at is not None or youth.status not in allowed_from:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     previous = youth.status
     youth.status = to
     return youth, previous
@@ -386,7 +384,7 @@ def youth_set_preferences(
     youth = lock_for_update(Youth, youth.pk)
     _require_self_consent(youth, actor)
     if youth.erased_at is not None or youth.status == Status.LEFT:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     changed: list[str] = []
     if language is not None and clean_language(language) != youth.language:
         youth.language = language
@@ -436,7 +434,7 @@ def youth_set_share_experiences(
     youth = lock_for_update(Youth, youth.pk)
     _require_self_consent(youth, actor)
     if youth.erased_at is not None or youth.status == Status.LEFT:
-        raise _invalid_state()
+        raise invalid_state(_STATE_REFUSED)
     share = bool(share)
     if share == youth.share_experiences:
         return youth
@@ -466,7 +464,7 @@ def youth_unlink_telegram(*, youth: Youth, actor: object, now: datetime | None =
     youth = lock_for_update(Youth, youth.pk)
     _require_not_erased(youth)
     if not youth.is_linked:
-        raise DomainError(_("This profile is not linked to Telegram."), code="invalid_state")
+        raise invalid_state(_("This profile is not linked to Telegram."))
     youth.telegram_user_id = youth.telegram_chat_id = None
     youth.telegram_username = ""
     youth.unreachable_at = None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.models import OutboxMessage
 from domain.selectors.outbox import outbox_queue_summary
+from domain.services.outbox import outbox_retime
 
 from .base import BaseAdmin
 
@@ -138,6 +139,11 @@ class OutboxMessageAdmin(BaseAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: OutboxMessage, form, change: bool) -> None:
+        """Through the outbox's service, which writes only the times: a plain save would write
+        back a delivery state the worker may have changed since the page was read."""
+        outbox_retime(message_id=obj.pk, due_at=obj.due_at, expires_at=obj.expires_at)
 
     @admin.display(description=_("about"))
     def subject(self, obj: OutboxMessage) -> str:

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from domain.exceptions import DomainError
 from domain.models import CompanySignup, MatchEvent, Slot
 from domain.selectors.events import event_get_for_user, events_visible_to_user
 from domain.selectors.slots import slots_visible_to_user
 from domain.services.signups import company_signup, company_signup_cancel
 from portal.access import company_required
-from portal.errors import get_or_404, show_domain_error
+from portal.errors import attempt, get_or_404
 from portal.forms.company import EventSignupForm
 
 CONFIRMED = CompanySignup.Status.CONFIRMED
@@ -87,18 +86,19 @@ def event_signup(request: HttpRequest, event_id: int) -> HttpResponse:
     event = get_or_404(event_get_for_user, user=request.user, event_id=event_id)
     form = EventSignupForm(request.POST, slots=_open_slots(request))
     if form.is_valid():
-        try:
-            company_signup(
+        signup = attempt(
+            request,
+            lambda: company_signup(
                 event=event,
                 company=request.user.company_member.company,
                 actor=request.user,
                 attendees=form.cleaned_data["attendees"],
                 slot_ids=form.cleaned_data["slot_ids"],
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(request, _("You are signed up. See you at the event!"))
+            ),
+            form=form,
+            success=_("You are signed up. See you at the event!"),
+        )
+        if signup is not None:
             return redirect("company_event_detail", event_id=event.pk)
     return _event_page(request, event, form)
 
@@ -116,12 +116,9 @@ def event_signup_cancel(request: HttpRequest, event_id: int) -> HttpResponse:
     if signup is None:
         messages.error(request, _("Your company is not signed up for this event."))
     else:
-        try:
-            company_signup_cancel(signup=signup, actor=request.user)
-        except DomainError as error:
-            show_domain_error(request, error)
-        else:
-            messages.success(
-                request, _("Your sign-up is cancelled. Your place is free for others.")
-            )
+        attempt(
+            request,
+            lambda: company_signup_cancel(signup=signup, actor=request.user),
+            success=_("Your sign-up is cancelled. Your place is free for others."),
+        )
     return redirect("company_event_detail", event_id=event.pk)

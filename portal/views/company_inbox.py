@@ -2,20 +2,18 @@
 the permission matrix allows (``youth_card_for_company``); accept with an intro meeting, or
 decline kindly. The list is a fragment the live script reloads when a new interest arrives."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from domain.exceptions import DomainError
 from domain.models import Interest
 from domain.selectors.placements import interest_get_for_user, interests_visible_to_user
 from domain.selectors.youth import youth_card_for_company, youth_cards_for_company
 from domain.services.interests import interest_accept, interest_decline, interest_move_intro
 from portal.access import company_required
-from portal.errors import get_or_404, show_domain_error
+from portal.errors import attempt, get_or_404
 from portal.forms.company import InterestAcceptForm, InterestDeclineForm, IntroMoveForm
 
 
@@ -80,21 +78,19 @@ def interest_accept_view(request: HttpRequest, interest_id: int) -> HttpResponse
     with timezone.override(interest.youth.municipality.timezone):
         valid = form.is_valid()
     if valid:
-        try:
-            interest_accept(
+        accepted = attempt(
+            request,
+            lambda: interest_accept(
                 interest=interest,
                 actor=request.user,
                 intro_meeting_at=form.cleaned_data["intro_meeting_at"],
                 intro_meeting_place=form.cleaned_data["intro_meeting_place"],
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is told that you would like to meet, and when and where.")
-                % {"name": interest.youth.first_name},
-            )
+            ),
+            form=form,
+            success=_("%(name)s is told that you would like to meet, and when and where.")
+            % {"name": interest.youth.first_name},
+        )
+        if accepted is not None:
             return redirect("company_inbox")
     return _interest_page(request, interest, accept_form=form)
 
@@ -105,19 +101,17 @@ def interest_decline_view(request: HttpRequest, interest_id: int) -> HttpRespons
     interest = get_or_404(interest_get_for_user, user=request.user, interest_id=interest_id)
     form = InterestDeclineForm(request.POST)
     if form.is_valid():
-        try:
-            # A ready-made text is written in the young person's own language.
-            with translation.override(interest.youth.language):
-                reason = form.reason_text()
-            interest_decline(interest=interest, actor=request.user, reason=reason)
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(
-                request,
-                _("Your answer is sent to %(name)s. Thank you for answering.")
-                % {"name": interest.youth.first_name},
-            )
+        # A ready-made text is written in the young person's own language.
+        with translation.override(interest.youth.language):
+            reason = form.reason_text()
+        declined = attempt(
+            request,
+            lambda: interest_decline(interest=interest, actor=request.user, reason=reason),
+            form=form,
+            success=_("Your answer is sent to %(name)s. Thank you for answering.")
+            % {"name": interest.youth.first_name},
+        )
+        if declined is not None:
             return redirect("company_inbox")
     return _interest_page(request, interest, decline_form=form)
 
@@ -130,20 +124,18 @@ def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
     with timezone.override(interest.youth.municipality.timezone):
         valid = form.is_valid()
     if valid:
-        try:
-            interest_move_intro(
+        moved = attempt(
+            request,
+            lambda: interest_move_intro(
                 interest=interest,
                 actor=request.user,
                 intro_meeting_at=form.cleaned_data["intro_meeting_at"],
                 place=form.cleaned_data["intro_meeting_place"].strip() or None,
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(
-                request,
-                _("The intro meeting is moved, and %(name)s is told.")
-                % {"name": interest.youth.first_name},
-            )
+            ),
+            form=form,
+            success=_("The intro meeting is moved, and %(name)s is told.")
+            % {"name": interest.youth.first_name},
+        )
+        if moved is not None:
             return redirect("company_interest_detail", interest_id=interest.pk)
     return _interest_page(request, interest, move_form=form)

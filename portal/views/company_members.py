@@ -15,7 +15,7 @@ from domain.exceptions import DomainError
 from domain.models import CompanyMember
 from domain.services.network import company_member_add, company_member_remove, portal_user_create
 from portal.access import company_admin_required, company_required
-from portal.errors import get_or_404, show_domain_error
+from portal.errors import attempt, get_or_404
 from portal.forms.company import MemberInviteForm
 
 
@@ -37,22 +37,23 @@ def member_list(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied  # only company admins invite
         if form.is_valid():
             email = form.cleaned_data["email"].strip()
-            try:
-                with transaction.atomic():
-                    # A random password nobody knows: the colleague chooses their own through
-                    # the link in the invitation (a password reset in all but name).
-                    user = portal_user_create(
-                        username=email, email=email, password=secrets.token_urlsafe(32)
-                    )
-                    company_member_add(
-                        company=member.company,
-                        user=user,
-                        actor=request.user,
-                        is_company_admin=form.cleaned_data["is_company_admin"],
-                    )
-            except DomainError as error:
-                show_domain_error(request, error, form=form, fields={"username": "email"})
-            else:
+
+            @transaction.atomic
+            def add() -> CompanyMember:
+                # A random password nobody knows: the colleague chooses their own through the
+                # link in the invitation (a password reset in all but name).
+                user = portal_user_create(
+                    username=email, email=email, password=secrets.token_urlsafe(32)
+                )
+                return company_member_add(
+                    company=member.company,
+                    user=user,
+                    actor=request.user,
+                    is_company_admin=form.cleaned_data["is_company_admin"],
+                )
+
+            added = attempt(request, add, form=form, fields={"username": "email"})
+            if added is not None:
                 _send_invitation(request, email)
                 messages.success(
                     request,
@@ -83,16 +84,12 @@ def _send_invitation(request: HttpRequest, email: str) -> None:
 @company_admin_required
 def member_remove(request: HttpRequest, member_id: int) -> HttpResponse:
     member = get_or_404(_get_member, request=request, member_id=member_id)
-    try:
-        company_member_remove(member=member, actor=request.user)
-    except DomainError as error:
-        show_domain_error(request, error)
-    else:
-        messages.success(
-            request,
-            _("%(name)s no longer has access to the company.")
-            % {"name": member.user.get_username()},
-        )
+    attempt(
+        request,
+        lambda: company_member_remove(member=member, actor=request.user),
+        success=_("%(name)s no longer has access to the company.")
+        % {"name": member.user.get_username()},
+    )
     return redirect("company_members")
 
 

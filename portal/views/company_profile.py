@@ -1,14 +1,12 @@
 """The company's own details (name, address, sector), kept up to date by its members."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from domain.exceptions import DomainError
 from domain.services.network import company_update
 from portal.access import company_required
-from portal.errors import show_domain_error
+from portal.errors import attempt
 from portal.forms.company import CompanyProfileForm
 
 
@@ -19,11 +17,12 @@ def profile(request: HttpRequest) -> HttpResponse:
     initial["sector"] = company.sector.code
     form = CompanyProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            company_update(company=company, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(request, _("The company's details are saved."))
+        done = attempt(
+            request,
+            lambda: company_update(company=company, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=_("The company's details are saved."),
+        )
+        if done is not None:
             return redirect("company_dashboard")
     return render(request, "portal/company/profile.html", {"form": form, "company": company})

@@ -8,12 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from domain.exceptions import DomainError
 from domain.models import Municipality
 from domain.selectors.network import memberships_visible_to_user
 from domain.services.network import company_register, membership_request
 from portal.access import company_admin_required
-from portal.errors import show_domain_error
+from portal.errors import attempt
 from portal.forms.company import CompanyRegisterForm, MembershipRequestForm
 
 
@@ -25,8 +24,9 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         municipality = Municipality.objects.get(slug=data["municipality"])
-        try:
-            company = company_register(
+        company = attempt(
+            request,
+            lambda: company_register(
                 name=data["name"],
                 cvr=data["cvr"],
                 address=data["address"],
@@ -38,10 +38,11 @@ def register(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 password=data["password"],
                 actor=None,
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form=form, fields={"user": "username"})
-        else:
+            ),
+            form=form,
+            fields={"user": "username"},
+        )
+        if company is not None:
             user = company.members.get().user
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -61,16 +62,16 @@ def membership_request_view(request: HttpRequest) -> HttpResponse:
     form = MembershipRequestForm(request.POST, exclude_ids=taken)
     if form.is_valid():
         municipality = Municipality.objects.get(slug=form.cleaned_data["municipality"])
-        try:
-            membership_request(company=company, municipality=municipality, actor=request.user)
-        except DomainError as error:
-            show_domain_error(request, error)
-        else:
-            messages.success(
-                request,
-                _("You have asked to join %(network)s's network. A consultant there will answer.")
-                % {"network": municipality.name},
+        attempt(
+            request,
+            lambda: membership_request(
+                company=company, municipality=municipality, actor=request.user
+            ),
+            success=_(
+                "You have asked to join %(network)s's network. A consultant there will answer."
             )
+            % {"network": municipality.name},
+        )
     else:
         messages.error(request, _("Choose a municipality from the list."))
     return redirect("company_dashboard")

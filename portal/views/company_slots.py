@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from domain.exceptions import DomainError
 from domain.models import Interest, Slot
 from domain.selectors.placements import interests_visible_to_user, shared_experiences_for_company
 from domain.selectors.slots import slot_get_for_user, slot_seats_taken
@@ -16,7 +15,7 @@ from domain.selectors.youth import youth_cards_for_company
 from domain.services import slots as slot_services
 from domain.services.slots import EDITABLE
 from portal.access import company_required
-from portal.errors import get_or_404, show_domain_error
+from portal.errors import attempt, get_or_404
 from portal.forms.company import SlotForm
 
 FIELDS = list(SlotForm.base_fields)
@@ -33,16 +32,15 @@ def slot_create(request: HttpRequest) -> HttpResponse:
     initial["sector"] = company.sector.code
     form = SlotForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            slot = slot_services.slot_create(
+        slot = attempt(
+            request,
+            lambda: slot_services.slot_create(
                 company=company, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(
-                request, _("The slot is saved as a draft. Look it over, then publish it.")
-            )
+            ),
+            form=form,
+            success=_("The slot is saved as a draft. Look it over, then publish it."),
+        )
+        if slot is not None:
             return redirect("company_slot_detail", slot_id=slot.pk)
     return render(request, "portal/company/slot_form.html", {"form": form, "slot": None})
 
@@ -57,12 +55,13 @@ def slot_update(request: HttpRequest, slot_id: int) -> HttpResponse:
     initial["sector"] = slot.sector.code
     form = SlotForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            slot_services.slot_update(slot=slot, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_domain_error(request, error, form=form)
-        else:
-            messages.success(request, _("Your changes are saved."))
+        saved = attempt(
+            request,
+            lambda: slot_services.slot_update(slot=slot, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Your changes are saved."),
+        )
+        if saved is not None:
             return redirect("company_slot_detail", slot_id=slot.pk)
     return render(request, "portal/company/slot_form.html", {"form": form, "slot": slot})
 
@@ -112,10 +111,5 @@ def slot_transition(request: HttpRequest, slot_id: int, action: str) -> HttpResp
         raise Http404
     slot = _slot(request, slot_id)
     service, done = TRANSITIONS[action]
-    try:
-        service(slot=slot, actor=request.user)
-    except DomainError as error:
-        show_domain_error(request, error)
-    else:
-        messages.success(request, str(done))
+    attempt(request, lambda: service(slot=slot, actor=request.user), success=str(done))
     return redirect("company_slot_detail", slot_id=slot.pk)

@@ -13,9 +13,9 @@ from domain.selectors.placements import placement_get_for_user, placements_await
 from domain.selectors.slots import slot_seats_taken
 from domain.selectors.timeline import youth_timeline
 from domain.services.placements import placement_approve, placement_reject
-from portal.errors import get_or_404
+from portal.errors import attempt, get_or_404
 from portal.forms.consultant import ReasonForm
-from portal.views.consultant_common import attempt, consultant_page
+from portal.views.consultant_common import consultant_page
 
 
 @consultant_page

@@ -31,7 +31,7 @@ from domain.services.signups import (
     youth_signup,
     youth_signup_cancel,
 )
-from portal.errors import get_or_404
+from portal.errors import attempt, get_or_404
 from portal.forms.consultant import (
     CompanySignupForm,
     EventForm,
@@ -39,7 +39,6 @@ from portal.forms.consultant import (
     OptionalReasonForm,
 )
 from portal.views.consultant_common import (
-    attempt,
     consultant_page,
     local_time,
     own_municipality,

@@ -28,7 +28,7 @@ from domain.services.groups import (
     schedule_add,
 )
 from domain.services.meetings import attendance_record, meeting_cancel, meeting_move
-from portal.errors import get_or_404
+from portal.errors import attempt, get_or_404
 from portal.forms.consultant import (
     GroupForm,
     MeetingMoveForm,
@@ -37,7 +37,6 @@ from portal.forms.consultant import (
     ScheduleForm,
 )
 from portal.views.consultant_common import (
-    attempt,
     consultant_page,
     local_time,
     own_municipality,

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from domain.models import NetworkMembership
 from domain.selectors.network import membership_get_for_user, memberships_visible_to_user
 from domain.services.network import membership_accept, membership_reject
-from portal.errors import get_or_404
+from portal.errors import attempt, get_or_404
 from portal.forms.consultant import ReasonForm
-from portal.views.consultant_common import attempt, consultant_page
+from portal.views.consultant_common import consultant_page
 
 
 @consultant_page

@@ -28,9 +28,9 @@ from domain.services.youth import (
     youth_resume,
     youth_update,
 )
-from portal.errors import get_or_404
+from portal.errors import attempt, get_or_404
 from portal.forms.consultant import EraseConfirmForm, NoteForm, YouthForm
-from portal.views.consultant_common import attempt, consultant_page, own_municipality
+from portal.views.consultant_common import consultant_page, own_municipality
 
 PAGE_SIZE = 50
 EDITABLE = (

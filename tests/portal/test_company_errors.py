@@ -1,4 +1,5 @@
-"""portal.errors: the one place a DomainError becomes a form error, a message, 404 or 403."""
+"""portal.errors: the one place a DomainError becomes a form error, a message, 404 or 403, and
+``attempt``, the one way the views run a service call."""
 
 import pytest
 from django import forms
@@ -8,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
-from domain.exceptions import DomainError
-from portal.errors import get_or_404, show_domain_error
+from domain.exceptions import KINDS, DomainError, Kind
+from portal.errors import attempt, get_or_404, show_domain_error
 
 
 class NameForm(forms.Form):
@@ -68,3 +69,49 @@ def test_access_codes_become_404_and_403(code, exception):
 
     with pytest.raises(exception):
         get_or_404(getter, user=None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "exception"), [(Kind.NOT_FOUND, Http404), (Kind.FORBIDDEN, PermissionDenied)]
+)
+def test_the_access_answer_follows_the_kind_not_the_code(monkeypatch, kind, exception):
+    monkeypatch.setitem(KINDS, "gone_elsewhere", kind)
+    with pytest.raises(exception):
+        show_domain_error(_request(), DomainError("x", code="gone_elsewhere"))
+
+
+def test_a_new_conflict_code_is_a_page_message(monkeypatch):
+    monkeypatch.setitem(KINDS, "gone_elsewhere", Kind.CONFLICT)
+    request = _request()
+    show_domain_error(request, DomainError("Moved", code="gone_elsewhere"))
+    assert [str(m) for m in get_messages(request)] == ["Moved"]
+
+
+def test_attempt_returns_the_result_and_shows_the_success_message():
+    request = _request()
+    assert attempt(request, lambda: 42, success="Saved.") == 42
+    assert [str(m) for m in get_messages(request)] == ["Saved."]
+
+
+def test_attempt_shows_the_refusal_at_its_field_and_returns_none():
+    form = NameForm({"name": "x", "cvr": "1"})
+    form.is_valid()
+    request = _request()
+
+    def refuse():
+        raise DomainError("Taken", code="conflict", field="user")
+
+    assert attempt(request, refuse, form=form, fields={"user": "name"}, success="Saved.") is None
+    assert form.errors == {"name": ["Taken"]}
+    assert list(get_messages(request)) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "exception"), [("not_found", Http404), ("forbidden", PermissionDenied)]
+)
+def test_attempt_lets_the_access_kinds_become_404_and_403(code, exception):
+    def refuse():
+        raise DomainError("x", code=code)
+
+    with pytest.raises(exception):
+        attempt(_request(), refuse, success="Saved.")
