@@ -32,9 +32,7 @@ def events_visible_to_user(*, user: object) -> QuerySet[MatchEvent]:
     if role == "consultant":
         return events.filter(municipality_id=consultant_municipality_id(user))
     if role == "company":
-        networks = NetworkMembership.objects.filter(
-            company_id=member_company_id(user), status=NetworkMembership.Status.ACCEPTED
-        ).values("municipality_id")
+        networks = NetworkMembership.objects.municipality_ids_of(member_company_id(user))
         return events.filter(status=EventStatus.PUBLISHED, municipality_id__in=networks)
     return events.none()
 

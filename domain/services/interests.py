@@ -133,8 +133,7 @@ def interest_show(
     visible = Slot.objects.filter(
         pk=slot.pk,
         status=Slot.Status.OPEN,
-        company__memberships__municipality_id=youth.municipality_id,
-        company__memberships__status=NetworkMembership.Status.ACCEPTED,
+        company_id__in=NetworkMembership.objects.company_ids_in(youth.municipality_id),
     ).exists()
     if not visible:
         raise not_found()

@@ -146,9 +146,9 @@ def _values(fields: dict, *, current: Slot | None, today: date) -> dict:
 def _scope(slot: Slot) -> dict:
     """Event routing: a company can be in several municipalities' networks."""
     municipality_ids = sorted(
-        NetworkMembership.objects.filter(
-            company_id=slot.company_id, status=NetworkMembership.Status.ACCEPTED
-        ).values_list("municipality_id", flat=True)
+        NetworkMembership.objects.municipality_ids_of(slot.company_id).values_list(
+            "municipality_id", flat=True
+        )
     )
     return {
         "company_id": slot.company_id,
@@ -158,9 +158,7 @@ def _scope(slot: Slot) -> dict:
 
 
 def _require_in_network(company_id: int) -> None:
-    if not NetworkMembership.objects.filter(
-        company_id=company_id, status=NetworkMembership.Status.ACCEPTED
-    ).exists():
+    if not NetworkMembership.objects.accepted().filter(company_id=company_id).exists():
         raise DomainError(
             _("The company must be accepted into a municipality's network first."),
             code="not_in_network",

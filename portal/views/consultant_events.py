@@ -149,9 +149,7 @@ def _signup_candidates(user, event: MatchEvent):
 
 def _company_candidates(user, event: MatchEvent):
     """Companies in the event's municipality's network that are not signed up for it."""
-    in_network = NetworkMembership.objects.filter(
-        municipality_id=event.municipality_id, status=NetworkMembership.Status.ACCEPTED
-    ).values("company_id")
+    in_network = NetworkMembership.objects.company_ids_in(event.municipality_id)
     signed_up = company_signups_for_event(event=event).values("company_id")
     return companies_visible_to_user(user=user).filter(pk__in=in_network).exclude(pk__in=signed_up)
 
