@@ -47,6 +47,7 @@ from domain.models import (
     Youth,
     YouthSignup,
 )
+from domain.selectors.events import seats_taken_count
 from domain.selectors.outbox import outbox_queue_summary
 from domain.services import events as event_services
 from domain.services.groups import group_deactivate
@@ -574,11 +575,7 @@ class MatchEventAdmin(BaseAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _seated=Count(
-                    "youth_signups",
-                    filter=Q(youth_signups__status__in=YouthSignup.SEATED),
-                    distinct=True,
-                ),
+                _seated=seats_taken_count(),
                 _waitlisted=Count(
                     "youth_signups",
                     filter=Q(youth_signups__status=YouthSignup.Status.WAITLISTED),

@@ -16,6 +16,7 @@ from domain.models import CompanySignup, MatchEvent, NetworkMembership, Slot, Yo
 from domain.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
+    event_seats_taken,
     events_visible_to_user,
     youth_signups_for_event,
 )
@@ -133,7 +134,7 @@ def _signup_groups(event: MatchEvent) -> dict:
         "waitlist": waitlist,
         "no_show": [s for s in signups if s.status == S.NO_SHOW],
         "cancelled": [s for s in signups if s.status == S.CANCELLED],
-        "seats_taken": sum(1 for s in signups if s.status in YouthSignup.SEATED),
+        "seats_taken": event_seats_taken(event=event, signups=signups),
     }
 
 
