@@ -21,6 +21,7 @@ from domain.policy import (
     require_youth,
     user_from,
 )
+from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import tidy
 from domain.services.outbox import outbox_push
 from domain.services.reminders import reminders_sync_placement
@@ -269,7 +270,7 @@ def placement_approve(
     youth = placement.youth
     if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
         raise _invalid_state(_("This participant has left the programme."))
-    seated = Placement.objects.filter(slot_id=slot.pk, status__in=Placement.SEATED).count()
+    seated = slot_seats_taken(slot=slot)
     if seated >= slot.seats:
         raise DomainError(_("All seats of this slot are taken."), code="full")
 

@@ -13,8 +13,9 @@ from domain import events, policy
 from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.locking import lock_for_update
-from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Placement, Slot
+from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Slot
 from domain.models.placements import MAX_HOURS_PER_WEEK
+from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import clean_text
 from domain.services.network import clean_postcode, sector_from
 from domain.services.outbox import outbox_push
@@ -225,7 +226,7 @@ def slot_update(*, slot: Slot, actor: object, now: datetime | None = None, **fie
     if not changed:
         return slot
     if "seats" in changed:
-        taken = Placement.objects.filter(slot=slot, status__in=Placement.SEATED).count()
+        taken = slot_seats_taken(slot=slot)
         if values["seats"] < taken:
             raise DomainError(
                 ngettext(
