@@ -4,7 +4,8 @@ an optional sentence) and chooses whether the sentence may be shown, anonymised,
 Sharing needs two yeses: ``CheckIn.shared`` is the youth's choice for that one sentence, and
 ``Youth.share_experiences`` is their standing consent to this optional processing. Turning the
 latter off hides every sentence at once (withdrawing consent must be as easy as giving it);
-``domain.selectors.placements.shared_experiences_for_company`` applies both.
+``domain.selectors.placements.shared_experiences_for_company`` applies both, and shows nothing
+until several different youth share about a company.
 """
 
 from datetime import date, datetime
