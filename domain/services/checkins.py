@@ -37,16 +37,6 @@ def _checked_in(placement_id: int, week: date) -> bool:
     return CheckIn.objects.filter(placement_id=placement_id, week=week).exists()
 
 
-def _event_ids(checkin: CheckIn, placement: Placement) -> dict:
-    return {
-        "id": checkin.pk,
-        "municipality_id": placement.youth.municipality_id,
-        # No company_id: companies never see check-ins, so no listener may route one to them.
-        "youth_id": placement.youth_id,
-        "placement_id": placement.pk,
-    }
-
-
 @transaction.atomic
 def checkin_submit(
     *,
@@ -92,7 +82,9 @@ def checkin_submit(
         raise conflict from None
     # This week's prompt, if it has not gone out yet, is no longer needed.
     reminders_sync_placement(placement, now=now)
-    events.publish("checkin.created", **_event_ids(checkin, placement))
+    # No company or slot: companies never see check-ins, so no listener may route one to them.
+    ids = events.subject_ids(checkin, owner=placement, to_company=False, placement_id=placement.pk)
+    events.publish("checkin.created", **ids)
     return checkin
 
 
@@ -110,5 +102,8 @@ def checkin_set_shared(*, checkin: CheckIn, actor: object, shared: bool) -> Chec
     if checkin.shared != shared:
         checkin.shared = shared
         checkin.save(update_fields=["shared"])
-        events.publish("checkin.updated", **_event_ids(checkin, placement))
+        ids = events.subject_ids(
+            checkin, owner=placement, to_company=False, placement_id=placement.pk
+        )
+        events.publish("checkin.updated", **ids)
     return checkin

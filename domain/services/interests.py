@@ -38,16 +38,6 @@ WITHDRAW_REASON = "Interest withdrawn"
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _event_ids(interest: Interest) -> dict:
-    return {
-        "id": interest.pk,
-        "municipality_id": interest.youth.municipality_id,
-        "company_id": interest.slot.company_id,
-        "youth_id": interest.youth_id,
-        "slot_id": interest.slot_id,
-    }
-
-
 def _require_decider(actor: object, interest: Interest) -> None:
     """Answering an interest: a member of the slot's company, a consultant of the youth's
     municipality, an admin, or the system."""
@@ -158,7 +148,7 @@ def interest_show(
         if _live_exists(youth.pk, slot.pk):
             raise conflict from None
         raise
-    events.publish("interest.created", **_event_ids(interest))
+    events.publish("interest.created", **events.subject_ids(interest))
     return interest
 
 
@@ -188,7 +178,9 @@ def interest_withdraw(
             placement.youth = interest.youth
             placement_withdraw(placement=placement, actor=actor, reason=WITHDRAW_REASON, now=now)
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.withdrawn", **_event_ids(interest), previous_status=previous_status)
+    events.publish(
+        "interest.withdrawn", **events.subject_ids(interest), previous_status=previous_status
+    )
     return interest
 
 
@@ -248,7 +240,7 @@ def interest_accept(
         now=now,
     )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.accepted", **_event_ids(interest))
+    events.publish("interest.accepted", **events.subject_ids(interest))
     return interest
 
 
@@ -312,7 +304,7 @@ def interest_decline(
         now=now,
     )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.declined", **_event_ids(interest))
+    events.publish("interest.declined", **events.subject_ids(interest))
     return interest
 
 
@@ -397,5 +389,5 @@ def interest_move_intro(
                 now=now,
             )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.intro_moved", **_event_ids(interest))
+    events.publish("interest.intro_moved", **events.subject_ids(interest))
     return interest

@@ -40,16 +40,6 @@ REASON_MAX_LENGTH = 500
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _event_ids(placement: Placement) -> dict:
-    return {
-        "id": placement.pk,
-        "municipality_id": placement.youth.municipality_id,
-        "company_id": placement.slot.company_id,
-        "youth_id": placement.youth_id,
-        "slot_id": placement.slot_id,
-    }
-
-
 def _require_approver(actor: object, placement: Placement) -> None:
     """Approval is a person's decision: a consultant of the youth's municipality or an admin.
     Companies, youth and the system may not approve or reject."""
@@ -183,7 +173,7 @@ def _propose(
             raise _conflict() from None
         raise
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.proposed", **_event_ids(placement), interest_id=interest.pk)
+    events.publish("placement.proposed", **events.subject_ids(placement), interest_id=interest.pk)
     return placement
 
 
@@ -219,7 +209,7 @@ def _finish(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish(f"placement.{status}", **_event_ids(placement))
+    events.publish(f"placement.{status}", **events.subject_ids(placement))
     return placement
 
 
@@ -308,7 +298,7 @@ def placement_approve(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.approved", **_event_ids(placement))
+    events.publish("placement.approved", **events.subject_ids(placement))
     return placement
 
 
@@ -352,7 +342,7 @@ def placement_reject(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.rejected", **_event_ids(placement))
+    events.publish("placement.rejected", **events.subject_ids(placement))
     return placement
 
 
@@ -382,7 +372,7 @@ def placement_withdraw(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.withdrawn", **_event_ids(placement))
+    events.publish("placement.withdrawn", **events.subject_ids(placement))
     return placement
 
 
@@ -426,7 +416,7 @@ def placement_start(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.started", **_event_ids(placement))
+    events.publish("placement.started", **events.subject_ids(placement))
     return placement
 
 
