@@ -76,9 +76,9 @@ def _clean_intro(
             code="intro_in_past",
             field="intro_meeting_at",
         )
-    if place is None and not place_required:
-        return at, None
     place = tidy(place, field="intro_meeting_place")
+    if not place and not place_required:
+        return at, None  # a move without a place, or with a blank one, keeps the place it had
     if not place:
         raise DomainError(
             _("Say where the intro meeting is."),
@@ -332,8 +332,9 @@ def interest_move_intro(
     place: str | None = None,
     now: datetime | None = None,
 ) -> Interest:
-    """Move the intro meeting of an accepted interest (and its place, if given); the youth is
-    told and the reminders are re-timed."""
+    """Move the intro meeting of an accepted interest (and its place, if given: a missing or
+    blank place keeps the place it had, on every interface); the youth is told and the
+    reminders are re-timed."""
     now = now or timezone.now()
     _require_decider(actor, interest)
     lock_and_refresh(interest)

@@ -135,7 +135,7 @@ def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
                 interest=interest,
                 actor=request.user,
                 intro_meeting_at=form.cleaned_data["intro_meeting_at"],
-                place=form.cleaned_data["intro_meeting_place"].strip() or None,
+                place=form.cleaned_data["intro_meeting_place"],
             )
         except DomainError as error:
             show_domain_error(request, error, form=form)
