@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 
@@ -124,6 +125,19 @@ def unsubscribe(func: Subscriber) -> None:
     for funcs in _subscribers.values():
         if func in funcs:
             funcs.remove(func)
+
+
+def subject_ids(row: Any, *, owner: Any = None, to_company: bool = True, **more: object) -> dict:
+    """The ids an event about a youth's interest, placement or check-in carries, so that its
+    listeners can route it: the row's, its youth's and their municipality's, and — unless
+    ``to_company`` is false — the slot's and its company's. ``owner`` is the interest or
+    placement that holds the youth and the slot (the row itself by default); ``more`` adds the
+    event's own ids."""
+    owner = row if owner is None else owner
+    ids = {"id": row.pk, "municipality_id": owner.youth.municipality_id, "youth_id": owner.youth_id}
+    if to_company:
+        ids |= {"company_id": owner.slot.company_id, "slot_id": owner.slot_id}
+    return ids | more
 
 
 def publish(event_type: str, **data: object) -> None:

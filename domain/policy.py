@@ -84,11 +84,11 @@ def require_municipality(actor: object, municipality_id: int) -> None:
 
 
 def company_in_network(company_id: int, municipality_id: int) -> bool:
-    return NetworkMembership.objects.filter(
-        company_id=company_id,
-        municipality_id=municipality_id,
-        status=NetworkMembership.Status.ACCEPTED,
-    ).exists()
+    return (
+        NetworkMembership.objects.accepted()
+        .filter(company_id=company_id, municipality_id=municipality_id)
+        .exists()
+    )
 
 
 def can_act_for_company(actor: object, company: Company | int) -> bool:

@@ -37,8 +37,4 @@ class SlotFilter(django_filters.FilterSet):
         if own is not None:
             # The selector already keeps the consultant's own network: nothing to add.
             return queryset if own == value else queryset.none()
-        return queryset.filter(
-            company_id__in=NetworkMembership.objects.filter(
-                municipality_id=value, status=NetworkMembership.Status.ACCEPTED
-            ).values("company_id")
-        )
+        return queryset.filter(company_id__in=NetworkMembership.objects.company_ids_in(value))

@@ -136,7 +136,11 @@ class InterestAcceptSerializer(serializers.Serializer):
 class InterestMoveIntroSerializer(serializers.Serializer):
     intro_meeting_at = serializers.DateTimeField()
     place = serializers.CharField(
-        allow_null=True, required=False, default=None, help_text="Default: the same place."
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Left out, null or blank: the same place.",
     )
 
 

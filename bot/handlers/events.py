@@ -15,8 +15,8 @@ from domain.models import YouthSignup
 from domain.policy import not_found
 from domain.selectors.events import (
     event_get_for_youth,
+    event_seats_taken,
     events_visible_to_youth,
-    youth_signups_for_event,
     youth_signups_for_youth,
 )
 from domain.services.signups import waitlist_position, youth_signup, youth_signup_cancel
@@ -74,8 +74,7 @@ def _detail(ctx: Context, event_id: int, intro: str = "") -> Screen:
         lines.append(str(texts.EVENT_SIGNED_UP))
         rows.append([(texts.EVENT_CANCEL, cb.encode(cb.EVENT, "cancel", event.pk))])
     else:
-        seated = youth_signups_for_event(event=event).filter(status__in=YouthSignup.SEATED).count()
-        full = seated >= event.youth_capacity
+        full = event_seats_taken(event=event) >= event.youth_capacity
         if full:
             lines.append(str(texts.EVENT_FULL))
         label = texts.EVENT_JOIN_WAITLIST if full else texts.EVENT_SIGN_UP

@@ -102,6 +102,22 @@ class Company(models.Model):
         return f"{self.name} ({self.cvr})"
 
 
+class NetworkMembershipQuerySet(models.QuerySet):
+    """The one home of the rule "an accepted member of this municipality's network": a pending
+    or rejected request gives a company no place in a network, so every layer asks here."""
+
+    def accepted(self) -> "NetworkMembershipQuerySet":
+        return self.filter(status=NetworkMembership.Status.ACCEPTED)
+
+    def company_ids_in(self, municipality_id: int) -> models.QuerySet:
+        """The companies in the municipality's network, as an IN subquery of ``company_id``."""
+        return self.accepted().filter(municipality_id=municipality_id).values("company_id")
+
+    def municipality_ids_of(self, company_id: int) -> models.QuerySet:
+        """The municipalities whose network the company is in, as ``municipality_id`` values."""
+        return self.accepted().filter(company_id=company_id).values("municipality_id")
+
+
 class NetworkMembership(models.Model):
     """A company's request to join, and membership of, one municipality's network."""
 
@@ -123,6 +139,8 @@ class NetworkMembership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = NetworkMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network membership")

@@ -1,8 +1,9 @@
 """Reads of match events and their sign-ups, scoped to who is asking."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from domain.models import CompanySignup, MatchEvent, NetworkMembership, Youth, YouthSignup
@@ -32,9 +33,7 @@ def events_visible_to_user(*, user: object) -> QuerySet[MatchEvent]:
     if role == "consultant":
         return events.filter(municipality_id=consultant_municipality_id(user))
     if role == "company":
-        networks = NetworkMembership.objects.filter(
-            company_id=member_company_id(user), status=NetworkMembership.Status.ACCEPTED
-        ).values("municipality_id")
+        networks = NetworkMembership.objects.municipality_ids_of(member_company_id(user))
         return events.filter(status=EventStatus.PUBLISHED, municipality_id__in=networks)
     return events.none()
 
@@ -82,6 +81,25 @@ def youth_signups_for_event(*, event: MatchEvent) -> QuerySet[YouthSignup]:
     """Every youth sign-up of an event in arrival order (the waitlist order). Callers have
     already fetched ``event`` through a scoped selector."""
     return YouthSignup.objects.filter(event=event).select_related("youth").order_by("sequence")
+
+
+def seats_taken_count() -> Count:
+    """The seats taken at an event, as an aggregate over its ``youth_signups``: a confirmed or
+    attended sign-up holds a seat (``YouthSignup.SEATED``). Annotate a list of events with it
+    to count in the same query; ``event_seats_taken`` counts one event."""
+    # distinct: another to-many join in the same query would multiply the count.
+    return Count(
+        "youth_signups", filter=Q(youth_signups__status__in=YouthSignup.SEATED), distinct=True
+    )
+
+
+def event_seats_taken(*, event: MatchEvent, signups: Iterable[YouthSignup] | None = None) -> int:
+    """How many of the event's youth seats are taken: one query (the services ask under the
+    event's lock, so a sign-up running now cannot slip past), or none when the caller passes
+    the event's sign-ups it has already loaded."""
+    if signups is not None:
+        return sum(1 for s in signups if s.event_id == event.pk and s.status in YouthSignup.SEATED)
+    return MatchEvent.objects.filter(pk=event.pk).aggregate(taken=seats_taken_count())["taken"]
 
 
 def company_signups_for_event(*, event: MatchEvent) -> QuerySet[CompanySignup]:

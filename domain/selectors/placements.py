@@ -1,6 +1,6 @@
 """Reads of interests, placements, check-ins and follow-up notes, scoped to who is asking."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery
 
 from domain.models import CheckIn, Company, FollowUpNote, Interest, Placement, Youth
 from domain.policy import (
@@ -20,6 +20,11 @@ PLACEMENT_RELATED = (
     "previous",
     "decided_by",
 )
+# A sentence could point at the only youth placed at a small company, and the company reads
+# the sentences on its own slot page too: none show until at least this many different youth
+# share sentences about that company.
+EXPERIENCES_MIN_AUTHORS = 2
+EXPERIENCES_SHOWN = 3
 
 
 def _scoped(queryset: QuerySet, user: object) -> QuerySet:
@@ -136,19 +141,26 @@ def _shared_checkins(company: Company) -> QuerySet[CheckIn]:
     ).exclude(text="")
 
 
-def shared_experience_authors(*, company: Company) -> int:
-    """How many different youth share sentences about ``company``: a card shows sentences only
-    when there are several, so that one sentence cannot point at the only youth there."""
-    return _shared_checkins(company).values("placement__youth_id").distinct().count()
-
-
-def shared_experiences_for_company(*, company: Company, limit: int = 5) -> list[dict]:
-    """Anonymised sentences from other youth's check-ins at ``company``, newest first, for a
-    slot card: ``{"text", "score", "week"}`` only, never a name or an id. A sentence shows
-    when its check-in is shared, its youth keeps consenting to sharing
-    (``Youth.share_experiences``) and has not been erased."""
+def shared_experiences_for_company(
+    *, company: Company, limit: int = EXPERIENCES_SHOWN
+) -> list[dict]:
+    """Anonymised sentences from youth's check-ins at ``company``, newest first, for a slot card
+    (the bot's and the company's own page alike): ``{"text", "score", "week"}`` only, never a
+    name or an id. A sentence shows when its check-in is shared, its youth keeps consenting to
+    sharing (``Youth.share_experiences``) and has not been erased — and only once at least
+    ``EXPERIENCES_MIN_AUTHORS`` different youth share about the company; until then, none.
+    One query: the authors are counted in a subquery."""
+    authors = (
+        _shared_checkins(company)
+        .order_by()
+        .values("placement__slot__company_id")
+        .annotate(count=Count("placement__youth_id", distinct=True))
+        .values("count")
+    )
     rows = (
         _shared_checkins(company)
+        .alias(authors=Subquery(authors))
+        .filter(authors__gte=EXPERIENCES_MIN_AUTHORS)
         .order_by("-week", "-pk")
         .values("text", "score", "week")[: max(limit, 0)]
     )

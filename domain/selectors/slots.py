@@ -10,13 +10,6 @@ from domain import policy
 from domain.models import NetworkMembership, Placement, Slot, Youth
 
 
-def _network_company_ids(municipality_id: int) -> QuerySet:
-    """Companies with an ACCEPTED membership of the municipality's network (a subquery)."""
-    return NetworkMembership.objects.filter(
-        municipality_id=municipality_id, status=NetworkMembership.Status.ACCEPTED
-    ).values("company_id")
-
-
 def _base() -> QuerySet[Slot]:
     return Slot.objects.select_related("company", "sector").order_by("-published_at", "-id")
 
@@ -35,7 +28,8 @@ def slots_visible_to_youth(
     if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
         return Slot.objects.none()
     slots = _base().filter(
-        status=Slot.Status.OPEN, company_id__in=_network_company_ids(youth.municipality_id)
+        status=Slot.Status.OPEN,
+        company_id__in=NetworkMembership.objects.company_ids_in(youth.municipality_id),
     )
     if sector_codes is not None:
         slots = slots.filter(sector__code__in=list(sector_codes))
@@ -59,7 +53,9 @@ def slots_visible_to_user(*, user: object) -> QuerySet[Slot]:
         return _base().filter(company_id=policy.member_company_id(user))
     if role == "consultant":
         municipality_id = policy.consultant_municipality_id(user)
-        return _base().filter(company_id__in=_network_company_ids(municipality_id))
+        return _base().filter(
+            company_id__in=NetworkMembership.objects.company_ids_in(municipality_id)
+        )
     return Slot.objects.none()
 
 

@@ -4,7 +4,8 @@ an optional sentence) and chooses whether the sentence may be shown, anonymised,
 Sharing needs two yeses: ``CheckIn.shared`` is the youth's choice for that one sentence, and
 ``Youth.share_experiences`` is their standing consent to this optional processing. Turning the
 latter off hides every sentence at once (withdrawing consent must be as easy as giving it);
-``domain.selectors.placements.shared_experiences_for_company`` applies both.
+``domain.selectors.placements.shared_experiences_for_company`` applies both, and shows nothing
+until several different youth share about a company.
 """
 
 from datetime import date, datetime
@@ -34,16 +35,6 @@ def _require_own_youth(actor: object, placement: Placement) -> None:
 
 def _checked_in(placement_id: int, week: date) -> bool:
     return CheckIn.objects.filter(placement_id=placement_id, week=week).exists()
-
-
-def _event_ids(checkin: CheckIn, placement: Placement) -> dict:
-    return {
-        "id": checkin.pk,
-        "municipality_id": placement.youth.municipality_id,
-        # No company_id: companies never see check-ins, so no listener may route one to them.
-        "youth_id": placement.youth_id,
-        "placement_id": placement.pk,
-    }
 
 
 @transaction.atomic
@@ -91,7 +82,9 @@ def checkin_submit(
         raise conflict from None
     # This week's prompt, if it has not gone out yet, is no longer needed.
     reminders_sync_placement(placement, now=now)
-    events.publish("checkin.created", **_event_ids(checkin, placement))
+    # No company or slot: companies never see check-ins, so no listener may route one to them.
+    ids = events.subject_ids(checkin, owner=placement, to_company=False, placement_id=placement.pk)
+    events.publish("checkin.created", **ids)
     return checkin
 
 
@@ -109,5 +102,8 @@ def checkin_set_shared(*, checkin: CheckIn, actor: object, shared: bool) -> Chec
     if checkin.shared != shared:
         checkin.shared = shared
         checkin.save(update_fields=["shared"])
-        events.publish("checkin.updated", **_event_ids(checkin, placement))
+        ids = events.subject_ids(
+            checkin, owner=placement, to_company=False, placement_id=placement.pk
+        )
+        events.publish("checkin.updated", **ids)
     return checkin

@@ -16,6 +16,7 @@ from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import CompanySignup, MatchEvent, Municipality, OutboxMessage, YouthSignup
 from domain.policy import require_municipality, user_from
+from domain.selectors.events import event_seats_taken
 from domain.services.cleaning import clean_text
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
@@ -174,7 +175,7 @@ def event_update(
         new.update(merged)
     if youth_capacity is not None:
         new["youth_capacity"] = _capacity(youth_capacity, field="youth_capacity")
-        seated = locked.youth_signups.filter(status__in=YouthSignup.SEATED).count()
+        seated = event_seats_taken(event=locked)
         if youth_capacity < seated:
             raise DomainError(
                 ngettext(

@@ -43,16 +43,6 @@ WITHDRAW_REASON = "Interest withdrawn"
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _event_ids(interest: Interest) -> dict:
-    return {
-        "id": interest.pk,
-        "municipality_id": interest.youth.municipality_id,
-        "company_id": interest.slot.company_id,
-        "youth_id": interest.youth_id,
-        "slot_id": interest.slot_id,
-    }
-
-
 def _require_decider(actor: object, interest: Interest) -> None:
     """Answering an interest: a member of the slot's company, a consultant of the youth's
     municipality, an admin, or the system."""
@@ -87,9 +77,9 @@ def _clean_intro(
             code="intro_in_past",
             field="intro_meeting_at",
         )
-    if place is None and not place_required:
-        return at, None
     place = tidy(place, field="intro_meeting_place")
+    if not place and not place_required:
+        return at, None  # a move without a place, or with a blank one, keeps the place it had
     if not place:
         raise DomainError(
             _("Say where the intro meeting is."),
@@ -134,8 +124,7 @@ def interest_show(
     visible = Slot.objects.filter(
         pk=slot.pk,
         status=Slot.Status.OPEN,
-        company__memberships__municipality_id=youth.municipality_id,
-        company__memberships__status=NetworkMembership.Status.ACCEPTED,
+        company_id__in=NetworkMembership.objects.company_ids_in(youth.municipality_id),
     ).exists()
     if not visible:
         raise not_found()
@@ -160,7 +149,7 @@ def interest_show(
         if _live_exists(youth.pk, slot.pk):
             raise conflict from None
         raise
-    events.publish("interest.created", **_event_ids(interest))
+    events.publish("interest.created", **events.subject_ids(interest))
     return interest
 
 
@@ -190,7 +179,9 @@ def interest_withdraw(
             placement.youth = interest.youth
             placement_withdraw(placement=placement, actor=actor, reason=WITHDRAW_REASON, now=now)
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.withdrawn", **_event_ids(interest), previous_status=previous_status)
+    events.publish(
+        "interest.withdrawn", **events.subject_ids(interest), previous_status=previous_status
+    )
     return interest
 
 
@@ -250,7 +241,7 @@ def interest_accept(
         now=now,
     )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.accepted", **_event_ids(interest))
+    events.publish("interest.accepted", **events.subject_ids(interest))
     return interest
 
 
@@ -314,7 +305,7 @@ def interest_decline(
         now=now,
     )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.declined", **_event_ids(interest))
+    events.publish("interest.declined", **events.subject_ids(interest))
     return interest
 
 
@@ -342,8 +333,9 @@ def interest_move_intro(
     place: str | None = None,
     now: datetime | None = None,
 ) -> Interest:
-    """Move the intro meeting of an accepted interest (and its place, if given); the youth is
-    told and the reminders are re-timed."""
+    """Move the intro meeting of an accepted interest (and its place, if given: a missing or
+    blank place keeps the place it had, on every interface); the youth is told and the
+    reminders are re-timed."""
     now = now or timezone.now()
     _require_decider(actor, interest)
     lock_and_refresh(interest)
@@ -397,5 +389,5 @@ def interest_move_intro(
                 now=now,
             )
     reminders_sync_interest(interest, now=now)
-    events.publish("interest.intro_moved", **_event_ids(interest))
+    events.publish("interest.intro_moved", **events.subject_ids(interest))
     return interest

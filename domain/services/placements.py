@@ -21,6 +21,7 @@ from domain.policy import (
     require_youth,
     user_from,
 )
+from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import tidy
 from domain.services.outbox import outbox_push
 from domain.services.reminders import reminders_sync_placement
@@ -37,16 +38,6 @@ REASON_MAX_LENGTH = 500
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _event_ids(placement: Placement) -> dict:
-    return {
-        "id": placement.pk,
-        "municipality_id": placement.youth.municipality_id,
-        "company_id": placement.slot.company_id,
-        "youth_id": placement.youth_id,
-        "slot_id": placement.slot_id,
-    }
 
 
 def _require_approver(actor: object, placement: Placement) -> None:
@@ -175,7 +166,7 @@ def _propose(
             raise _conflict() from None
         raise
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.proposed", **_event_ids(placement), interest_id=interest.pk)
+    events.publish("placement.proposed", **events.subject_ids(placement), interest_id=interest.pk)
     return placement
 
 
@@ -211,7 +202,7 @@ def _finish(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish(f"placement.{status}", **_event_ids(placement))
+    events.publish(f"placement.{status}", **events.subject_ids(placement))
     return placement
 
 
@@ -262,7 +253,7 @@ def placement_approve(
     youth = placement.youth
     if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
         raise invalid_state(_("This participant has left the programme."))
-    seated = Placement.objects.filter(slot_id=slot.pk, status__in=Placement.SEATED).count()
+    seated = slot_seats_taken(slot=slot)
     if seated >= slot.seats:
         raise DomainError(_("All seats of this slot are taken."), code="full")
 
@@ -300,7 +291,7 @@ def placement_approve(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.approved", **_event_ids(placement))
+    events.publish("placement.approved", **events.subject_ids(placement))
     return placement
 
 
@@ -344,7 +335,7 @@ def placement_reject(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.rejected", **_event_ids(placement))
+    events.publish("placement.rejected", **events.subject_ids(placement))
     return placement
 
 
@@ -374,7 +365,7 @@ def placement_withdraw(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.withdrawn", **_event_ids(placement))
+    events.publish("placement.withdrawn", **events.subject_ids(placement))
     return placement
 
 
@@ -418,7 +409,7 @@ def placement_start(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
-    events.publish("placement.started", **_event_ids(placement))
+    events.publish("placement.started", **events.subject_ids(placement))
     return placement
 
 

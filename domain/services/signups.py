@@ -36,6 +36,7 @@ from domain.policy import (
     require_municipality,
     require_youth,
 )
+from domain.selectors.events import event_seats_taken
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
 
@@ -245,7 +246,7 @@ def youth_signup(
     if existing is not None and existing.status != Status.CANCELLED:
         raise DomainError(_("You are already signed up for this event."), code="conflict")
 
-    seated = locked.youth_signups.filter(status__in=YouthSignup.SEATED).count()
+    seated = event_seats_taken(event=locked)
     status = Status.CONFIRMED if seated < locked.youth_capacity else Status.WAITLISTED
     last = locked.youth_signups.aggregate(last=Max("sequence"))["last"] or 0
     if existing is None:
@@ -294,7 +295,7 @@ def signups_promote_waitlisted(
     # A seat freed once the event has begun is no use to anyone on the waitlist.
     if locked.status != EventStatus.PUBLISHED or now >= locked.starts_at:
         return []
-    seated = locked.youth_signups.filter(status__in=YouthSignup.SEATED).count()
+    seated = event_seats_taken(event=locked)
     free = locked.youth_capacity - seated
     if limit is not None:
         free = min(free, limit)

@@ -13,8 +13,9 @@ from domain import events, policy
 from domain.audit import audit_log
 from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
-from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Placement, Slot
+from domain.models import Company, Interest, NetworkMembership, OutboxMessage, Slot
 from domain.models.placements import MAX_HOURS_PER_WEEK
+from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import clean_text
 from domain.services.network import clean_postcode, sector_from
 from domain.services.outbox import outbox_push
@@ -146,9 +147,9 @@ def _values(fields: dict, *, current: Slot | None, today: date) -> dict:
 def _scope(slot: Slot) -> dict:
     """Event routing: a company can be in several municipalities' networks."""
     municipality_ids = sorted(
-        NetworkMembership.objects.filter(
-            company_id=slot.company_id, status=NetworkMembership.Status.ACCEPTED
-        ).values_list("municipality_id", flat=True)
+        NetworkMembership.objects.municipality_ids_of(slot.company_id).values_list(
+            "municipality_id", flat=True
+        )
     )
     return {
         "company_id": slot.company_id,
@@ -158,9 +159,7 @@ def _scope(slot: Slot) -> dict:
 
 
 def _require_in_network(company_id: int) -> None:
-    if not NetworkMembership.objects.filter(
-        company_id=company_id, status=NetworkMembership.Status.ACCEPTED
-    ).exists():
+    if not NetworkMembership.objects.accepted().filter(company_id=company_id).exists():
         raise DomainError(
             _("The company must be accepted into a municipality's network first."),
             code="not_in_network",
@@ -227,7 +226,7 @@ def slot_update(*, slot: Slot, actor: object, now: datetime | None = None, **fie
     if not changed:
         return slot
     if "seats" in changed:
-        taken = Placement.objects.filter(slot=slot, status__in=Placement.SEATED).count()
+        taken = slot_seats_taken(slot=slot)
         if values["seats"] < taken:
             raise DomainError(
                 ngettext(

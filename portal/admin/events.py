@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from domain.models import CompanySignup, MatchEvent, YouthSignup
+from domain.selectors.events import seats_taken_count
 from domain.services import events as event_services
 
 from .base import BaseAdmin, ReadOnlyInline, service_action
@@ -66,11 +67,7 @@ class MatchEventAdmin(BaseAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                _seated=Count(
-                    "youth_signups",
-                    filter=Q(youth_signups__status__in=YouthSignup.SEATED),
-                    distinct=True,
-                ),
+                _seated=seats_taken_count(),
                 _waitlisted=Count(
                     "youth_signups",
                     filter=Q(youth_signups__status=YouthSignup.Status.WAITLISTED),

@@ -130,7 +130,7 @@ def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
                 interest=interest,
                 actor=request.user,
                 intro_meeting_at=form.cleaned_data["intro_meeting_at"],
-                place=form.cleaned_data["intro_meeting_place"].strip() or None,
+                place=form.cleaned_data["intro_meeting_place"],
             ),
             form=form,
             success=_("The intro meeting is moved, and %(name)s is told.")

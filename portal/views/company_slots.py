@@ -80,7 +80,7 @@ def slot_detail(request: HttpRequest, slot_id: int) -> HttpResponse:
         "interests": [(i, cards[i.pk]) for i in interests if i.pk in cards],
         "slot": slot,
         "seats_taken": slot_seats_taken(slot=slot),
-        "experiences": shared_experiences_for_company(company=slot.company, limit=3),
+        "experiences": shared_experiences_for_company(company=slot.company),
         "editable": slot.status in EDITABLE,
     }
     return render(request, "portal/company/slot_detail.html", context)

@@ -16,6 +16,7 @@ from domain.models import CompanySignup, MatchEvent, NetworkMembership, Slot, Yo
 from domain.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
+    event_seats_taken,
     events_visible_to_user,
     youth_signups_for_event,
 )
@@ -132,7 +133,7 @@ def _signup_groups(event: MatchEvent) -> dict:
         "waitlist": waitlist,
         "no_show": [s for s in signups if s.status == S.NO_SHOW],
         "cancelled": [s for s in signups if s.status == S.CANCELLED],
-        "seats_taken": sum(1 for s in signups if s.status in YouthSignup.SEATED),
+        "seats_taken": event_seats_taken(event=event, signups=signups),
     }
 
 
@@ -148,9 +149,7 @@ def _signup_candidates(user, event: MatchEvent):
 
 def _company_candidates(user, event: MatchEvent):
     """Companies in the event's municipality's network that are not signed up for it."""
-    in_network = NetworkMembership.objects.filter(
-        municipality_id=event.municipality_id, status=NetworkMembership.Status.ACCEPTED
-    ).values("company_id")
+    in_network = NetworkMembership.objects.company_ids_in(event.municipality_id)
     signed_up = company_signups_for_event(event=event).values("company_id")
     return companies_visible_to_user(user=user).filter(pk__in=in_network).exclude(pk__in=signed_up)
 

@@ -12,9 +12,9 @@ from tests.bot.test_screens import who_is
 
 # The youth behind the account, the sectors, the count, one page of slots with their companies.
 LIST_QUERIES = 4
-# The youth, the slot with its company, the shared-experience authors, the sentences, the
-# youth's own interest in it.
-CARD_QUERIES = 5
+# The youth, the slot with its company, the sentences (their authors counted in the same
+# query), the youth's own interest in it.
+CARD_QUERIES = 4
 
 
 def _slots_at_companies(municipality, companies: int, per_company: int) -> list:

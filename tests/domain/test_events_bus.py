@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from domain import events
+from tests import factories as f
 
 
 @pytest.fixture
@@ -55,3 +56,16 @@ def test_a_failing_subscriber_does_not_stop_the_others(
         events.unsubscribe(broken)
     assert len(received) == 1
     assert "listener bug" in caplog.text
+
+
+def test_subject_ids_route_to_the_youth_and_only_when_told_to_the_company(youth, slot):
+    """One helper gives the services' interest, placement and check-in events their ids; a
+    check-in's never name the company or the slot."""
+    placement = f.PlacementFactory(youth=youth, slot=slot)
+    youths = {"municipality_id": youth.municipality_id, "youth_id": youth.pk}
+    company = {"company_id": slot.company_id, "slot_id": slot.pk}
+
+    assert events.subject_ids(placement) == {"id": placement.pk, **youths, **company}
+    checkin = f.CheckInFactory(placement=placement)
+    ids = events.subject_ids(checkin, owner=placement, to_company=False, placement_id=placement.pk)
+    assert ids == {"id": checkin.pk, **youths, "placement_id": placement.pk}

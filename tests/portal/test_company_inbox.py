@@ -223,6 +223,18 @@ def test_move_an_agreed_intro_meeting(client_for, company_member, slot, youth):
     assert interest.intro_meeting_place == "Algade 1"
 
 
+@pytest.mark.parametrize("place", ["", "   "])
+def test_move_with_a_blank_place_keeps_the_place(client_for, company_member, slot, youth, place):
+    interest = f.AcceptedInterestFactory(slot=slot, youth=youth, intro_meeting_place="Algade 1")
+    response = client_for(company_member).post(
+        reverse("company_interest_move", args=[interest.pk]),
+        {"intro_meeting_at": _when(days=5, hour=13), "intro_meeting_place": place},
+    )
+    assert response.url == reverse("company_interest_detail", args=[interest.pk])
+    interest.refresh_from_db()
+    assert interest.intro_meeting_place == "Algade 1"
+
+
 def test_move_into_the_past_shows_the_error_at_the_field(client_for, company_member, slot, youth):
     interest = f.AcceptedInterestFactory(slot=slot, youth=youth)
     before = interest.intro_meeting_at

@@ -1,6 +1,6 @@
 """Posting, editing, previewing and the life cycle of a company's slots; the dashboard."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -249,3 +249,27 @@ def test_slot_page_lists_the_young_people_interested(
     one = queries_for(client, url)
     add(29)
     assert queries_for(client, url) == one
+
+
+def test_slot_page_shows_no_sentence_until_two_different_youth_share(
+    client_for, company_member, company, slot, municipality
+):
+    """A company with one placed youth must not read that youth's sentence on its own slot
+    page: the page shows shared sentences only once two different youth share."""
+
+    def share(text: str, week: date):
+        author = f.YouthFactory(municipality=municipality, share_experiences=True)
+        placement = f.PlacementFactory(youth=author, slot=slot, status=Placement.Status.ACTIVE)
+        f.CheckInFactory(placement=placement, text=text, shared=True, week=week)
+
+    client = client_for(company_member)
+    url = reverse("company_slot_detail", args=[slot.pk])
+    share("Min chef er sød", date(2026, 11, 16))
+    page = client.get(url).text
+    assert "Min chef er sød" not in page
+    assert "Erfaringer fra andre unge" not in page
+
+    share("Jeg lærte at bage", date(2026, 11, 23))
+    page = client.get(url).text
+    assert "Erfaringer fra andre unge" in page
+    assert "Min chef er sød" in page and "Jeg lærte at bage" in page

@@ -211,6 +211,36 @@ def test_shared_experiences_show_only_consented_shared_sentences_anonymised(
     assert shared_experiences_for_company(company=company, limit=1) == shown[:1]
 
 
+def test_shared_experiences_show_nothing_until_two_different_youth_share(
+    municipality, company, slot
+):
+    """The privacy threshold lives in the selector, so no slot card (the bot's, or the
+    company's own page) can show the sentence of the only youth who shared one."""
+
+    def author(consents=True):
+        youth = f.YouthFactory(municipality=municipality, share_experiences=consents)
+        return f.PlacementFactory(youth=youth, slot=slot, status=Status.COMPLETED)
+
+    first = author()
+    for week, text in ((date(2026, 11, 2), "En"), (date(2026, 11, 9), "To")):
+        f.CheckInFactory(placement=first, text=text, shared=True, week=week)
+    f.CheckInFactory(placement=author(consents=False), text="Uden samtykke", shared=True)
+    # Several sentences, or a second youth who does not consent, are still one author.
+    assert shared_experiences_for_company(company=company) == []
+
+    second = author()
+    f.CheckInFactory(placement=second, text="Tre", shared=True, week=date(2026, 11, 16))
+    assert [row["text"] for row in shared_experiences_for_company(company=company)] == [
+        "Tre",
+        "To",
+        "En",
+    ]
+
+    second.youth.share_experiences = False
+    second.youth.save(update_fields=["share_experiences"])
+    assert shared_experiences_for_company(company=company) == []
+
+
 def test_shared_experiences_is_one_query(company, slot, municipality, django_assert_num_queries):
     for week in (date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)):
         youth = f.YouthFactory(municipality=municipality, share_experiences=True)

@@ -589,6 +589,29 @@ def test_interest_move_intro_after_the_acceptance_was_sent_sends_a_moved_message
     assert moved.payload["intro_meeting_place"] == "Algade 1"
 
 
+@pytest.mark.parametrize("place", [None, "", "   "])
+def test_interest_move_intro_with_no_or_a_blank_place_keeps_the_place(
+    youth, slot, company_member, place
+):
+    """One behaviour for every interface: the portal's empty field and the API's blank,
+    null or missing place all move the time and keep the place."""
+    interest = make_interest(youth, slot)
+    interest_accept(
+        interest=interest,
+        actor=company_member.user,
+        intro_meeting_at=INTRO,
+        intro_meeting_place="Algade 1",
+    )
+    later = INTRO + timedelta(hours=3)
+    interest_move_intro(
+        interest=interest, actor=company_member.user, intro_meeting_at=later, place=place
+    )
+    interest.refresh_from_db()
+    assert (interest.intro_meeting_at, interest.intro_meeting_place) == (later, "Algade 1")
+    [message] = outbox(Kind.INTEREST_ACCEPTED)
+    assert message.payload["intro_meeting_place"] == "Algade 1"
+
+
 @pytest.mark.parametrize("status", [Status.PENDING, Status.DECLINED, Status.WITHDRAWN])
 def test_interest_move_intro_only_for_an_accepted_interest(youth, slot, company_member, status):
     interest = make_interest(youth, slot, status)
