@@ -71,8 +71,8 @@ def youth_card_for_company(
     *, user: object, interest: Interest, now: datetime | None = None
 ) -> dict:
     """What a company sees of a youth who showed interest in one of its slots: first name, age,
-    sectors and the message. Contact details only once a placement with the company has been
-    approved (approved, active or completed).
+    sectors and the message. Contact details only while a placement with the company is
+    approved or active (``CONTACT_STATES``).
 
     A member of another company gets ``not_found``; a youth or anonymous caller ``forbidden``.
     Staff who may see the youth get the same card (to see what the company sees).

@@ -1,6 +1,6 @@
 """The permission matrix of docs/domain.md, cell by cell, at the domain layer.
 
-One section per row of the table "Who may do what"; each action is one test parametrized over
+One section per row (or group of rows) of the table "Who may do what"; each action is one test parametrized over
 the roles (the table's columns, refined), with the expected outcome next to the role:
 
 * ``True`` — allowed: the test asserts the effect (state changed, row created, set returned);
@@ -22,12 +22,13 @@ Roles (test ids read ``<action>-<role>``):
 Services are called with the objects themselves, as an interface does after fetching them
 through a scoped selector. The two halves of "404 for objects the caller may not know exist,
 403 otherwise" live in two places (docs/architecture.md): the selector's getter answers
-``not_found`` (each row's ``*_get`` test, and the reads of rows 3 and 9), the service
+``not_found`` (each section's ``*_get`` test, and the reads of a youth's record and of groups), the service
 ``forbidden`` for a known object the caller may not change, except where a service documents
 ``not_found`` itself (``attendance_excuse`` for another group's meeting).
 
-Row 11 (statistics) is not here: there is no statistics service in the domain layer yet;
-statistics are covered by the API/portal issues.
+Statistics are not here: they are reads, scoped by the selectors in
+``domain/selectors/statistics.py`` and tested in ``tests/domain/selectors/test_statistics.py``,
+the API's and the portal's tests.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -183,7 +184,7 @@ def fellow_youth(municipality, consultant):
 
 
 # =================================================================================================
-# Row 1 — see open slots: youth of own municipality · company own company's · consultant own
+# see open slots: youth of own municipality · company own company's · consultant own
 # municipality's network · admin all
 # =================================================================================================
 
@@ -265,7 +266,7 @@ def test_get_slot(request, row_1_slots, who, expected):
 
 
 # =================================================================================================
-# Row 2 — create / edit slots: company own company · consultant own municipality's companies ·
+# create / edit slots: company own company · consultant own municipality's companies ·
 # admin all · youth –
 # =================================================================================================
 
@@ -332,7 +333,7 @@ def test_slot_publish(request, draft_slot, who, expected):
 
 
 # =================================================================================================
-# Row 3 — see a youth's record: youth own · company first name, age, sectors and message of youth
+# see a youth's record: youth own · company first name, age, sectors and message of youth
 # who showed interest in own slots, contact only for an approved placement · consultant own
 # municipality · admin all
 # =================================================================================================
@@ -471,7 +472,7 @@ def test_youth_export(request, youth, interest, who, expected):
 
 
 # =================================================================================================
-# Row 4 — show / withdraw interest: youth own · company – · consultant on behalf of own
+# show / withdraw interest: youth own · company – · consultant on behalf of own
 # municipality's youth · admin all
 # =================================================================================================
 
@@ -509,7 +510,7 @@ def test_interest_withdraw(request, interest, who, expected):
 
 
 # =================================================================================================
-# Row 5 — accept / decline interest, propose intro meeting: youth – · company own slots ·
+# accept / decline interest, propose intro meeting: youth – · company own slots ·
 # consultant own municipality · admin all
 # =================================================================================================
 
@@ -601,7 +602,7 @@ def test_interest_get(request, interest, who, expected):
 
 
 # =================================================================================================
-# Row 6 — approve / reject placement: youth – · company – · consultant own municipality · admin all
+# approve / reject placement: youth – · company – · consultant own municipality · admin all
 # =================================================================================================
 
 ROW_6 = [
@@ -669,7 +670,7 @@ def test_placement_get(request, proposed_placement, who, expected):
 
 
 # =================================================================================================
-# Row 7 — events, create / manage: youth – · company – · consultant own municipality · admin all
+# events, create / manage: youth – · company – · consultant own municipality · admin all
 # =================================================================================================
 
 ROW_7 = [
@@ -733,7 +734,7 @@ def test_event_cancel(request, event, who, expected):
 
 
 # =================================================================================================
-# Row 8 — events, sign up: youth self · company own company · consultant on behalf of own
+# events, sign up: youth self · company own company · consultant on behalf of own
 # municipality's youth / companies · admin all
 # =================================================================================================
 
@@ -814,7 +815,7 @@ def test_event_get(request, event, who, expected):
 
 
 # =================================================================================================
-# Row 9 — groups, meetings, attendance, follow-up notes: youth see own meetings · company – ·
+# groups, meetings, attendance, follow-up notes: youth see own meetings · company – ·
 # consultant own municipality · admin all
 # =================================================================================================
 
@@ -1009,7 +1010,7 @@ def test_meeting_get(request, meetings, who, expected):
 
 
 # =================================================================================================
-# Row 10 — accept a company into the network: youth – · company – · consultant own municipality
+# accept a company into the network: youth – · company – · consultant own municipality
 # · admin all
 # =================================================================================================
 
