@@ -1,7 +1,8 @@
 """The permission matrix of docs/domain.md, cell by cell, at the domain layer.
 
-One section per row (or group of rows) of the table "Who may do what"; each action is one test parametrized over
-the roles (the table's columns, refined), with the expected outcome next to the role:
+One section per row (or group of rows) of the table "Who may do what"; each action is one test
+parametrized over the roles (the table's columns, refined), with the expected outcome next to
+the role:
 
 * ``True`` — allowed: the test asserts the effect (state changed, row created, set returned);
 * ``"forbidden"`` / ``"not_found"`` — refused with that ``DomainError`` code, and no row of any
@@ -22,8 +23,8 @@ Roles (test ids read ``<action>-<role>``):
 Services are called with the objects themselves, as an interface does after fetching them
 through a scoped selector. The two halves of "404 for objects the caller may not know exist,
 403 otherwise" live in two places (docs/architecture.md): the selector's getter answers
-``not_found`` (each section's ``*_get`` test, and the reads of a youth's record and of groups), the service
-``forbidden`` for a known object the caller may not change, except where a service documents
+``not_found`` (each section's ``*_get`` test, and the reads of a youth's record and of
+groups), the service ``forbidden`` for a known object the caller may not change, except where a service documents
 ``not_found`` itself (``attendance_excuse`` for another group's meeting).
 
 Statistics are not here: they are reads, scoped by the selectors in
