@@ -24,8 +24,8 @@ Services are called with the objects themselves, as an interface does after fetc
 through a scoped selector. The two halves of "404 for objects the caller may not know exist,
 403 otherwise" live in two places (docs/architecture.md): the selector's getter answers
 ``not_found`` (each section's ``*_get`` test, and the reads of a youth's record and of
-groups), the service ``forbidden`` for a known object the caller may not change, except where a service documents
-``not_found`` itself (``attendance_excuse`` for another group's meeting).
+groups), the service ``forbidden`` for a known object the caller may not change, except where a
+service documents ``not_found`` itself (``attendance_excuse`` for another group's meeting).
 
 Statistics are not here: they are reads, scoped by the selectors in
 ``domain/selectors/statistics.py`` and tested in ``tests/domain/selectors/test_statistics.py``,
