@@ -155,6 +155,11 @@ class NetworkMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.company.name} → {self.municipality.name} ({self.status})"
 
+    @property
+    def is_accepted(self) -> bool:
+        """The rule of ``NetworkMembershipQuerySet.accepted`` for a row already loaded."""
+        return self.status == NetworkMembership.Status.ACCEPTED
+
 
 class CompanyMember(models.Model):
     """A portal user who acts for one company."""

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from domain.models import Interest, NetworkMembership, Placement
+from domain.models import Interest, Placement
 from domain.selectors.network import memberships_visible_to_user
 from domain.selectors.slots import slots_visible_to_user
 from portal.access import company_required
@@ -39,6 +39,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "slots": slots,
         "waiting": sum(slot.interests_pending for slot in slots),
         "memberships": memberships,
-        "accepted": any(m.status == NetworkMembership.Status.ACCEPTED for m in memberships),
+        "accepted": any(m.is_accepted for m in memberships),
     }
     return render(request, "portal/company/dashboard.html", context)

@@ -55,3 +55,6 @@ def test_network_membership_counts_only_when_accepted(municipality, other_munici
     }
     for company in (pending, rejected):
         assert not memberships.municipality_ids_of(company.pk).exists()
+    # The same rule on a row already loaded.
+    assert [m.is_accepted for m in memberships.filter(company=member)] == [True, True]
+    assert not any(m.is_accepted for m in memberships.filter(company__in=[pending, rejected]))
