@@ -207,6 +207,35 @@ def outbox_cancel_for_youth(*, youth: Youth) -> int:
     )
 
 
+def outbox_cancel_unreachable(*, youth: Youth, reason: str, now: datetime) -> int:
+    """Cancel what waits for a youth Telegram refuses to reach, with ``reason`` as the row's
+    error; a message a worker is sending right now is left to its worker."""
+    being_sent = models.Q(claimed_until__gt=now) & ~models.Q(claimed_by="")
+    return (
+        OutboxMessage.objects.filter(recipient=youth, status=Status.PENDING)
+        .exclude(being_sent)
+        .update(status=Status.CANCELLED, last_error=reason, claimed_until=None, updated_at=now)
+    )
+
+
+def outbox_cancel_for_meetings_left(
+    *, youth: Youth, kinds: Iterable[str], keep_meeting_ids: models.QuerySet, now: datetime
+) -> int:
+    """Cancel a youth's pending messages of ``kinds`` about meetings other than
+    ``keep_meeting_ids`` (the meetings of a group they have left concern them no longer)."""
+    return (
+        OutboxMessage.objects.filter(recipient=youth, kind__in=list(kinds), status=Status.PENDING)
+        .exclude(object_id__in=keep_meeting_ids)
+        .update(status=Status.CANCELLED, updated_at=now)
+    )
+
+
+def outbox_forget_payloads(*, youth: Youth, now: datetime) -> int:
+    """Empty the payloads of every message to a youth being erased (names, places, texts);
+    the rows stay, without personal data, for the delivery statistics."""
+    return OutboxMessage.objects.filter(recipient=youth).update(payload={}, updated_at=now)
+
+
 def outbox_skip_overdue(*, due_before: datetime, reason: str = "overdue") -> int:
     """Mark pending messages due before ``due_before`` as skipped instead of sending them late
     (after a long outage, or for history loaded with past times)."""

@@ -30,7 +30,7 @@ from domain.models import (
     YouthSignup,
 )
 from domain.services.departure import youth_release_commitments
-from domain.services.outbox import outbox_cancel_for_youth
+from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
 
 EXPORT_FORMAT = "nextwork-youth-export/1"
 # A rejected placement must keep a reason (a database rule); the consultant's words may name
@@ -382,7 +382,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
         content_type=ContentType.objects.get_for_model(Youth), object_id=str(youth.pk)
     ).update(object_repr=f"(erased) #{youth.pk}", change_message="")
     outbox_cancel_for_youth(youth=youth)
-    OutboxMessage.objects.filter(recipient=youth).update(payload={}, updated_at=now)
+    outbox_forget_payloads(youth=youth, now=now)
 
     audit_log(
         actor=actor,

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from domain import events
 from domain.audit import audit_log
 from domain.exceptions import DomainError, Kind
 from domain.locking import lock_for_update
-from domain.models import OutboxMessage, Youth
+from domain.models import Youth
+from domain.services.outbox import outbox_cancel_unreachable
 from domain.services.reminders import reminders_sync_youth
 
 # What a cancelled row says, so the queue's status page can tell why it was not sent.
@@ -61,17 +61,7 @@ def youth_mark_unreachable(*, youth_id: int, reason: str, now: datetime | None =
         return False
     youth.unreachable_at = now
     youth.save(update_fields=["unreachable_at"])
-    being_sent = Q(claimed_until__gt=now) & ~Q(claimed_by="")
-    cancelled = (
-        OutboxMessage.objects.filter(recipient=youth, status=OutboxMessage.Status.PENDING)
-        .exclude(being_sent)
-        .update(
-            status=OutboxMessage.Status.CANCELLED,
-            last_error=CANCELLED_UNREACHABLE,
-            claimed_until=None,
-            updated_at=now,
-        )
-    )
+    cancelled = outbox_cancel_unreachable(youth=youth, reason=CANCELLED_UNREACHABLE, now=now)
     audit_log(
         actor=None,
         action="youth.unreachable",

@@ -27,6 +27,7 @@ from domain.models import (
 from domain.services.outbox import (
     STALE_AFTER,
     outbox_cancel,
+    outbox_cancel_for_meetings_left,
     outbox_schedule,
     quiet_hours_adjust,
     youth_can_receive,
@@ -344,10 +345,11 @@ def reminders_sync_youth(youth: Youth, *, now: datetime | None = None) -> None:
         reminders_sync_meeting(meeting, now=now)
     # Meetings of groups the youth has left: their reminders for this youth are cancelled, and
     # so is news of them not sent yet (a move or cancellation no longer concerns them).
-    OutboxMessage.objects.filter(
-        recipient=youth, kind__in=MEETING_KINDS, status=OutboxMessage.Status.PENDING
-    ).exclude(object_id__in=Meeting.objects.filter(group_id=youth.group_id).values("pk")).update(
-        status=OutboxMessage.Status.CANCELLED, updated_at=now
+    outbox_cancel_for_meetings_left(
+        youth=youth,
+        kinds=MEETING_KINDS,
+        keep_meeting_ids=Meeting.objects.filter(group_id=youth.group_id).values("pk"),
+        now=now,
     )
     for signup in youth.event_signups.select_related("event__municipality", "youth__municipality"):
         reminders_sync_signup(signup, now=now)
