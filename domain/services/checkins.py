@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from domain import events
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_and_refresh
 from domain.models import CheckIn, Placement, Youth
 from domain.policy import forbidden
@@ -62,7 +62,7 @@ def checkin_submit(
         )
     lock_and_refresh(placement)
     if placement.status != Placement.Status.ACTIVE:
-        raise DomainError(_("Check-ins are for an active placement."), code="invalid_state")
+        raise invalid_state(_("Check-ins are for an active placement."))
     week = monday_of(local_date(now, placement.youth.municipality.timezone))
     conflict = DomainError(_("You have already checked in this week."), code="conflict")
     if _checked_in(placement.pk, week):

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from domain import events as bus
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import (
     Consultant,
@@ -176,9 +176,9 @@ def group_member_add(
     group = lock_for_update(NetworkGroup, group.pk)
     youth = lock_for_update(Youth, youth.pk)
     if not group.is_active:
-        raise DomainError(_("This group is no longer active."), code="invalid_state")
+        raise invalid_state(_("This group is no longer active."))
     if youth.status == Youth.Status.LEFT or youth.erased_at is not None:
-        raise DomainError(_("This person has left the programme."), code="invalid_state")
+        raise invalid_state(_("This person has left the programme."))
     if youth.group_id == group.pk:
         raise DomainError(_("Already a member of this group."), code="conflict")
     old_group_id = youth.group_id
@@ -254,7 +254,7 @@ def schedule_add(
     now = now or timezone.now()
     require_municipality(actor, group.municipality_id)
     if not group.is_active:
-        raise DomainError(_("This group is no longer active."), code="invalid_state")
+        raise invalid_state(_("This group is no longer active."))
     if isinstance(weekday, bool) or not isinstance(weekday, int) or not 0 <= weekday <= 6:
         raise DomainError(_("Choose a weekday."), code="invalid_weekday", field="weekday")
     if not isinstance(start_time, time) or start_time.tzinfo is not None:
@@ -400,7 +400,7 @@ def group_deactivate(
     require_municipality(actor, group.municipality_id)
     group = lock_for_update(NetworkGroup, group.pk)
     if not group.is_active:
-        raise DomainError(_("This group has already ended."), code="invalid_state")
+        raise invalid_state(_("This group has already ended."))
     group.is_active = False
     group.save(update_fields=["is_active"])
     coming = list(

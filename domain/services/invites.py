@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import Invite, Youth
 from domain.services.reminders import reminders_sync_youth
@@ -83,7 +83,7 @@ def invite_create(*, youth: Youth, actor: object, now: datetime | None = None) -
     # The youth row lock serialises two consultants issuing invites at once: one stays valid.
     youth = lock_for_update(Youth, youth.pk)
     if youth.erased_at is not None or youth.status == Youth.Status.LEFT:
-        raise DomainError(_("This young person has left the programme."), code="invalid_state")
+        raise invalid_state(_("This young person has left the programme."))
     if youth.is_linked:
         raise _error(code="youth_already_linked")
     revoked = Invite.objects.filter(

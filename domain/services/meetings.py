@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events as bus
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import Attendance, Meeting, NetworkGroup, OutboxMessage, Youth
 from domain.policy import not_found, require_municipality, require_youth
@@ -29,7 +29,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
 
 def _require_upcoming(meeting: Meeting, now: datetime) -> None:
     if meeting.status != Status.SCHEDULED:
-        raise DomainError(_("This meeting is cancelled."), code="invalid_state")
+        raise invalid_state(_("This meeting is cancelled."))
     if meeting.starts_at <= now:
         raise DomainError(_("The meeting has already started."), code="meeting_started")
 
@@ -266,7 +266,7 @@ def attendance_record(
         )
     meeting = _locked_meeting(meeting)
     if meeting.status != Status.SCHEDULED:
-        raise DomainError(_("This meeting is cancelled."), code="invalid_state")
+        raise invalid_state(_("This meeting is cancelled."))
     # Before the meeting, only today's members; afterwards the record is history, and the youth
     # may have changed group since (staff know who came).
     if now < meeting.starts_at and not _is_member(youth, meeting):

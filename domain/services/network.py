@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events, policy
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import Company, CompanyMember, Municipality, NetworkMembership, Sector
 from domain.services.cleaning import clean_text
@@ -332,9 +332,7 @@ def _decide(
     policy.require_municipality(actor, membership.municipality_id)
     membership = lock_for_update(NetworkMembership, membership.pk)
     if membership.status != Status.PENDING:
-        raise DomainError(
-            _("Only a pending request can be accepted or rejected."), code="invalid_state"
-        )
+        raise invalid_state(_("Only a pending request can be accepted or rejected."))
     previous = membership.status
     membership.status = status
     membership.reason = reason
@@ -455,9 +453,7 @@ def company_member_remove(
         .exclude(pk=member.pk)
         .exists()
     ):
-        raise DomainError(
-            _("The company's last administrator cannot be removed."), code="invalid_state"
-        )
+        raise invalid_state(_("The company's last administrator cannot be removed."))
     audit_log(
         actor=actor,
         action="company_member.remove",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domain import events as bus
 from domain.audit import audit_log
-from domain.exceptions import DomainError
+from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import (
     Company,
@@ -63,14 +63,14 @@ def _require_company_actor(actor: object, *, event: MatchEvent, company: Company
 
 def _require_open_for_signups(event: MatchEvent, now: datetime) -> None:
     if event.status != EventStatus.PUBLISHED:
-        raise DomainError(_("This event is not open for sign-ups."), code="invalid_state")
+        raise invalid_state(_("This event is not open for sign-ups."))
     if now > event.signup_deadline:
         raise DomainError(_("The sign-up deadline has passed."), code="deadline_passed")
 
 
 def _require_not_started(event: MatchEvent, now: datetime) -> None:
     if event.status != EventStatus.PUBLISHED:
-        raise DomainError(_("This event is no longer open."), code="invalid_state")
+        raise invalid_state(_("This event is no longer open."))
     if now >= event.starts_at:
         raise DomainError(_("The event has already started."), code="event_started")
 
@@ -180,7 +180,7 @@ def company_signup_cancel(
     signup = lock_for_update(CompanySignup, signup.pk)
     _require_not_started(locked_event, now)
     if signup.status != CompanySignup.Status.CONFIRMED:
-        raise DomainError(_("This sign-up is already cancelled."), code="invalid_state")
+        raise invalid_state(_("This sign-up is already cancelled."))
     signup.status = CompanySignup.Status.CANCELLED
     signup.cancelled_at = now
     signup.save(update_fields=["status", "cancelled_at"])
@@ -234,9 +234,7 @@ def youth_signup(
             _("Consent is needed before signing up for events."), code="consent_required"
         )
     if youth.status != Youth.Status.ACTIVE:
-        raise DomainError(
-            _("Only active participants can sign up for events."), code="invalid_state"
-        )
+        raise invalid_state(_("Only active participants can sign up for events."))
 
     # The lock comes before any count or sequence: reading either first is how overbooking and
     # duplicate positions happen.
@@ -337,7 +335,7 @@ def youth_signup_cancel(
     signup = YouthSignup.objects.select_related("youth__municipality").get(pk=signup.pk)
     _require_not_started(locked_event, now)
     if signup.status not in LIVE:
-        raise DomainError(_("This sign-up is already cancelled or closed."), code="invalid_state")
+        raise invalid_state(_("This sign-up is already cancelled or closed."))
     was_confirmed = signup.status == Status.CONFIRMED
     signup.event = locked_event
     signup.status = Status.CANCELLED
@@ -390,7 +388,7 @@ def signup_check_in(
     locked_event = lock_for_update(MatchEvent, signup.event_id)
     signup = YouthSignup.objects.get(pk=signup.pk)
     if locked_event.status != EventStatus.PUBLISHED:
-        raise DomainError(_("Check-in is closed for this event."), code="invalid_state")
+        raise invalid_state(_("Check-in is closed for this event."))
     if now < locked_event.starts_at - CHECK_IN_OPENS_BEFORE:
         raise DomainError(_("Check-in has not opened yet."), code="check_in_not_open")
     if signup.status == Status.ATTENDED:
@@ -400,7 +398,7 @@ def signup_check_in(
             _("This person is on the waitlist and has no seat."), code="not_confirmed"
         )
     if signup.status != Status.CONFIRMED:
-        raise DomainError(_("This sign-up is cancelled."), code="invalid_state")
+        raise invalid_state(_("This sign-up is cancelled."))
     signup.status = Status.ATTENDED
     signup.checked_in_at = now
     signup.save(update_fields=["status", "checked_in_at"])
