@@ -34,11 +34,9 @@ PYPROJECT = ROOT / "pyproject.toml"
 BASE_LOCK = ROOT / "requirements" / "base.lock"
 DEV_LOCK = ROOT / "requirements" / "dev.lock"
 # Written by later issues; each is run only once it exists.
-DEMO_COMMAND = ROOT / "portal" / "management" / "commands" / "demo_data.py"
+DEMO_COMMAND = ROOT / "domain" / "management" / "commands" / "demo_data.py"
 BOT_COMMAND = ROOT / "bot" / "management" / "commands" / "runbot.py"
-WORKER_COMMANDS = tuple(
-    ROOT / app / "management" / "commands" / "deliver.py" for app in ("portal", "bot")
-)
+WORKER_COMMAND = ROOT / "worker" / "management" / "commands" / "deliver.py"
 HOST = "127.0.0.1"
 STANDIN_PORT = 8081  # config/settings/telegram.py's default for TELEGRAM_STANDIN_PORT
 STOP_GRACE_SECONDS = 10
@@ -102,7 +100,7 @@ def processes(environ: Mapping[str, str]) -> list[Process]:
         found.append(Process("telegram", ("manage.py", "telegram_standin"), listens_on=port))
     if BOT_COMMAND.exists():
         found.append(Process("bot", ("manage.py", "runbot")))
-    if any(command.exists() for command in WORKER_COMMANDS):
+    if WORKER_COMMAND.exists():
         found.append(Process("worker", ("manage.py", "deliver")))
     return found
 

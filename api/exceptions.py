@@ -17,43 +17,21 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.exceptions import DomainError
+from domain.exceptions import DomainError, Kind
 
-# Transition refused: the object is not in a state that allows it (docs/architecture.md).
-CONFLICT_CODES = frozenset(
-    {
-        "invalid_state",
-        "conflict",
-        "full",
-        "event_started",
-        "event_not_started",
-        "deadline_passed",
-        "meeting_started",
-        "meeting_not_started",
-        "not_confirmed",
-        "check_in_not_open",
-        "not_in_network",
-        "not_member",
-        "capacity_below_signups",
-        "seats_below_placements",
-        "nothing_to_share",
-        "too_early",
-        "youth_already_linked",
-        "telegram_already_linked",
-    }
-)
+# The answer to each kind of refusal (domain.exceptions.Kind); the code only goes in the body.
+KIND_STATUS = {
+    Kind.NOT_FOUND: status.HTTP_404_NOT_FOUND,
+    Kind.FORBIDDEN: status.HTTP_403_FORBIDDEN,
+    Kind.CONFLICT: status.HTTP_409_CONFLICT,
+    Kind.INVALID: status.HTTP_400_BAD_REQUEST,
+    Kind.BUSY: status.HTTP_503_SERVICE_UNAVAILABLE,
+}
 
 
 def domain_status(error: DomainError) -> int:
-    if error.code == "not_found":
-        return status.HTTP_404_NOT_FOUND
-    if error.code == "forbidden":
-        return status.HTTP_403_FORBIDDEN
-    if error.code == "busy":
-        return status.HTTP_503_SERVICE_UNAVAILABLE
-    if error.code in CONFLICT_CODES:
-        return status.HTTP_409_CONFLICT
-    return status.HTTP_400_BAD_REQUEST
+    """The status of the error's kind: a new code answers right once KINDS names its kind."""
+    return KIND_STATUS[error.kind]
 
 
 def error_body(code: str, message: object, fields: dict | None = None) -> dict:

@@ -4,7 +4,7 @@ change) — never here."""
 
 from rest_framework.permissions import BasePermission
 
-from portal.policy import role_of
+from domain.policy import role_of
 
 
 class IsPortalUser(BasePermission):

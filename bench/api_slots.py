@@ -71,7 +71,7 @@ def ensure_data() -> tuple[int, str]:
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
-    from portal.models import Company, Consultant, Municipality, NetworkMembership, Sector, Slot
+    from domain.models import Company, Consultant, Municipality, NetworkMembership, Sector, Slot
 
     call_command("migrate", verbosity=0)
     municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
@@ -170,7 +170,7 @@ class RawSlots:
     JSON as the API from the page query's rows (columns of slot, company, sector in order)."""
 
     def __init__(self, sql: list[str], database_url: str, language: str = "da"):
-        from portal.models import Company, Sector, Slot
+        from domain.models import Company, Sector, Slot
 
         self.sql = sql
         self.database_url = database_url

@@ -93,8 +93,8 @@ def build_network(youth_count: int, slot_count: int) -> list[str]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from portal.models import Sector
-    from portal.services.invites import invite_create
+    from domain.models import Sector
+    from domain.services.invites import invite_create
     from tests import factories as f
 
     municipality = f.MunicipalityFactory(name="Benchby", slug="benchby")
@@ -246,7 +246,7 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.db import connection, connections
 
-    from bot.standin import StandIn
+    from standin import StandIn
 
     tokens: list[str] = []
     if args.bot == "runbot":

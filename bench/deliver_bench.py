@@ -100,7 +100,7 @@ def setup_django(database_url: str) -> None:
 
 def wipe_previous() -> int:
     """Delete the rows of an earlier run (everything hangs off the bench's municipality)."""
-    from portal.models import Meeting, Municipality, NetworkGroup, OutboxMessage, Youth
+    from domain.models import Meeting, Municipality, NetworkGroup, OutboxMessage, Youth
 
     municipality = Municipality.objects.filter(slug=MUNICIPALITY_SLUG).first()
     if municipality is None:
@@ -136,7 +136,7 @@ def build_network(messages: int, *, now: datetime) -> Network:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from portal.models import Meeting, Municipality, NetworkGroup, OutboxMessage, Youth
+    from domain.models import Meeting, Municipality, NetworkGroup, OutboxMessage, Youth
 
     call_command("migrate", verbosity=0, interactive=False)
     removed = wipe_previous()
@@ -214,7 +214,7 @@ def make_due(municipality_id: int) -> datetime:
     """Every reminder of the bench becomes due now, in one statement; returns the moment."""
     from django.utils import timezone
 
-    from portal.models import OutboxMessage
+    from domain.models import OutboxMessage
 
     moment = timezone.now()
     OutboxMessage.objects.filter(recipient__municipality_id=municipality_id).update(due_at=moment)
@@ -227,8 +227,8 @@ def make_due(municipality_id: int) -> datetime:
 def recording_standin(chat_ids: list[int]):
     """The stand-in with its 30/s limit, one chat per youth, noting when each message arrived
     and when it answered 429."""
-    from bot.standin import StandIn
-    from bot.standin.wire import ApiError
+    from standin import StandIn
+    from standin.wire import ApiError
 
     class RecordingStandIn(StandIn):
         def __init__(self) -> None:
@@ -462,7 +462,7 @@ def measure(
 ) -> Figures:
     from django.db.models import Count, Sum
 
-    from portal.models import OutboxMessage
+    from domain.models import OutboxMessage
 
     rows = OutboxMessage.objects.filter(recipient__municipality_id=municipality_id)
     statuses = {

@@ -1,5 +1,5 @@
 """Running the bot by long polling (``manage.py runbot``). The outbox is the worker's
-(``manage.py deliver``, ``bot.worker``)."""
+(``manage.py deliver``, ``worker.loop``)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def remember_missing_sniffio() -> None:
 def keep_database_connections() -> None:
     """The connection policy of the bot process (``runbot``), which no ASGI server serves.
 
-    Every thread that runs domain calls keeps its own connection. ``bot.domain`` still calls
+    Every thread that runs domain calls keeps its own connection. ``bot.bridge`` still calls
     ``close_old_connections()`` around each call: with this policy that closes a connection only
     when it is broken (after an error, or when the health check on reuse fails) or past its
     age, so a broken connection is replaced and a healthy one is kept. The web process keeps

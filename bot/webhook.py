@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from telegram import Update
 from telegram.ext import Application
 
-from bot import domain
+from bot import bridge
 from bot.app import build_application
 from bot.models import WebhookUpdate
 
@@ -101,7 +101,7 @@ class WebhookBot:
                 application = build_application(updater=False)
                 await application.initialize()
                 self._application = application
-                for update_id in await domain.call(inbox_unprocessed):
+                for update_id in await bridge.call(inbox_unprocessed):
                     self.spawn(update_id)
         return self._application
 
@@ -122,7 +122,7 @@ class WebhookBot:
 
     async def process(self, update_id: int) -> None:
         application = await self.application()
-        payload = await domain.call(inbox_claim, update_id=update_id)
+        payload = await bridge.call(inbox_claim, update_id=update_id)
         if payload is None:
             return
         update = Update.de_json(payload, application.bot)
@@ -131,7 +131,7 @@ class WebhookBot:
         await application.update_processor.process_update(
             update, application.process_update(update)
         )
-        await domain.call(inbox_done, update_id=update_id)
+        await bridge.call(inbox_done, update_id=update_id)
 
     async def drain(self) -> None:
         """Wait until every spawned update is processed (tests, shutdown)."""
@@ -174,6 +174,6 @@ async def webhook(request: HttpRequest) -> HttpResponse:
         update_id = int(payload["update_id"])
     except (ValueError, TypeError, KeyError):
         return HttpResponse(status=400)
-    if await domain.call(inbox_store, update_id=update_id, payload=payload):
+    if await bridge.call(inbox_store, update_id=update_id, payload=payload):
         webhook_bot.spawn(update_id)
     return JsonResponse({"ok": True})

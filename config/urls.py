@@ -15,5 +15,5 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("api/", include("api.urls")),
     path("telegram/", include("bot.urls")),
-    path("", include("portal.web.urls")),
+    path("", include("portal.urls")),
 ]

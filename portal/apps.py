@@ -1,11 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
-    verbose_name = _("NExTWORK network")
-    default_auto_field = "django.db.models.BigAutoField"
+    label = "web"  # "portal" is the domain's label (domain/apps.py)
+    verbose_name = "Web portal"
 
     def ready(self) -> None:
         # Subscribers of domain events register themselves on import.

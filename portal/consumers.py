@@ -14,9 +14,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
-from portal import policy, realtime
-from portal.exceptions import DomainError
-from portal.selectors.events import event_get_for_user
+from domain import policy
+from domain.exceptions import DomainError
+from domain.selectors.events import event_get_for_user
+from portal import realtime
 
 # Events after which a socket asks again whether its user may still listen: a colleague
 # removed from a company keeps their account (and session), but not the company's news.

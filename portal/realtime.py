@@ -16,7 +16,7 @@ from channels.layers import get_channel_layer
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
-from portal.events import DomainEvent, subscribe
+from domain.events import DomainEvent, subscribe
 
 ADMINS = "admins"
 
@@ -116,7 +116,7 @@ async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
 
 @subscribe("*")
 def fan_out(event: DomainEvent) -> None:
-    """Runs after the commit (see portal.events), in the thread that committed; a failure here
+    """Runs after the commit (see domain.events), in the thread that committed; a failure here
     is logged by the event bus and leaves the committed change alone."""
     layer = get_channel_layer()
     messages = [(group, payload_for(event, group)) for group in groups_for(event)]

@@ -12,13 +12,13 @@ from django.db.models.signals import post_migrate
 
 from tests import factories as f
 
-_seed_migration = importlib.import_module("portal.migrations.0002_seed_sectors")
+_seed_migration = importlib.import_module("domain.migrations.0002_seed_sectors")
 
 
 def _reseed_sectors(sender, **kwargs) -> None:
     """A transactional test ends with a flush, which empties the tables the data migration
     filled; the flush emits post_migrate, so the reference list comes back right away."""
-    if sender.name == "portal":
+    if sender.label == "portal":  # the domain app
         _seed_migration.seed(global_apps, None)
 
 

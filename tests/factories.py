@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from portal import models
+from domain import models
 
 TODAY = date(2026, 11, 22)
 
@@ -192,7 +192,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     status = models.MatchEvent.Status.PUBLISHED
 
 
-# --- interests, placements, check-ins, notes (appended with portal/services/placements.py) -----
+# --- interests, placements, check-ins, notes (appended with domain/services/placements.py) -----
 
 
 class AcceptedInterestFactory(InterestFactory):

@@ -1,13 +1,19 @@
 """Plain helpers the test modules share (fixtures live in the conftest files)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import models as db_models
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
-from portal.exceptions import DomainError
+from domain.exceptions import DomainError
+from domain.models import OutboxMessage, Placement
+from domain.services.signups import youth_signup
+from tests import factories as f
 
 # A model (every field of every row) or a ``(model, field, ...)`` tuple (only those fields).
 Table = type[db_models.Model] | tuple[Any, ...]
@@ -51,3 +57,57 @@ def refused(
 def stored(obj: db_models.Model) -> dict:
     """``obj``'s row as the database holds it now, its many-to-many fields included."""
     return model_to_dict(type(obj)._default_manager.get(pk=obj.pk))
+
+
+# What each kind of outbox message is about: a key of ``outbox_subjects``.
+OUTBOX_SUBJECT_OF = {
+    OutboxMessage.Kind.MEETING_REMINDER: "meeting",
+    OutboxMessage.Kind.EVENT_REMINDER: "signup",
+    OutboxMessage.Kind.INTRO_REMINDER: "interest",
+    OutboxMessage.Kind.PLACEMENT_START_REMINDER: "placement",
+    OutboxMessage.Kind.CHECKIN_PROMPT: "placement",
+    OutboxMessage.Kind.INTEREST_ACCEPTED: "interest",
+    OutboxMessage.Kind.INTEREST_DECLINED: "interest",
+    OutboxMessage.Kind.PLACEMENT_APPROVED: "placement",
+    OutboxMessage.Kind.PLACEMENT_REJECTED: "placement",
+    OutboxMessage.Kind.WAITLIST_PROMOTED: "signup",
+    OutboxMessage.Kind.MEETING_MOVED: "meeting",
+    OutboxMessage.Kind.MEETING_CANCELLED: "meeting",
+    OutboxMessage.Kind.EVENT_CANCELLED: "event",
+}
+
+
+def outbox_subjects(*, municipality, company, youth) -> dict:
+    """One object of every sort an outbox message can be about, all of them ``youth``'s."""
+    slot = f.SlotFactory(company=company, title="Kassepraktik")
+    group = f.GroupFactory(municipality=municipality)
+    event = f.EventFactory(municipality=municipality, title="Matchdag")
+    return {
+        "interest": f.AcceptedInterestFactory(youth=youth, slot=slot),
+        "placement": f.PlacementFactory(youth=youth, slot=slot, status=Placement.Status.ACTIVE),
+        "meeting": f.MeetingFactory(group=group, place="Ungehuset"),
+        "event": event,
+        "signup": youth_signup(event=event, youth=youth, actor=youth),
+    }
+
+
+def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
+    """A row due now, with everything in its payload that any renderer reads."""
+    at = (timezone.now() + timedelta(days=2)).isoformat()
+    payload = {
+        "starts_at": at,
+        "intro_meeting_at": at,
+        "intro_meeting_place": "Algade 1",
+        "place": "Ungehuset",
+        "start_date": timezone.localdate().isoformat(),
+        "hours_per_week": 15,
+    }
+    return OutboxMessage.objects.create(
+        recipient=youth,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        payload=payload,
+        dedupe_key=f"test:{kind}:{subject.pk}",
+        due_at=timezone.now(),
+    )

@@ -24,7 +24,7 @@ def test_no_tests_collected_keeps_pytests_exit_code_5(monkeypatch, capfd):
     dev = load_dev(monkeypatch)
     monkeypatch.setattr(dev, "ensure_installed", lambda profile: Path(sys.executable))
     args = ["-n", "1", "-p", "no:cacheprovider", "-k", "no_such_test_zzz"]
-    code = dev.cmd_test([*args, "tests/portal/test_models.py"])
+    code = dev.cmd_test([*args, "tests/domain/test_models.py"])
     assert code == 5, capfd.readouterr()
     assert "no tests were collected" in capfd.readouterr().err
 
@@ -61,7 +61,7 @@ def names(processes):
 def test_without_a_token_the_standin_starts_and_is_waited_for(monkeypatch, tmp_path):
     dev = load_dev(monkeypatch)
     monkeypatch.setattr(dev, "BOT_COMMAND", tmp_path / "runbot.py")
-    monkeypatch.setattr(dev, "WORKER_COMMANDS", (tmp_path / "deliver.py",))
+    monkeypatch.setattr(dev, "WORKER_COMMAND", tmp_path / "deliver.py")
     started = dev.processes({})
     assert names(started) == ["web", "telegram"]
     assert started[1].args == ("manage.py", "telegram_standin")
@@ -72,7 +72,7 @@ def test_without_a_token_the_standin_starts_and_is_waited_for(monkeypatch, tmp_p
 def test_a_token_means_real_telegram_and_no_standin(monkeypatch, tmp_path):
     dev = load_dev(monkeypatch)
     monkeypatch.setattr(dev, "BOT_COMMAND", tmp_path / "runbot.py")
-    monkeypatch.setattr(dev, "WORKER_COMMANDS", (tmp_path / "deliver.py",))
+    monkeypatch.setattr(dev, "WORKER_COMMAND", tmp_path / "deliver.py")
     assert names(dev.processes({"TELEGRAM_BOT_TOKEN": "1:real"})) == ["web"]
 
 
@@ -81,7 +81,7 @@ def test_the_bot_and_the_worker_join_once_their_commands_exist(monkeypatch, tmp_
     (tmp_path / "runbot.py").write_text("")
     (tmp_path / "deliver.py").write_text("")
     monkeypatch.setattr(dev, "BOT_COMMAND", tmp_path / "runbot.py")
-    monkeypatch.setattr(dev, "WORKER_COMMANDS", (tmp_path / "absent.py", tmp_path / "deliver.py"))
+    monkeypatch.setattr(dev, "WORKER_COMMAND", tmp_path / "deliver.py")
     started = dev.processes({})
     assert names(started) == ["web", "telegram", "bot", "worker"]
     assert started[2].args == ("manage.py", "runbot")

@@ -3,7 +3,7 @@
 import django_filters
 
 from api.filters.ids import IdFilter
-from portal.models import AuditEntry
+from domain.models import AuditEntry
 
 
 class AuditEntryFilter(django_filters.FilterSet):

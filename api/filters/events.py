@@ -4,7 +4,7 @@ an empty page, never an error that confirms it exists)."""
 import django_filters
 
 from api.filters.ids import IdFilter
-from portal.models import MatchEvent
+from domain.models import MatchEvent
 
 
 class EventFilter(django_filters.FilterSet):

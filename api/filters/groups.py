@@ -4,7 +4,7 @@ page, never an error that confirms it exists)."""
 import django_filters
 
 from api.filters.ids import IdFilter
-from portal.models import Meeting, NetworkGroup
+from domain.models import Meeting, NetworkGroup
 
 
 class GroupFilter(django_filters.FilterSet):

@@ -4,7 +4,7 @@ database: filtering by someone else's id gives an empty page, not a 400 that con
 import django_filters
 
 from api.filters.ids import IdFilter
-from portal.models import Company, NetworkMembership
+from domain.models import Company, NetworkMembership
 
 
 class CompanyFilter(django_filters.FilterSet):

@@ -4,7 +4,7 @@ foreign id gives an empty page, never an error that confirms it exists)."""
 import django_filters
 
 from api.filters.ids import IdFilter
-from portal.models import Interest, Placement
+from domain.models import Interest, Placement
 
 
 class InterestFilter(django_filters.FilterSet):

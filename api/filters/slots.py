@@ -6,8 +6,8 @@ rather than a 400 that would confirm it exists."""
 import django_filters
 
 from api.filters.ids import IdFilter, WholeNumberFilter
-from portal import policy
-from portal.models import NetworkMembership, Slot
+from domain import policy
+from domain.models import NetworkMembership, Slot
 
 
 class SlotFilter(django_filters.FilterSet):
@@ -37,8 +37,4 @@ class SlotFilter(django_filters.FilterSet):
         if own is not None:
             # The selector already keeps the consultant's own network: nothing to add.
             return queryset if own == value else queryset.none()
-        return queryset.filter(
-            company_id__in=NetworkMembership.objects.filter(
-                municipality_id=value, status=NetworkMembership.Status.ACCEPTED
-            ).values("company_id")
-        )
+        return queryset.filter(company_id__in=NetworkMembership.objects.company_ids_in(value))

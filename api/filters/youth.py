@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
 from api.filters.ids import IdFilter
-from portal.models import Youth
+from domain.models import Youth
 
 
 class StrictBooleanWidget(BooleanWidget):

@@ -36,7 +36,7 @@ class MeSerializer(serializers.Serializer):
     email = serializers.CharField()
     role = serializers.ChoiceField(
         choices=["admin", "consultant", "company", "none"],
-        help_text="What the user may do: see DOMAIN.md's permission matrix.",
+        help_text="What the user may do: see the permission matrix in docs/domain.md.",
     )
     municipality = MunicipalityRefSerializer(
         allow_null=True, help_text="A consultant's municipality (the scope of what they see)."

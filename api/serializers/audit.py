@@ -1,4 +1,4 @@
-"""Audit entries: ids and states only, never free text (see portal/models/audit.py)."""
+"""Audit entries: ids and states only, never free text (see domain/models/audit.py)."""
 
 from rest_framework import serializers
 

@@ -4,7 +4,7 @@ check every rule) and plain output shapes for the lists."""
 from rest_framework import serializers
 
 from api.serializers.fields import enum_field, id_field
-from portal.models import CompanySignup, MatchEvent, Municipality, YouthSignup
+from domain.models import CompanySignup, MatchEvent, Municipality, YouthSignup
 
 # --- output ---------------------------------------------------------------------------------------
 

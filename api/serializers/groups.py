@@ -4,7 +4,7 @@ the services check every rule) and plain output shapes."""
 from rest_framework import serializers
 
 from api.serializers.fields import enum_field, id_field
-from portal.models import Attendance, GroupSchedule, Meeting, Municipality
+from domain.models import Attendance, GroupSchedule, Meeting, Municipality
 
 # --- output ---------------------------------------------------------------------------------------
 

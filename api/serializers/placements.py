@@ -1,7 +1,7 @@
 """Interests, placements, check-ins and follow-up notes: input shapes (types only; the services
 check every rule) and plain output shapes.
 
-A company member sees only what DOMAIN.md allows of a youth: first name, age, sectors and the
+A company member sees only what docs/domain.md allows of a youth: first name, age, sectors and the
 interest's message (``id`` and ``last_name`` are null for them); the contact comes only in an
 interest's detail, and only once a placement with the company is approved.
 """
@@ -9,9 +9,9 @@ interest's detail, and only once a placement with the company is approved.
 from rest_framework import serializers
 
 from api.serializers.fields import enum_field, id_field
-from portal.models import Interest, Placement
-from portal.policy import role_of
-from portal.selectors.youth import youth_age
+from domain.models import Interest, Placement
+from domain.policy import role_of
+from domain.selectors.youth import youth_age
 
 
 def staff_view(context: dict) -> bool:
@@ -136,7 +136,11 @@ class InterestAcceptSerializer(serializers.Serializer):
 class InterestMoveIntroSerializer(serializers.Serializer):
     intro_meeting_at = serializers.DateTimeField()
     place = serializers.CharField(
-        allow_null=True, required=False, default=None, help_text="Default: the same place."
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="Left out, null or blank: the same place.",
     )
 
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.serializers.network import CompanyRefSerializer, SectorRefSerializer
-from portal.models import Slot
+from domain.models import Slot
 
 
 class SlotSerializer(serializers.Serializer):

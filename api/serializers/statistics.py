@@ -1,4 +1,4 @@
-"""The shapes of ``portal.selectors.statistics``' answers (plain data: dates as ISO strings)."""
+"""The shapes of ``domain.selectors.statistics``' answers (plain data: dates as ISO strings)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

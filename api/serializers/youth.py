@@ -3,9 +3,9 @@
 from rest_framework import serializers
 
 from api.serializers.network import SectorRefSerializer
-from portal.models import Youth
-from portal.models.youth import Language
-from portal.selectors.youth import youth_age
+from domain.models import Youth
+from domain.models.youth import Language
+from domain.selectors.youth import youth_age
 
 
 class GroupRefSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from api.schema import errors
 from api.serializers.accounts import MeSerializer, TokenRequestSerializer, TokenSerializer
-from portal import policy
+from domain import policy
 
 
 class LockedOut(exceptions.APIException):

@@ -8,7 +8,7 @@ from api.filters.audit import AuditEntryFilter
 from api.permissions import IsAdmin
 from api.schema import errors
 from api.serializers.audit import AuditEntrySerializer
-from portal.selectors.audit import audit_entries_visible_to_user
+from domain.selectors.audit import audit_entries_visible_to_user
 
 
 @extend_schema_view(

@@ -15,19 +15,19 @@ from api.schema import errors
 from api.serializers import events as s
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, own_municipality, resolved
-from portal.exceptions import DomainError
-from portal.models import CompanySignup, MatchEvent, YouthSignup
-from portal.policy import member_company_id, not_found
-from portal.selectors.events import (
+from domain.exceptions import DomainError
+from domain.models import CompanySignup, MatchEvent, YouthSignup
+from domain.policy import member_company_id, not_found
+from domain.selectors.events import (
     company_signups_for_event,
     event_get_for_user,
     events_visible_to_user,
     youth_signups_for_event,
 )
-from portal.selectors.network import company_get_for_user
-from portal.selectors.youth import youth_get_for_user
-from portal.services import events as events_service
-from portal.services import signups as signups_service
+from domain.selectors.network import company_get_for_user
+from domain.selectors.youth import youth_get_for_user
+from domain.services import events as events_service
+from domain.services import signups as signups_service
 
 EVENT_ID = OpenApiParameter("event_pk", int, OpenApiParameter.PATH, description="The event's id.")
 

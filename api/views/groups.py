@@ -12,16 +12,16 @@ from api.schema import errors
 from api.serializers import groups as s
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, own_municipality, resolved
-from portal.models import Attendance, Meeting, NetworkGroup
-from portal.selectors.groups import (
+from domain.models import Attendance, Meeting, NetworkGroup
+from domain.selectors.groups import (
     group_get_for_user,
     groups_visible_to_user,
     meeting_get_for_user,
     meetings_visible_to_user,
 )
-from portal.selectors.youth import youth_get_for_user
-from portal.services import groups as groups_service
-from portal.services import meetings as meetings_service
+from domain.selectors.youth import youth_get_for_user
+from domain.services import groups as groups_service
+from domain.services import meetings as meetings_service
 
 MEETING_ID = OpenApiParameter(
     "meeting_pk", int, OpenApiParameter.PATH, description="The meeting's id."

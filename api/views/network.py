@@ -24,16 +24,16 @@ from api.serializers.network import (
     MunicipalitySerializer,
     SectorSerializer,
 )
-from portal import policy
-from portal.exceptions import DomainError
-from portal.models import Municipality, Sector
-from portal.selectors.network import (
+from domain import policy
+from domain.exceptions import DomainError
+from domain.models import Municipality, Sector
+from domain.selectors.network import (
     companies_visible_to_user,
     company_get_for_user,
     membership_get_for_user,
     memberships_visible_to_user,
 )
-from portal.services.network import (
+from domain.services.network import (
     company_member_remove,
     company_register,
     company_update,

@@ -13,8 +13,8 @@ from api.schema import errors
 from api.serializers import placements as s
 from api.serializers.fields import ReasonSerializer
 from api.views.thin import ThinViewSet, resolved
-from portal.models import CheckIn, FollowUpNote, Interest, Placement
-from portal.selectors.placements import (
+from domain.models import CheckIn, FollowUpNote, Interest, Placement
+from domain.selectors.placements import (
     checkins_for_placement,
     interest_get_for_user,
     interests_visible_to_user,
@@ -22,11 +22,11 @@ from portal.selectors.placements import (
     placement_get_for_user,
     placements_visible_to_user,
 )
-from portal.selectors.slots import slot_get_for_user
-from portal.selectors.youth import youth_card_for_company, youth_get_for_user
-from portal.services import interests as interests_service
-from portal.services import notes as notes_service
-from portal.services import placements as placements_service
+from domain.selectors.slots import slot_get_for_user
+from domain.selectors.youth import youth_card_for_company, youth_get_for_user
+from domain.services import interests as interests_service
+from domain.services import notes as notes_service
+from domain.services import placements as placements_service
 
 PLACEMENT_ID = OpenApiParameter(
     "placement_pk", int, OpenApiParameter.PATH, description="The placement's id."

@@ -10,9 +10,9 @@ from api.filters.slots import SlotFilter
 from api.permissions import IsPortalUser
 from api.schema import errors
 from api.serializers.slots import SlotChangeSerializer, SlotCreateSerializer, SlotSerializer
-from portal.selectors.network import company_get_for_user
-from portal.selectors.slots import slot_get_for_user, slots_visible_to_user
-from portal.services.slots import (
+from domain.selectors.network import company_get_for_user
+from domain.selectors.slots import slot_get_for_user, slots_visible_to_user
+from domain.services.slots import (
     slot_close,
     slot_create,
     slot_pause,

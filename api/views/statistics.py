@@ -1,5 +1,5 @@
 """Statistics per municipality (its consultants, admins) and per company (its members, admins),
-built by ``portal.selectors.statistics``; youth appear only as pseudonyms."""
+built by ``domain.selectors.statistics``; youth appear only as pseudonyms."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -15,7 +15,7 @@ from api.serializers.statistics import (
     MunicipalityStatisticsSerializer,
     PeriodQuerySerializer,
 )
-from portal.selectors.statistics import company_statistics, municipality_statistics
+from domain.selectors.statistics import company_statistics, municipality_statistics
 
 
 class MunicipalityStatisticsView(APIView):

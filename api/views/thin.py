@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.viewsets import GenericViewSet
 
-from portal.exceptions import DomainError
-from portal.models import Municipality
-from portal.policy import consultant_municipality_id
+from domain.exceptions import DomainError, Kind
+from domain.models import Municipality
+from domain.policy import consultant_municipality_id
 
 
 class ThinViewSet(GenericViewSet):
@@ -46,7 +46,7 @@ def resolved(getter: Callable[..., Any], *, field: str, **kwargs: Any) -> Any:
     try:
         return getter(**kwargs)
     except DomainError as error:
-        if error.code != "not_found":
+        if error.kind != Kind.NOT_FOUND:
             raise
         raise DomainError(error.message, code="not_found", field=field) from None
 

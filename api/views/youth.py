@@ -19,12 +19,12 @@ from api.serializers.youth import (
     YouthSerializer,
 )
 from api.views.network import municipality_from
-from portal import policy
-from portal.exceptions import DomainError
-from portal.models import Consultant
-from portal.selectors.youth import youth_get_for_user, youth_visible_to_user
-from portal.services.invites import invite_create
-from portal.services.youth import (
+from domain import policy
+from domain.exceptions import DomainError
+from domain.models import Consultant
+from domain.selectors.youth import youth_get_for_user, youth_visible_to_user
+from domain.services.invites import invite_create
+from domain.services.youth import (
     youth_create,
     youth_leave,
     youth_pause,

@@ -7,11 +7,11 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
+from bot.bridge import Context, Screen
 from bot.callbacks import Filter
-from bot.domain import Context, Screen
 from bot.handlers.common import on_button
-from portal.models import Sector, Slot
-from portal.selectors.slots import slots_visible_to_youth
+from domain.models import Sector, Slot
+from domain.selectors.slots import slots_visible_to_youth
 
 PAGE_SIZE = 5
 KINDS = {"i": Slot.Kind.INTERNSHIP, "p": Slot.Kind.PAID_HOURS}

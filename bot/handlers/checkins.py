@@ -7,11 +7,12 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, state_clear, state_set
+from bot.bridge import Context, Screen
+from bot.chat_state import state_clear, state_set
 from bot.handlers.common import on_button
-from portal.selectors.placements import checkin_get_for_youth, placement_get_for_youth
-from portal.services.checkins import TEXT_MAX_LENGTH, checkin_set_shared, checkin_submit
-from portal.services.youth import youth_set_share_experiences
+from domain.selectors.placements import checkin_get_for_youth, placement_get_for_youth
+from domain.services.checkins import TEXT_MAX_LENGTH, checkin_set_shared, checkin_submit
+from domain.services.youth import youth_set_share_experiences
 
 AWAITING = "checkin_text"
 

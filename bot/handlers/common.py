@@ -10,8 +10,8 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import callbacks, domain, keyboards, texts
-from bot.domain import Context, Screen, Who
+from bot import bridge, callbacks, keyboards, texts
+from bot.bridge import Context, Screen, Who
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +73,9 @@ async def on_button(
     await query.answer()
     data = callbacks.parse(query.data)
     if data is None:
-        screen = await domain.run(stale_screen, who)
+        screen = await bridge.run(stale_screen, who)
     else:
-        screen = await domain.run(fn, who, *data.args)
+        screen = await bridge.run(fn, who, *data.args)
     await show(update, context, screen)
 
 
@@ -86,4 +86,4 @@ async def on_message(
     who = Who.of(update)
     if who is None:
         return
-    await show(update, context, await domain.run(fn, who, *args))
+    await show(update, context, await bridge.run(fn, who, *args))

@@ -7,18 +7,19 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, format_datetime
+from bot.bridge import Context, Screen
+from bot.dates import format_datetime
 from bot.handlers.common import on_button
-from portal.exceptions import DomainError
-from portal.models import YouthSignup
-from portal.policy import not_found
-from portal.selectors.events import (
+from domain.exceptions import DomainError
+from domain.models import YouthSignup
+from domain.policy import not_found
+from domain.selectors.events import (
     event_get_for_youth,
+    event_seats_taken,
     events_visible_to_youth,
-    youth_signups_for_event,
     youth_signups_for_youth,
 )
-from portal.services.signups import waitlist_position, youth_signup, youth_signup_cancel
+from domain.services.signups import waitlist_position, youth_signup, youth_signup_cancel
 
 SHOWN = 8
 
@@ -73,8 +74,7 @@ def _detail(ctx: Context, event_id: int, intro: str = "") -> Screen:
         lines.append(str(texts.EVENT_SIGNED_UP))
         rows.append([(texts.EVENT_CANCEL, cb.encode(cb.EVENT, "cancel", event.pk))])
     else:
-        seated = youth_signups_for_event(event=event).filter(status__in=YouthSignup.SEATED).count()
-        full = seated >= event.youth_capacity
+        full = event_seats_taken(event=event) >= event.youth_capacity
         if full:
             lines.append(str(texts.EVENT_FULL))
         label = texts.EVENT_JOIN_WAITLIST if full else texts.EVENT_SIGN_UP

@@ -7,16 +7,17 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, format_date, format_datetime
+from bot.bridge import Context, Screen
+from bot.dates import format_date, format_datetime
 from bot.handlers.common import on_button
-from portal.models import Interest
-from portal.selectors.placements import (
+from domain.models import Interest
+from domain.selectors.placements import (
     interest_get_for_youth,
     interests_of_youth,
     placement_get_for_youth,
     placements_of_youth,
 )
-from portal.services.interests import interest_withdraw
+from domain.services.interests import interest_withdraw
 
 SHOWN = 8
 

@@ -8,12 +8,13 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, format_datetime
+from bot.bridge import Context, Screen
+from bot.dates import format_datetime
 from bot.handlers.common import on_button
-from portal.models import Attendance, Interest
-from portal.selectors.groups import meeting_get_for_youth, meetings_for_youth
-from portal.selectors.placements import interests_of_youth
-from portal.services.meetings import attendance_excuse
+from domain.models import Attendance, Interest
+from domain.selectors.groups import meeting_get_for_youth, meetings_for_youth
+from domain.selectors.placements import interests_of_youth
+from domain.services.meetings import attendance_excuse
 
 SHOWN = 5
 

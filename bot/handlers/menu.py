@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards, texts
-from bot.domain import Context, Screen, state_clear
+from bot.bridge import Context, Screen
+from bot.chat_state import state_clear
 from bot.handlers.common import menu_screen, on_button, on_message, stale_screen
 
 

@@ -9,9 +9,10 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen, state_forget
+from bot.bridge import Context, Screen
+from bot.chat_state import state_forget
 from bot.handlers.common import on_button
-from portal.services.privacy import youth_erase, youth_export
+from domain.services.privacy import youth_erase, youth_export
 
 EXPORT_FILENAME = "nextwork-my-data.json"
 

@@ -7,30 +7,24 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
+from bot.bridge import Context, Screen
 from bot.callbacks import Filter
-from bot.domain import Context, Screen, format_date, format_month, state_clear, state_set
+from bot.chat_state import state_clear, state_set
+from bot.dates import format_date, format_month
 from bot.handlers.browse import kind_label
 from bot.handlers.common import on_button
-from portal.models import Interest
-from portal.selectors.placements import (
-    interests_of_youth,
-    shared_experience_authors,
-    shared_experiences_for_company,
-)
-from portal.selectors.slots import slot_get_for_youth
-from portal.services.interests import MESSAGE_MAX_LENGTH, interest_show
+from domain.models import Interest
+from domain.selectors.placements import interests_of_youth, shared_experiences_for_company
+from domain.selectors.slots import slot_get_for_youth
+from domain.services.interests import MESSAGE_MAX_LENGTH, interest_show
 
 AWAITING = "interest_message"
-# A sentence with its week could point at the only youth at a small company: the card shows
-# the month only, and only once at least this many different youth share sentences there.
-EXPERIENCES_MIN_AUTHORS = 2
-EXPERIENCES_SHOWN = 3
 
 
 def _experiences(slot) -> list[str]:
-    if shared_experience_authors(company=slot.company) < EXPERIENCES_MIN_AUTHORS:
-        return []
-    rows = shared_experiences_for_company(company=slot.company, limit=EXPERIENCES_SHOWN)
+    # A sentence with its week could point at one youth: the card shows the month only. The
+    # selector shows none until enough different youth share about the company.
+    rows = shared_experiences_for_company(company=slot.company)
     return [
         str(texts.SLOT_EXPERIENCE_LINE).format(text=row["text"], month=format_month(row["week"]))
         for row in rows

@@ -9,9 +9,9 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks as cb
 from bot import keyboards, texts
-from bot.domain import Context, Screen
+from bot.bridge import Context, Screen
 from bot.handlers.common import on_button, on_message
-from portal.services.invites import invite_check, invite_redeem
+from domain.services.invites import invite_check, invite_redeem
 
 
 def _start(ctx: Context, token: str) -> Screen:

@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import keyboards, texts
-from bot.domain import Context, Screen, state_get
+from bot.bridge import Context, Screen
+from bot.chat_state import state_get
 from bot.handlers import checkins, slots
 from bot.handlers.common import on_message
 

@@ -33,9 +33,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "domain",
     "portal",
     "api",
     "bot",
+    "worker",
+    "standin",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +121,7 @@ AXES_VERBOSE = False
 # Behind the TLS proxy the client address is in X-Forwarded-For; uvicorn's --proxy-headers
 # (FORWARDED_ALLOW_IPS) already puts it in REMOTE_ADDR, so axes reads REMOTE_ADDR only.
 # A locked-out login gets the portal's kind page (how long to wait, a new password) as a 429.
-AXES_LOCKOUT_CALLABLE = "portal.web.views.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "portal.views.auth.locked_out"
 LOGIN_URL = "login"
 # The front page sends each user on to their own start page (company or consultant).
 LOGIN_REDIRECT_URL = "home"
@@ -142,6 +145,7 @@ LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 # source file's strings under the catalogue whose package holds it (portal's for the rest).
 LOCALE_PATHS = [
     BASE_DIR / "portal" / "locale",
+    BASE_DIR / "domain" / "locale",
     BASE_DIR / "api" / "locale",
     BASE_DIR / "bot" / "locale",
 ]

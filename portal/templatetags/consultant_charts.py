@@ -1,5 +1,5 @@
 """Chart tags for the statistics page: each draws one chart of ``municipality_statistics``'
-data as inline SVG (``portal.web.charts``); the page shows the same numbers as tables."""
+data as inline SVG (``portal.charts``); the page shows the same numbers as tables."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.models import Interest, Placement, Slot
-from portal.web import charts
+from domain.models import Interest, Placement, Slot
+from portal import charts
 
 register = template.Library()
 

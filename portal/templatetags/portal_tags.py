@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal import policy
+from domain import policy
 
 register = template.Library()
 

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from portal.models import MatchEvent, Placement
-from portal.services.signups import company_signup, youth_signup
+from domain.models import MatchEvent, Placement
+from domain.services.signups import company_signup, youth_signup
 from tests import factories as f
 
 
@@ -168,7 +168,7 @@ def assert_same_queries_for_1_and_50(client, path: str, make, django_assert_max_
 def tables():
     """Every table the events, groups and placements endpoints write (audit entries of reads
     aside), for ``tests.helpers.snapshot``."""
-    from portal import models as m
+    from domain import models as m
 
     return (
         m.MatchEvent,

@@ -165,7 +165,7 @@ def test_a_session_may_read_without_a_csrf_token(session_client):
 
 
 def test_a_session_write_without_csrf_token_is_refused_and_changes_nothing(session_client, world):
-    from portal.models import Company
+    from domain.models import Company
 
     before = snapshot(Company)
     response = session_client.patch(

@@ -1,4 +1,4 @@
-"""The audit trail over the API: admins only (DOMAIN.md), filterable, O(1) in queries."""
+"""The audit trail over the API: admins only (docs/domain.md), filterable, O(1) in queries."""
 
 from types import SimpleNamespace
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.services.audit import audit_log
+from domain.audit import audit_log
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error
 

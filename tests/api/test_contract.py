@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from portal.models import (
+from domain.models import (
     Interest,
     MatchEvent,
     Meeting,

@@ -5,8 +5,8 @@ from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.exceptions import _field_messages, domain_status
-from portal.exceptions import DomainError
+from api.exceptions import KIND_STATUS, _field_messages, domain_status
+from domain.exceptions import KINDS, DomainError, Kind
 from tests.api.conftest import assert_error
 
 
@@ -15,7 +15,8 @@ class _Raises(APIView):
     authentication_classes = ()
 
     def get(self, request, code):
-        raise DomainError("Nope.", code=code, field="hours_min" if code == "hours" else None)
+        field = "hours_min" if code == "hours_out_of_range" else None
+        raise DomainError("Nope.", code=code, field=field)
 
     def post(self, request, code):
         from rest_framework import serializers
@@ -47,9 +48,69 @@ def test_domain_error_codes_map_to_http_statuses(code, status):
     assert domain_status(DomainError("x", code=code)) == status
 
 
+# The codes the API answered 409 before errors had a kind: they still do.
+CONFLICTS_BEFORE_KINDS = [
+    "invalid_state",
+    "conflict",
+    "full",
+    "event_started",
+    "event_not_started",
+    "deadline_passed",
+    "meeting_started",
+    "meeting_not_started",
+    "not_confirmed",
+    "check_in_not_open",
+    "not_in_network",
+    "not_member",
+    "capacity_below_signups",
+    "seats_below_placements",
+    "nothing_to_share",
+    "too_early",
+    "youth_already_linked",
+    "telegram_already_linked",
+]
+
+
+def test_the_conflicts_of_before_are_still_409_and_the_rest_400_or_their_access_status():
+    special = {"not_found": 404, "forbidden": 403, "busy": 503}
+    for code in KINDS:
+        expected = special.get(code, 409 if code in CONFLICTS_BEFORE_KINDS else 400)
+        assert domain_status(DomainError("x", code=code)) == expected, code
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        (Kind.NOT_FOUND, 404),
+        (Kind.FORBIDDEN, 403),
+        (Kind.CONFLICT, 409),
+        (Kind.INVALID, 400),
+        (Kind.BUSY, 503),
+    ],
+)
+@pytest.mark.urls("tests.api.test_errors")
+def test_each_kind_answers_its_status_with_the_errors_own_code(client, monkeypatch, kind, status):
+    """The status follows the kind alone: a code of that kind the API has never heard of."""
+    monkeypatch.setitem(KINDS, f"new_{kind}", kind)
+    assert_error(client.get(f"/raise/new_{kind}/"), status, code=f"new_{kind}")
+
+
+def test_every_kind_has_a_status():
+    assert set(KIND_STATUS) == set(Kind)
+
+
+@pytest.mark.urls("tests.api.test_errors")
+def test_a_new_conflict_code_is_a_409_not_a_400(client, monkeypatch):
+    """The bug kinds fixed: a new code that is a refused transition once fell through to 400."""
+    monkeypatch.setitem(KINDS, "slot_already_moved", Kind.CONFLICT)
+    body = assert_error(client.get("/raise/slot_already_moved/"), 409, code="slot_already_moved")
+    assert body == {"code": "slot_already_moved", "message": "Nope.", "fields": {}}
+
+
 @pytest.mark.urls("tests.api.test_errors")
 def test_domain_error_answers_with_code_message_and_field(client):
-    body = assert_error(client.get("/raise/hours/"), 400, code="hours", field="hours_min")
+    response = client.get("/raise/hours_out_of_range/")
+    body = assert_error(response, 400, code="hours_out_of_range", field="hours_min")
     assert body["fields"] == {"hours_min": ["Nope."]}
 
 

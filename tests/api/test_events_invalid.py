@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.models import MatchEvent
-from portal.services.signups import youth_signup
+from domain.models import MatchEvent
+from domain.services.signups import youth_signup
 from tests import factories as f
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
 

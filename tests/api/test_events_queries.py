@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.signups import company_signup, youth_signup
+from domain.services.signups import company_signup, youth_signup
 from tests import factories as f
 from tests.api.b_world import assert_same_queries_for_1_and_50
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.services.meetings import attendance_record
+from domain.services.meetings import attendance_record
 from tests import factories as f
 from tests.api.b_world import assert_same_queries_for_1_and_50
 

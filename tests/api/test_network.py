@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.models import Company, CompanyMember, NetworkMembership
+from domain.models import Company, CompanyMember, NetworkMembership
 from tests import factories as f
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.models import Interest, Placement, Slot
+from domain.models import Interest, Placement, Slot
 from tests import factories as f
 from tests.api.b_world import assert_refused_and_unchanged, expand_invalid
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal.models import Placement
+from domain.models import Placement
 from tests import factories as f
 from tests.api.b_world import (
     assert_cell,

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import Placement
+from domain.models import Placement
 from tests import factories as f
 from tests.api.b_world import assert_same_queries_for_1_and_50
 

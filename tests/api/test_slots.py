@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.models import AuditEntry, Slot
+from domain.models import AuditEntry, Placement, Slot
 from tests import factories as f
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error
@@ -166,6 +166,48 @@ def test_list_takes_as_many_queries_for_50_slots_as_for_1(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get("/api/v1/slots/", {"page_size": 50})
     assert len(response.json()["results"]) == 50
+
+
+# --- shared check-in sentences -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("authors", [1, 2])
+def test_no_shared_sentence_reaches_anyone_through_a_slot_or_company(authors, api_as, objs):
+    """The API exposes no shared check-in sentence about a slot or its company (its slots, the
+    company, its statistics, its placements), below the slot cards' threshold
+    (``shared_experiences_for_company``) or above it: so none can reach a company below it.
+    A company never reads a placement's check-ins either."""
+    sentences = [f"Rare kolleger nummer {n}" for n in range(authors)]  # ASCII: no JSON escapes
+    placements = []
+    for text in sentences:
+        youth = f.YouthFactory(municipality=objs.x, share_experiences=True)
+        placement = f.PlacementFactory(
+            youth=youth, slot=objs.slot_a, status=Placement.Status.ACTIVE
+        )
+        f.CheckInFactory(placement=placement, text=text, shared=True)
+        placements.append(placement)
+    company = objs.company_a.pk
+    urls = [
+        "/api/v1/slots/",
+        f"/api/v1/slots/{objs.slot_a.pk}/",
+        "/api/v1/companies/",
+        f"/api/v1/companies/{company}/",
+        "/api/v1/placements/",
+        f"/api/v1/placements/{placements[0].pk}/",
+    ]
+    statistics = f"/api/v1/statistics/companies/{company}/"  # the company's own, and admins'
+    for role in ("member_a", "consultant_x", "admin"):
+        client = api_as(role)
+        for url in [*urls, statistics] if role != "consultant_x" else urls:
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            assert not any(text in response.content.decode() for text in sentences), (role, url)
+    checkins = f"/api/v1/placements/{placements[0].pk}/checkins/"
+    refused = api_as("member_a").get(checkins)
+    assert refused.status_code in (403, 404)
+    assert not any(text in refused.content.decode() for text in sentences)
+    # The search would find a sentence: the youth's consultant reads it there, for follow-up.
+    assert sentences[0] in api_as("consultant_x").get(checkins).content.decode()
 
 
 # --- invalid input -------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.models import AuditEntry, Invite, Youth
-from portal.services.invites import token_hash
+from domain.models import AuditEntry, Invite, Youth
+from domain.tokens import invite_token_hash as token_hash
 from tests import factories as f
 from tests.api._matrix import Case, cells, check_cell, roles
 from tests.api.conftest import assert_error

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 import pytest
 from django.db.backends.signals import connection_created
 
-from bot import ratelimit
 from bot.app import build_application
-from bot.management.commands.deliver import build_bot
 from bot.runner import run_polling
-from bot.standin import SentMessage, StandIn, StandInUser
-from bot.worker import Worker, WorkerSettings, connect
-from portal.models import Municipality, OutboxMessage
-from portal.services.invites import invite_create
+from domain.models import Municipality, OutboxMessage
+from domain.services.invites import invite_create
+from standin import SentMessage, StandIn, StandInUser
 from tests import factories as f
+from worker import ratelimit
+from worker.loop import Worker, WorkerSettings, connect
+from worker.management.commands.deliver import build_bot
 
 TOKEN = "123456789:test-token"
 

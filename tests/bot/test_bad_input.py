@@ -10,11 +10,12 @@ from django.utils import timezone
 from bot import callbacks as cb
 from bot.callbacks import Filter
 from bot.models import ChatState
-from portal.models import Interest, Invite, Youth
-from portal.services.interests import interest_show
-from portal.services.invites import invite_create, token_hash
-from portal.services.slots import slot_close
-from portal.services.youth import youth_leave
+from domain.models import Interest, Invite, Youth
+from domain.services.interests import interest_show
+from domain.services.invites import invite_create
+from domain.services.slots import slot_close
+from domain.services.youth import youth_leave
+from domain.tokens import invite_token_hash as token_hash
 from tests import factories as f
 from tests.bot.conftest import data_of, labels
 

@@ -4,7 +4,7 @@ one; the web process (CONN_MAX_AGE = 0) opens one per call."""
 import pytest
 from django.db import connection, connections
 
-from bot.domain import _plain
+from bot.bridge import _plain
 from bot.runner import BOT_CONN_MAX_AGE, keep_database_connections
 
 

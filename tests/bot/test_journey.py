@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot import callbacks as cb
-from portal.models import Interest, OutboxMessage, Youth, YouthSignup
-from portal.services.signups import youth_signup, youth_signup_cancel
+from domain.models import Interest, OutboxMessage, Youth, YouthSignup
+from domain.services.signups import youth_signup, youth_signup_cancel
 from tests import factories as f
 from tests.bot.conftest import data_of, labels, sent_row
 

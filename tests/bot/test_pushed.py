@@ -7,11 +7,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Attendance, CheckIn, OutboxMessage, Placement
-from portal.services.interests import interest_accept, interest_show
-from portal.services.outbox import outbox_push
-from portal.services.placements import placement_approve, placement_propose
-from portal.services.signups import youth_signup, youth_signup_cancel
+from domain.models import Attendance, CheckIn, OutboxMessage, Placement
+from domain.services.interests import interest_accept, interest_show
+from domain.services.outbox import outbox_push
+from domain.services.placements import placement_approve, placement_propose
+from domain.services.signups import youth_signup, youth_signup_cancel
 from tests import factories as f
 from tests.bot.conftest import labels, sent_row
 

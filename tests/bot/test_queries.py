@@ -3,18 +3,18 @@ companies and shared experiences there are (the bot benchmark's hot path)."""
 
 from datetime import date
 
+from bot.bridge import screen_for
 from bot.callbacks import Filter
-from bot.domain import screen_for
 from bot.handlers import browse, slots
-from portal.models import Placement
+from domain.models import Placement
 from tests import factories as f
 from tests.bot.test_screens import who_is
 
 # The youth behind the account, the sectors, the count, one page of slots with their companies.
 LIST_QUERIES = 4
-# The youth, the slot with its company, the shared-experience authors, the sentences, the
-# youth's own interest in it.
-CARD_QUERIES = 5
+# The youth, the slot with its company, the sentences (their authors counted in the same
+# query), the youth's own interest in it.
+CARD_QUERIES = 4
 
 
 def _slots_at_companies(municipality, companies: int, per_company: int) -> list:

@@ -116,7 +116,7 @@ class Server(threading.Thread):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_webhook_over_real_http_processes_a_redelivered_update_once(settings, new_chat):
-    from bot.standin import StandIn
+    from standin import StandIn
 
     settings.TELEGRAM_WEBHOOK_SECRET = SECRET
     settings.TELEGRAM_BOT_TOKEN = TOKEN

@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 
 from bot import callbacks as cb
+from bot.bridge import Who, screen_for
 from bot.callbacks import Filter
-from bot.domain import Who, screen_for
 from bot.handlers import browse, events, meetings, settings, slots
-from portal.models import Placement
-from portal.services.signups import youth_signup
+from domain.models import Placement
+from domain.services.signups import youth_signup
 from tests import factories as f
 
 
@@ -42,6 +42,20 @@ def test_one_youths_sentence_is_not_shown_but_two_youths_are_with_the_month_only
     assert "• “Rare kolleger” (november 2026)" in card.text
     assert "• “Jeg lærte meget” (oktober 2026)" in card.text
     assert "23" not in card.text.split("Det siger")[1]
+
+
+def test_several_sentences_of_one_youth_are_still_not_shown(youth, slot, company, municipality):
+    """The threshold counts different youth, not sentences: one youth's weeks stay unshown."""
+    first = _share(company, "Første uge", date(2026, 11, 2), municipality)
+    for week, text in ((date(2026, 11, 9), "Anden uge"), (date(2026, 11, 16), "Tredje uge")):
+        f.CheckInFactory(placement=first.placement, text=text, week=week, shared=True)
+    card = screen_for(slots._card, who_is(youth), slot.pk, Filter())
+    assert "Det siger andre unge" not in card.text
+    assert not any(text in card.text for text in ("Første uge", "Anden uge", "Tredje uge"))
+    _share(company, "En anden ung", date(2026, 11, 23), municipality)
+    card = screen_for(slots._card, who_is(youth), slot.pk, Filter())
+    assert "Det siger andre unge om at være her:" in card.text
+    assert "En anden ung" in card.text and "Tredje uge" in card.text
 
 
 def test_paging_and_filters(youth, company):

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.test import AsyncClient
 
-# domain.call, not sync_to_async: it closes the worker thread's connection afterwards, as
+# bridge.call, not sync_to_async: it closes the worker thread's connection afterwards, as
 # the bot does, so the test database can be dropped at the end.
-from bot import domain, webhook
+from bot import bridge, webhook
 from bot.models import WebhookUpdate
 from bot.webhook import webhook_bot
 
@@ -67,7 +67,7 @@ async def test_the_same_update_twice_is_processed_once(configured):
     replies = configured.messages(user)
     assert len(replies) == 1
     assert "NExTWORK" in replies[0].text
-    rows = await domain.call(_rows)
+    rows = await bridge.call(_rows)
     assert [row["update_id"] for row in rows] == [5001]
     assert rows[0]["processed_at"] is not None
 
@@ -77,7 +77,7 @@ async def test_a_wrong_or_missing_secret_is_refused(configured, secret):
     user = configured.new_user()
     response = await post(start_update(user, 5002), secret=secret)
     assert response.status_code == 403
-    assert await domain.call(WebhookUpdate.objects.count) == 0
+    assert await bridge.call(WebhookUpdate.objects.count) == 0
     assert configured.messages(user) == []
 
 
@@ -101,7 +101,7 @@ async def test_only_post_is_allowed(configured):
 async def test_an_update_stored_before_a_crash_is_processed_by_the_next_process(configured):
     user = configured.new_user(first_name="Crash")
     # The previous process stored the update and died before processing it.
-    await domain.call(webhook.inbox_store, update_id=6001, payload=start_update(user, 6001))
+    await bridge.call(webhook.inbox_store, update_id=6001, payload=start_update(user, 6001))
     try:
         response = await post(start_update(user, 6002, text="hej"))
         await webhook_bot.drain()
@@ -111,6 +111,6 @@ async def test_an_update_stored_before_a_crash_is_processed_by_the_next_process(
     texts = [message.text for message in configured.messages(user)]
     assert len(texts) == 2
     assert any("NExTWORK" in text for text in texts)
-    rows = await domain.call(_rows)
+    rows = await bridge.call(_rows)
     assert [row["update_id"] for row in rows] == [6001, 6002]
     assert all(row["processed_at"] is not None for row in rows)

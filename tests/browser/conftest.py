@@ -14,7 +14,7 @@ import pytest
 
 from config.asgi import application
 from tests.asgi_server import AsgiServer
-from tests.web.live_support import session_cookie
+from tests.portal.live_support import session_cookie
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
-from portal.services.interests import interest_show
+from domain.services.interests import interest_show
 from tests import factories as f
 
 pytestmark = [

@@ -17,10 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from portal.models import Interest, Placement, Slot
-from portal.services.interests import interest_show
-from portal.services.placements import placement_propose
-from portal.services.signups import company_signup, signup_check_in, youth_signup
+from domain.models import Interest, Placement, Slot
+from domain.services.interests import interest_show
+from domain.services.placements import placement_propose
+from domain.services.signups import company_signup, signup_check_in, youth_signup
 from tests import factories as f
 from tests.browser.conftest import screenshot
 

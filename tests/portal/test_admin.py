@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.models import (
+from domain.models import (
     Attendance,
     AuditEntry,
     CalendarFeed,
@@ -139,6 +139,13 @@ def test_every_portal_model_is_registered():
 
 
 @pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
+def test_each_models_admin_lives_in_the_module_named_like_its_models_module(model):
+    # portal/admin/ follows domain/models/: Youth (domain.models.youth) → portal.admin.youth.
+    models_module = model.__module__.rpartition(".")[2]
+    assert type(admin.site._registry[model]).__module__ == f"portal.admin.{models_module}"
+
+
+@pytest.mark.parametrize("model", PORTAL_MODELS, ids=lambda m: m.__name__)
 def test_changelist_renders_and_searches(admin_client, one_of_each, model):
     assert admin_client.get(_url(model, "changelist")).status_code == 200
     assert admin_client.get(_url(model, "changelist"), {"q": "a"}).status_code == 200
@@ -217,6 +224,37 @@ def test_outbox_delivery_state_cannot_be_edited_but_the_due_time_can(admin_clien
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.PENDING
     assert message.attempts == 0
+    assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
+
+
+def test_moving_an_outbox_message_keeps_what_the_worker_did_meanwhile(
+    admin_client, one_of_each, monkeypatch
+):
+    """The worker sends the message while the admin's save is under way: the save writes the
+    new time and leaves the row sent."""
+    message = one_of_each[OutboxMessage]
+    model_admin = admin.site._registry[OutboxMessage]
+    read = type(model_admin).get_object
+
+    def read_then_sent(self, request, object_id, from_field=None):
+        obj = read(self, request, object_id, from_field)
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxMessage.Status.SENT, attempts=1, telegram_message_id=77
+        )
+        return obj
+
+    monkeypatch.setattr(type(model_admin), "get_object", read_then_sent)
+    response = admin_client.post(
+        _url(OutboxMessage, "change", message.pk),
+        {"due_at_0": "2026-12-01", "due_at_1": "09:00:00", "expires_at_0": "", "expires_at_1": ""},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.telegram_message_id) == (
+        OutboxMessage.Status.SENT,
+        1,
+        77,
+    )
     assert timezone.localtime(message.due_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:00"
 
 

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 
 TOKEN = "123456:test-token_AB"
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from tests.standin.conftest import call
 
 

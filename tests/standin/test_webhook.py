@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.standin import StandIn
+from standin import StandIn
 from tests.standin.conftest import call
 
 

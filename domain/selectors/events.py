@@ -1,0 +1,127 @@
+"""Reads of match events and their sign-ups, scoped to who is asking."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from domain.models import CompanySignup, MatchEvent, NetworkMembership, Youth, YouthSignup
+from domain.policy import consultant_municipality_id, member_company_id, not_found, role_of
+
+EventStatus = MatchEvent.Status
+
+
+def _confirmed_companies() -> Prefetch:
+    return Prefetch(
+        "company_signups",
+        queryset=CompanySignup.objects.filter(status=CompanySignup.Status.CONFIRMED)
+        .select_related("company")
+        .prefetch_related("slots")
+        .order_by("company__name"),
+        to_attr="confirmed_company_signups",
+    )
+
+
+def events_visible_to_user(*, user: object) -> QuerySet[MatchEvent]:
+    """Admin: all. Consultant: their municipality's (any status). Company member: published
+    events of municipalities whose network their company belongs to. Anyone else: none."""
+    events = MatchEvent.objects.select_related("municipality").order_by("starts_at", "pk")
+    role = role_of(user)
+    if role == "admin":
+        return events
+    if role == "consultant":
+        return events.filter(municipality_id=consultant_municipality_id(user))
+    if role == "company":
+        networks = NetworkMembership.objects.municipality_ids_of(member_company_id(user))
+        return events.filter(status=EventStatus.PUBLISHED, municipality_id__in=networks)
+    return events.none()
+
+
+def event_get_for_user(*, user: object, event_id: int) -> MatchEvent:
+    """One event with its attending companies (``confirmed_company_signups``); ``not_found``
+    when the user may not see it."""
+    try:
+        return (
+            events_visible_to_user(user=user)
+            .prefetch_related(_confirmed_companies())
+            .get(pk=event_id)
+        )
+    except (MatchEvent.DoesNotExist, ValueError, TypeError):
+        raise not_found() from None
+
+
+def events_visible_to_youth(*, youth: Youth, now: datetime | None = None) -> QuerySet[MatchEvent]:
+    """Upcoming published events of the youth's own municipality, soonest first."""
+    now = now or timezone.now()
+    return (
+        MatchEvent.objects.filter(
+            municipality_id=youth.municipality_id,
+            status=EventStatus.PUBLISHED,
+            starts_at__gt=now,
+        )
+        .select_related("municipality")
+        .order_by("starts_at", "pk")
+    )
+
+
+def event_get_for_youth(*, youth: Youth, event_id: int, now: datetime | None = None) -> MatchEvent:
+    """One upcoming event for the bot's detail view, with its attending companies."""
+    try:
+        return (
+            events_visible_to_youth(youth=youth, now=now)
+            .prefetch_related(_confirmed_companies())
+            .get(pk=event_id)
+        )
+    except (MatchEvent.DoesNotExist, ValueError, TypeError):
+        raise not_found() from None
+
+
+def youth_signups_for_event(*, event: MatchEvent) -> QuerySet[YouthSignup]:
+    """Every youth sign-up of an event in arrival order (the waitlist order). Callers have
+    already fetched ``event`` through a scoped selector."""
+    return YouthSignup.objects.filter(event=event).select_related("youth").order_by("sequence")
+
+
+def seats_taken_count() -> Count:
+    """The seats taken at an event, as an aggregate over its ``youth_signups``: a confirmed or
+    attended sign-up holds a seat (``YouthSignup.SEATED``). Annotate a list of events with it
+    to count in the same query; ``event_seats_taken`` counts one event."""
+    # distinct: another to-many join in the same query would multiply the count.
+    return Count(
+        "youth_signups", filter=Q(youth_signups__status__in=YouthSignup.SEATED), distinct=True
+    )
+
+
+def event_seats_taken(*, event: MatchEvent, signups: Iterable[YouthSignup] | None = None) -> int:
+    """How many of the event's youth seats are taken: one query (the services ask under the
+    event's lock, so a sign-up running now cannot slip past), or none when the caller passes
+    the event's sign-ups it has already loaded."""
+    if signups is not None:
+        return sum(1 for s in signups if s.event_id == event.pk and s.status in YouthSignup.SEATED)
+    return MatchEvent.objects.filter(pk=event.pk).aggregate(taken=seats_taken_count())["taken"]
+
+
+def company_signups_for_event(*, event: MatchEvent) -> QuerySet[CompanySignup]:
+    """The companies signed up for an event, with the slots they bring."""
+    return (
+        CompanySignup.objects.filter(event=event, status=CompanySignup.Status.CONFIRMED)
+        .select_related("company")
+        .prefetch_related("slots")
+        .order_by("company__name")
+    )
+
+
+def youth_signups_for_youth(*, youth: Youth, now: datetime | None = None) -> QuerySet[YouthSignup]:
+    """The youth's live sign-ups (confirmed or waitlisted) for upcoming published events."""
+    now = now or timezone.now()
+    return (
+        YouthSignup.objects.filter(
+            youth=youth,
+            status__in=[YouthSignup.Status.CONFIRMED, YouthSignup.Status.WAITLISTED],
+            event__status=EventStatus.PUBLISHED,
+            event__starts_at__gt=now,
+        )
+        .select_related("event__municipality")
+        .order_by("event__starts_at", "pk")
+    )

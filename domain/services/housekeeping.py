@@ -1,0 +1,35 @@
+"""The periodic domain jobs, in one call: run daily by cron today, by the worker later."""
+
+import logging
+from datetime import datetime
+
+from django.utils import timezone
+
+from domain.services.groups import schedules_extend_all
+from domain.services.placements import placements_complete_due, placements_start_due
+from domain.services.privacy import youth_purge_expired
+from domain.services.reminders import reminders_sync_active_placements
+
+logger = logging.getLogger(__name__)
+
+JOBS = {
+    "meetings generated": schedules_extend_all,
+    "placements started": placements_start_due,
+    "placements completed": placements_complete_due,
+    "active placements with check-in prompts ahead": reminders_sync_active_placements,
+    "youth erased after the retention period": youth_purge_expired,
+}
+
+
+def housekeeping_run(*, now: datetime | None = None) -> dict[str, int | None]:
+    """Run every job (each commits its own rows) and return how much each one did, or None
+    for a job that failed: it is logged, and the jobs after it still run."""
+    now = now or timezone.now()
+    done: dict[str, int | None] = {}
+    for name, job in JOBS.items():
+        try:
+            done[name] = job(now=now)
+        except Exception:
+            logger.exception("Housekeeping job %r failed", name)
+            done[name] = None
+    return done

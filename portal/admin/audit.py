@@ -1,0 +1,35 @@
+"""The audit trail (``domain/models/audit.py``)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from domain.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail: readable, never writable, not even by a superuser."""
+
+    list_display = (
+        "created_at",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "municipality",
+    )
+    list_select_related = ("municipality",)
+    list_filter = ("action", "target_type", "municipality")
+    search_fields = ("action", "actor_label", "target_type")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

@@ -1,0 +1,44 @@
+"""The company's front page: its network memberships and its slots with their counts."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from domain.models import Interest, Placement
+from domain.selectors.network import memberships_visible_to_user
+from domain.selectors.slots import slots_visible_to_user
+from portal.access import company_required
+from portal.forms.company import MembershipRequestForm
+
+
+@company_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Slots (every status) with live interests, pending interests and seated placements."""
+    slots = slots_visible_to_user(user=request.user).annotate(
+        interests_pending=Count(
+            "interests", filter=Q(interests__status=Interest.Status.PENDING), distinct=True
+        ),
+        interests_live=Count(
+            "interests", filter=Q(interests__status__in=Interest.LIVE), distinct=True
+        ),
+        placements_seated=Count(
+            "placements", filter=Q(placements__status__in=Placement.SEATED), distinct=True
+        ),
+    )
+    slots = list(slots)
+    memberships = list(memberships_visible_to_user(user=request.user))
+    member = request.user.company_member
+    join_form = None
+    if member.is_company_admin:
+        join_form = MembershipRequestForm(exclude_ids=[m.municipality_id for m in memberships])
+        if len(join_form.fields["municipality"].choices) <= 1:
+            join_form = None  # already in (or asking to join) every network
+    context = {
+        "company": member.company,
+        "join_form": join_form,
+        "slots": slots,
+        "waiting": sum(slot.interests_pending for slot in slots),
+        "memberships": memberships,
+        "accepted": any(m.is_accepted for m in memberships),
+    }
+    return render(request, "portal/company/dashboard.html", context)

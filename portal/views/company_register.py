@@ -1,0 +1,77 @@
+"""A company signs itself up (company, first user, a request to join a network) and asks to
+join further municipalities' networks."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from domain.models import Municipality
+from domain.selectors.network import memberships_visible_to_user
+from domain.services.network import company_register, membership_request
+from portal.access import company_admin_required
+from portal.errors import attempt
+from portal.forms.company import CompanyRegisterForm, MembershipRequestForm
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """Anyone not logged in may register a company; the new user is logged in at once."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = CompanyRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        municipality = Municipality.objects.get(slug=data["municipality"])
+        company = attempt(
+            request,
+            lambda: company_register(
+                name=data["name"],
+                cvr=data["cvr"],
+                address=data["address"],
+                postcode=data["postcode"],
+                city=data["city"],
+                sector=data["sector"],
+                municipality=municipality,
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                actor=None,
+            ),
+            form=form,
+            fields={"user": "username"},
+        )
+        if company is not None:
+            user = company.members.get().user
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _("Welcome! %(company)s is registered and has asked to join %(network)s's network.")
+                % {"company": company.name, "network": municipality.name},
+            )
+            return redirect("company_dashboard")
+    return render(request, "portal/company/register.html", {"form": form})
+
+
+@require_POST
+@company_admin_required
+def membership_request_view(request: HttpRequest) -> HttpResponse:
+    company = request.user.company_member.company
+    taken = memberships_visible_to_user(user=request.user).values_list("municipality_id", flat=True)
+    form = MembershipRequestForm(request.POST, exclude_ids=taken)
+    if form.is_valid():
+        municipality = Municipality.objects.get(slug=form.cleaned_data["municipality"])
+        attempt(
+            request,
+            lambda: membership_request(
+                company=company, municipality=municipality, actor=request.user
+            ),
+            success=_(
+                "You have asked to join %(network)s's network. A consultant there will answer."
+            )
+            % {"network": municipality.name},
+        )
+    else:
+        messages.error(request, _("Choose a municipality from the list."))
+    return redirect("company_dashboard")

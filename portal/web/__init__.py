@@ -1,1 +1,0 @@
-"""The portal's own pages for companies and consultants (server-rendered)."""

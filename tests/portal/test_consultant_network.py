@@ -1,0 +1,119 @@
+"""The company network page: requests to accept or reject, scoped to the municipality."""
+
+import pytest
+from django.urls import reverse
+
+from domain.models import NetworkMembership
+from tests import factories as f
+
+LIST = reverse("consultant:memberships")
+M = NetworkMembership.Status
+
+
+def url(name: str, membership) -> str:
+    return reverse(f"consultant:{name}", args=[membership.pk])
+
+
+@pytest.fixture
+def request_to_join(municipality):
+    return f.MembershipFactory(
+        municipality=municipality, company=f.CompanyFactory(name="Ny Butik ApS"), status=M.PENDING
+    )
+
+
+@pytest.fixture
+def foreign_request(other_municipality):
+    return f.MembershipFactory(
+        municipality=other_municipality,
+        company=f.CompanyFactory(name="Fremmed ApS"),
+        status=M.PENDING,
+    )
+
+
+def test_list_shows_the_own_municipalitys_requests_only(
+    client_for, consultant, request_to_join, foreign_request
+):
+    page = client_for(consultant).get(LIST).content.decode()
+    assert "Ny Butik ApS" in page and "Fremmed ApS" not in page
+
+
+def test_admin_sees_every_request(client_for, admin_user, request_to_join, foreign_request):
+    page = client_for(admin_user).get(LIST).content.decode()
+    assert "Ny Butik ApS" in page and "Fremmed ApS" in page
+
+
+def test_company_members_and_anonymous_are_kept_out(client_for, company_member, request_to_join):
+    assert client_for(company_member).get(LIST).status_code == 403
+    assert (
+        client_for(company_member).post(url("membership_accept", request_to_join)).status_code
+        == 403
+    )
+    assert client_for(None).get(LIST).status_code == 302
+
+
+def test_another_municipalitys_request_is_not_found(client_for, consultant, foreign_request):
+    client = client_for(consultant)
+    assert client.post(url("membership_accept", foreign_request)).status_code == 404
+    assert client.get(url("membership_reject", foreign_request)).status_code == 404
+    assert NetworkMembership.objects.get(pk=foreign_request.pk).status == M.PENDING
+
+
+def test_accepting_a_request(client_for, consultant, request_to_join):
+    response = client_for(consultant).post(url("membership_accept", request_to_join))
+    assert response.status_code == 302
+    assert NetworkMembership.objects.get(pk=request_to_join.pk).status == M.ACCEPTED
+
+
+def test_accepting_twice_says_why_not(client_for, consultant, request_to_join):
+    client = client_for(consultant)
+    client.post(url("membership_accept", request_to_join))
+    response = client.post(url("membership_accept", request_to_join), follow=True)
+    assert "message--error" in response.content.decode()
+
+
+def test_rejecting_needs_a_reason_at_the_field(client_for, consultant, request_to_join):
+    response = client_for(consultant).post(
+        url("membership_reject", request_to_join), {"reason": ""}
+    )
+    assert response.status_code == 400
+    assert 'id="id_reason_error"' in response.content.decode()
+    assert NetworkMembership.objects.get(pk=request_to_join.pk).status == M.PENDING
+
+
+def test_rejecting_with_a_reason(client_for, consultant, request_to_join):
+    response = client_for(consultant).post(
+        url("membership_reject", request_to_join), {"reason": "Vi mangler oplysninger"}
+    )
+    assert response.status_code == 302
+    stored = NetworkMembership.objects.get(pk=request_to_join.pk)
+    assert stored.status == M.REJECTED and stored.reason == "Vi mangler oplysninger"
+
+
+def test_csrf_is_enforced(client_for, consultant, request_to_join):
+    client = client_for(consultant, csrf=True)
+    assert client.post(url("membership_accept", request_to_join)).status_code == 403
+    assert (
+        client.post(url("membership_reject", request_to_join), {"reason": "x"}).status_code == 403
+    )
+
+
+def test_company_names_render_inert(client_for, consultant, municipality):
+    f.MembershipFactory(
+        municipality=municipality,
+        company=f.CompanyFactory(name="<script>alert(1)</script>"),
+        status=M.PENDING,
+    )
+    page = client_for(consultant).get(LIST).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_list_queries_do_not_grow(
+    client_for, consultant, municipality, n, django_assert_max_num_queries
+):
+    for _ in range(n):
+        f.MembershipFactory(municipality=municipality, status=M.PENDING)
+        f.MembershipFactory(municipality=municipality, status=M.ACCEPTED)
+    client = client_for(consultant)
+    with django_assert_max_num_queries(5):
+        assert client.get(LIST).status_code == 200

@@ -1,0 +1,145 @@
+"""The statistics page and its CSV export: charts as accessible inline SVG with the numbers
+as tables, filters, pseudonymised rows, scoped to the municipality."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from domain.models import MatchEvent, Placement
+from domain.selectors.statistics import CSV_HEADER, youth_pseudonym
+from tests import factories as f
+
+PAGE = reverse("consultant:statistics")
+CSV = reverse("consultant:statistics_csv")
+
+
+@pytest.fixture
+def history(municipality, youth, slot):
+    interest = f.AcceptedInterestFactory(youth=youth, slot=slot)
+    placement = f.PlacementFactory(
+        youth=youth,
+        slot=slot,
+        interest=interest,
+        status=Placement.Status.ACTIVE,
+        start_date=timezone.localdate() - timedelta(days=21),
+        started_at=timezone.now() - timedelta(days=21),
+    )
+    f.CheckInFactory(placement=placement, score=4)
+    f.EventFactory(
+        municipality=municipality,
+        status=MatchEvent.Status.COMPLETED,
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=2),
+        signup_deadline=timezone.now() - timedelta(days=3),
+    )
+    return placement
+
+
+def test_the_page_draws_four_accessible_charts_with_tables(client_for, consultant, history):
+    response = client_for(consultant).get(PAGE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<svg class="chart"') == 4
+    assert page.count('role="img"') == 4
+    for chart in ("funnel", "weeks", "checkins", "events"):
+        assert f'aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in page
+    assert page.count("<table") >= 4
+    assert youth_pseudonym(history.youth_id) in page
+    assert history.youth.first_name not in page
+
+
+def test_the_page_offers_the_csv_with_the_same_filters(client_for, consultant, history):
+    page = client_for(consultant).get(PAGE, {"date_from": "2026-01-01"}).content.decode()
+    assert f"{CSV}?date_from=2026-01-01" in page
+
+
+def test_company_members_and_anonymous_are_kept_out(client_for, company_member):
+    assert client_for(company_member).get(PAGE).status_code == 403
+    assert client_for(company_member).get(CSV).status_code == 403
+    assert client_for(None).get(CSV).status_code == 302
+
+
+def test_a_group_of_another_municipality_is_refused(client_for, consultant, other_municipality):
+    foreign = f.GroupFactory(municipality=other_municipality)
+    response = client_for(consultant).get(PAGE, {"group": foreign.pk})
+    assert response.status_code == 400
+    assert 'id="id_group_error"' in response.content.decode()
+    assert client_for(consultant).get(CSV, {"group": foreign.pk}).status_code == 400
+
+
+def test_a_period_ending_before_it_starts_is_shown_at_the_field(client_for, consultant):
+    response = client_for(consultant).get(
+        PAGE, {"date_from": "2026-06-01", "date_to": "2026-05-01"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_date_to_error"' in response.content.decode()
+
+
+def test_the_group_filter_narrows_the_numbers(client_for, consultant, municipality, history):
+    group = f.GroupFactory(municipality=municipality, name="Tom gruppe")
+    response = client_for(consultant).get(PAGE, {"group": group.pk})
+    assert response.status_code == 200
+    assert response.context["stats"]["funnel"][0]["count"] == 0
+
+
+def test_an_admin_chooses_the_municipality(client_for, admin_user, other_municipality, history):
+    response = client_for(admin_user).get(PAGE, {"municipality": other_municipality.pk})
+    assert response.status_code == 200
+    assert response.context["stats"]["municipality"]["id"] == other_municipality.pk
+    assert response.context["stats"]["funnel"][0]["count"] == 0
+
+
+def test_csv_is_pseudonymised(client_for, consultant, history):
+    response = client_for(consultant).get(CSV)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == list(CSV_HEADER)
+    assert rows[1][0] == youth_pseudonym(history.youth_id)
+    assert history.youth.first_name not in response.content.decode()
+
+
+def test_csv_cells_never_run_as_formulas(client_for, consultant, municipality):
+    group = f.GroupFactory(municipality=municipality, name="=HYPERLINK(1)")
+    f.YouthFactory(municipality=municipality, group=group)
+    rows = list(csv.reader(io.StringIO(client_for(consultant).get(CSV).content.decode())))
+    assert rows[1][1] == "'=HYPERLINK(1)"
+
+
+def test_event_titles_render_inert_in_charts_and_tables(client_for, consultant, municipality):
+    f.EventFactory(
+        municipality=municipality,
+        title="<script>alert(1)</script>",
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=1),
+        signup_deadline=timezone.now() - timedelta(days=3),
+    )
+    page = client_for(consultant).get(PAGE).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_queries_do_not_grow(
+    client_for, consultant, municipality, slot, n, django_assert_max_num_queries
+):
+    for _ in range(n):
+        youth = f.YouthFactory(municipality=municipality)
+        interest = f.AcceptedInterestFactory(youth=youth, slot=slot)
+        placement = f.PlacementFactory(
+            youth=youth,
+            slot=slot,
+            interest=interest,
+            status="active",
+            started_at=timezone.now() - timedelta(days=7),
+        )
+        f.CheckInFactory(placement=placement)
+    client = client_for(consultant)
+    with django_assert_max_num_queries(14):
+        assert client.get(PAGE).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(CSV).status_code == 200
