@@ -32,7 +32,7 @@ def test_websocket_to_an_unknown_path_is_rejected():
             headers=[(b"host", b"localhost"), (b"origin", b"http://localhost")],
         )
         connected, _ = await communicator.connect()
-        await communicator.disconnect()
+        await communicator.wait()
         return connected
 
     assert async_to_sync(connect)() is False
@@ -46,7 +46,7 @@ def test_websocket_from_a_foreign_origin_is_rejected():
             headers=[(b"host", b"localhost"), (b"origin", b"https://evil.example")],
         )
         connected, _ = await communicator.connect()
-        await communicator.disconnect()
+        await communicator.wait()
         return connected
 
     assert async_to_sync(connect)() is False
