@@ -145,7 +145,7 @@ class _EventChildViewSet(ThinViewSet):
     list=extend_schema(
         summary="Companies signed up for an event",
         description="The confirmed company sign-ups with the slots each company brings.",
-        responses={200: s.CompanySignupSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: s.CompanySignupSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     create=extend_schema(
         summary="Sign a company up for an event",
@@ -213,7 +213,7 @@ class CompanySignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
         summary="Youth signed up for an event",
         description="Every youth sign-up in arrival order (the waitlist order), with each "
         "waitlisted youth's place in line. Consultants of the event's municipality and admins.",
-        responses={200: s.YouthSignupSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: s.YouthSignupSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     create=extend_schema(
         summary="Sign a youth up for an event",

@@ -216,7 +216,7 @@ class MeetingViewSet(mixins.ListModelMixin, ThinViewSet):
     list=extend_schema(
         summary="Attendance at a meeting",
         description="What has been recorded for each youth (present / excused / absent).",
-        responses={200: s.AttendanceSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: s.AttendanceSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     create=_write(
         "Record attendance",

@@ -322,7 +322,7 @@ class _PlacementChildViewSet(mixins.ListModelMixin, ThinViewSet):
         summary="A placement's check-ins",
         description="The youth's weekly answers (score and sentence), newest first, for the "
         "youth's consultants and admins. `shared` is the youth's own choice.",
-        responses={200: s.CheckInSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: s.CheckInSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
 )
 class CheckInViewSet(_PlacementChildViewSet):
@@ -340,7 +340,7 @@ class CheckInViewSet(_PlacementChildViewSet):
         summary="A placement's follow-up notes",
         description="The consultants' private notes, newest first. Never shown to companies "
         "or youth.",
-        responses={200: s.NoteSerializer(many=True), **errors(401, 403, 404, 429)},
+        responses={200: s.NoteSerializer(many=True), **errors(400, 401, 403, 404, 429)},
     ),
     create=_write(
         "Write a follow-up note",
