@@ -1,5 +1,8 @@
-"""Settings come from the environment: each case starts a fresh interpreter with its own env."""
+"""Settings come from the environment: each case imports the settings modules afresh under its
+own environment, as a new process would read them; the deployment check and a checkout at an
+odd path run in a fresh interpreter."""
 
+import importlib
 import json
 import os
 import shutil
@@ -7,7 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+import config
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
@@ -19,20 +26,6 @@ PRODUCTION = {
 }
 # A developer's .env must not leak into these cases, and the settings read it on import.
 PRELUDE = "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None)\n"
-DUMP = """
-import json, django
-from django.conf import settings
-django.setup()
-db = settings.DATABASES["default"]
-layer = settings.CHANNEL_LAYERS["default"]
-print(json.dumps({
-    "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST", ""),
-    "conn_max_age": db.get("CONN_MAX_AGE"), "layer": layer["BACKEND"],
-    "layer_config": layer.get("CONFIG", {}), "debug": settings.DEBUG,
-    "time_zone": settings.TIME_ZONE, "language": settings.LANGUAGE_CODE,
-    "languages": [code for code, _ in settings.LANGUAGES], "use_tz": settings.USE_TZ,
-}))
-"""
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -49,13 +42,54 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def settings_under(**env: str) -> dict:
-    result = run_python(DUMP, **env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+@pytest.fixture
+def fresh_settings(monkeypatch):
+    """``fresh_settings(**env)``: the ``config.settings`` package imported anew with exactly
+    ``env`` (none of this process's DJANGO_*, DATABASE_* or REDIS_URL, no .env); the settings
+    this process runs with are left alone and the old modules come back afterwards."""
+
+    def load(**env: str):
+        for key in list(os.environ):
+            if key.startswith(("DJANGO_", "DATABASE_")) or key == "REDIS_URL":
+                monkeypatch.delenv(key)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setattr(environ.Env, "read_env", staticmethod(lambda *a, **k: None))
+        for name in [n for n in sys.modules if n.startswith("config.settings")]:
+            monkeypatch.delitem(sys.modules, name)
+        monkeypatch.setattr(config, "settings", config.settings)  # the import rebinds it
+        return importlib.import_module("config.settings")
+
+    return load
 
 
-def test_without_urls_the_embedded_defaults_are_sqlite_under_var_and_the_in_memory_layer():
+@pytest.fixture
+def settings_under(fresh_settings):
+    def dump(**env: str) -> dict:
+        settings = fresh_settings(**env)
+        db = settings.DATABASES["default"]
+        layer = settings.CHANNEL_LAYERS["default"]
+        return {
+            "engine": db["ENGINE"],
+            "name": str(db["NAME"]),
+            "host": db.get("HOST", ""),
+            "options": db.get("OPTIONS", {}),
+            "conn_max_age": db.get("CONN_MAX_AGE"),
+            "layer": layer["BACKEND"],
+            "layer_config": layer.get("CONFIG", {}),
+            "debug": settings.DEBUG,
+            "time_zone": settings.TIME_ZONE,
+            "language": settings.LANGUAGE_CODE,
+            "languages": [code for code, _ in settings.LANGUAGES],
+            "use_tz": settings.USE_TZ,
+        }
+
+    return dump
+
+
+def test_without_urls_the_embedded_defaults_are_sqlite_under_var_and_the_in_memory_layer(
+    settings_under,
+):
     settings = settings_under()
     assert settings["engine"] == "django.db.backends.sqlite3"
     assert settings["name"] == str(ROOT / "var" / "nextwork.sqlite3")
@@ -63,7 +97,7 @@ def test_without_urls_the_embedded_defaults_are_sqlite_under_var_and_the_in_memo
     assert settings["debug"] is True
 
 
-def test_database_url_switches_to_postgresql():
+def test_database_url_switches_to_postgresql(settings_under):
     settings = settings_under(DATABASE_URL="postgres://nw:pw@db.internal:5432/nextwork")
     assert settings["engine"] == "django.db.backends.postgresql"
     assert (settings["name"], settings["host"]) == ("nextwork", "db.internal")
@@ -71,21 +105,19 @@ def test_database_url_switches_to_postgresql():
     assert settings["conn_max_age"] == 0
 
 
-def test_redis_url_switches_the_channel_layer_to_redis():
+def test_redis_url_switches_the_channel_layer_to_redis(settings_under):
     settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
     assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
     assert settings["layer_config"] == {"hosts": ["redis://cache.internal:6379/2"]}
 
 
-def test_production_without_a_secret_key_refuses_to_start():
-    result = run_python(DUMP, DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="nextwork.example.dk")
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_SECRET_KEY" in result.stderr
+def test_production_without_a_secret_key_refuses_to_start(fresh_settings):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        fresh_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="nextwork.example.dk")
 
 
 @pytest.mark.parametrize("env", [{}, PRODUCTION], ids=["development", "production"])
-def test_time_zone_and_languages_are_danish_first(env):
+def test_time_zone_and_languages_are_danish_first(settings_under, env):
     settings = settings_under(**env)
     assert settings["time_zone"] == "Europe/Copenhagen"
     assert settings["use_tz"] is True
@@ -136,15 +168,8 @@ def test_the_default_sqlite_database_stays_in_var_whatever_the_checkout_path(tmp
     assert "journal_mode=WAL" in options["init_command"]
 
 
-def test_a_sqlite_database_url_keeps_the_sqlite_options(tmp_path):
-    result = run_python(
-        "import json\nfrom django.conf import settings\n"
-        "db = settings.DATABASES['default']\n"
-        "print(json.dumps([str(db['NAME']), db['OPTIONS']]))",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite3'}",
-    )
-    assert result.returncode == 0, result.stderr
-    name, options = json.loads(result.stdout)
-    assert name == str(tmp_path / "other.sqlite3")
-    assert options["timeout"] == 20
-    assert options["transaction_mode"] == "IMMEDIATE"
+def test_a_sqlite_database_url_keeps_the_sqlite_options(settings_under, tmp_path):
+    settings = settings_under(DATABASE_URL=f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    assert settings["name"] == str(tmp_path / "other.sqlite3")
+    assert settings["options"]["timeout"] == 20
+    assert settings["options"]["transaction_mode"] == "IMMEDIATE"
