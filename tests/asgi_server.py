@@ -34,7 +34,9 @@ class AsgiServer:
             log_level="warning",
             loop="asyncio",
             ws="websockets-sansio",
-            timeout_graceful_shutdown=2,
+            # At the end of a test: a websocket consumer left waiting on the channel layer is
+            # cancelled after this instead of holding the teardown for seconds.
+            timeout_graceful_shutdown=0.5,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="asgi-test-server", daemon=True)
