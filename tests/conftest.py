@@ -53,6 +53,11 @@ def _own_redis_database_per_worker() -> None:
     if not worker.startswith("gw") or not settings.REDIS_URL:
         return
     url = urlsplit(settings.REDIS_URL)
+    if url.scheme not in ("redis", "rediss") or not (url.path.strip("/") or "0").isdigit():
+        raise pytest.UsageError(
+            f"REDIS_URL={settings.REDIS_URL}: with xdist workers (-n) it must be a "
+            "redis://host:port/<database number> URL, so that each worker gets its own database"
+        )
     number = int(url.path.strip("/") or 0) + int(worker.removeprefix("gw"))
     if number > 15:  # Redis has 16 databases unless configured otherwise
         raise pytest.UsageError(
