@@ -25,6 +25,19 @@ def enum_field(choices, *, name: str, **kwargs) -> serializers.ChoiceField:
     return _enum_field_class(name, values)(choices=choices, **kwargs)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",
+        "example": "16:00:00",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day on the municipality's clock, without an offset ("16:00:00"). The schema
+    says so with a pattern: OpenAPI's ``format: time`` is RFC 3339's full-time, which demands
+    an offset."""
+
+
 class ReasonSerializer(serializers.Serializer):
     """An optional or required reason (the service says which and checks its length)."""
 

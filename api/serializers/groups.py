@@ -3,7 +3,7 @@ the services check every rule) and plain output shapes."""
 
 from rest_framework import serializers
 
-from api.serializers.fields import enum_field, id_field
+from api.serializers.fields import LocalTimeField, enum_field, id_field
 from domain.models import Attendance, GroupSchedule, Meeting, Municipality
 
 # --- output ---------------------------------------------------------------------------------------
@@ -32,7 +32,7 @@ class MemberSerializer(serializers.Serializer):
 class ScheduleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     weekday = enum_field(GroupSchedule.Weekday.choices, name="Weekday")
-    start_time = serializers.TimeField(help_text="Local time in the municipality.")
+    start_time = LocalTimeField(help_text="Local time in the municipality.")
     duration_minutes = serializers.IntegerField()
     place = serializers.CharField()
     starts_on = serializers.DateField()
@@ -100,7 +100,7 @@ class YouthRefSerializer(serializers.Serializer):
 
 class ScheduleCreateSerializer(serializers.Serializer):
     weekday = enum_field(GroupSchedule.Weekday.choices, name="Weekday")
-    start_time = serializers.TimeField(help_text="Local time in the municipality.")
+    start_time = LocalTimeField(help_text="Local time in the municipality.")
     duration_minutes = serializers.IntegerField(required=False, default=120)
     place = serializers.CharField(allow_blank=True)
     starts_on = serializers.DateField()
