@@ -35,7 +35,7 @@ from domain.models import (
 from tests import factories as f
 from tests.api import b_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 # Enough to reach every operation a few times and keep the run short (three roles × ~85
 # operations); the permission, query and invalid-input tests cover the cases in depth.
