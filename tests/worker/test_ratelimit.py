@@ -11,6 +11,7 @@ import uuid
 import pytest
 from django.conf import settings
 
+from worker import ratelimit
 from worker.ratelimit import PER_CHAT_SECONDS, SendLimiter
 
 pytestmark = pytest.mark.chat_pacing  # Telegram's real per-chat pause
@@ -39,13 +40,66 @@ async def sends(limiters: list[SendLimiter], count: int) -> list[float]:
     return moments
 
 
-def test_the_pace_is_even_and_no_second_holds_more_than_the_rate():
-    moments = asyncio.run(sends([SendLimiter(rate=50)], 120))
+class VirtualClock:
+    """The limiter's clock and sleep, made exact: a sleep moves the clock on by what was asked
+    plus a timer's overshoot, so the pace is the schedule's and not the machine's (a loaded
+    machine's late wake-ups would otherwise decide the figures)."""
+
+    def __init__(self, overshoot: list[float]) -> None:
+        self.now = 1000.0
+        self.overshoot = itertools.cycle(overshoot)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds + next(self.overshoot)
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> VirtualClock:
+    # Wake-ups 0–3 ms late, as an ordinary timer's are.
+    virtual = VirtualClock(overshoot=[0.0, 0.003, 0.001, 0.0025, 0.0005])
+    monkeypatch.setattr(ratelimit, "time", virtual)
+    monkeypatch.setattr(ratelimit, "asyncio", virtual)
+    return virtual
+
+
+async def paced(limiter: SendLimiter, count: int, clock: VirtualClock) -> list[float]:
+    moments = []
+    for _ in range(count):
+        await limiter.acquire()
+        moments.append(clock.now)
+    return moments
+
+
+def test_the_pace_is_even_and_no_second_holds_more_than_the_rate(clock):
+    moments = asyncio.run(paced(SendLimiter(rate=50), 120, clock))
     assert busiest_second(moments) <= 50
     elapsed = max(moments) - min(moments)
     assert 119 / elapsed >= 0.95 * 50, "close to the rate, not far below it"
     gaps = [b - a for a, b in itertools.pairwise(moments)]
     assert min(gaps) >= 0.015, "never two at once: 1/50 s apart, give or take a timer"
+
+
+def test_a_late_wake_up_is_not_made_up_in_a_burst(clock):
+    """A wake-up far later than a timer's overshoot (the machine was busy) is lost, not caught
+    up: the sends after it keep their spacing, so no second holds more than the rate."""
+    limiter = SendLimiter(rate=50)
+
+    async def run() -> list[float]:
+        moments = await paced(limiter, 30, clock)
+        clock.now += 0.5  # the event loop did not run for half a second
+        return moments + await paced(limiter, 60, clock)
+
+    moments = asyncio.run(run())
+    assert busiest_second(moments) <= 50
+    gaps = [b - a for a, b in itertools.pairwise(moments[30:])]
+    assert min(gaps) >= 0.015
 
 
 def test_a_pause_stops_everything_for_its_length():
