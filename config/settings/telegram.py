@@ -3,7 +3,7 @@
 from .env import env
 
 TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
-# Without a token the product talks to the loopback Bot API stand-in (bot/standin), which
+# Without a token the product talks to the loopback Bot API stand-in (standin/), which
 # listens on this port of 127.0.0.1 and accepts any well-formed token.
 TELEGRAM_STANDIN_PORT = env.int("TELEGRAM_STANDIN_PORT", default=8081)
 TELEGRAM_USE_STANDIN = not TELEGRAM_BOT_TOKEN
