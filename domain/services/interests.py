@@ -63,8 +63,10 @@ def _live_exists(youth_id: int, slot_id: int) -> bool:
 
 
 def _clean_intro(
-    at: datetime, place: str | None, now: datetime, *, place_required: bool
+    at: datetime, place: str | None, now: datetime, *, place_required: bool, place_field: str
 ) -> tuple[datetime, str | None]:
+    """The intro meeting's time and place, checked; an error names ``place_field``, the name
+    the caller gave the place (``intro_meeting_place`` when accepting, ``place`` when moving)."""
     if not isinstance(at, datetime) or timezone.is_naive(at):
         raise DomainError(
             _("Give the intro meeting's date and time with a time zone."),
@@ -77,20 +79,20 @@ def _clean_intro(
             code="intro_in_past",
             field="intro_meeting_at",
         )
-    place = tidy(place, field="intro_meeting_place")
+    place = tidy(place, field=place_field)
     if not place and not place_required:
         return at, None  # a move without a place, or with a blank one, keeps the place it had
     if not place:
         raise DomainError(
             _("Say where the intro meeting is."),
             code="place_required",
-            field="intro_meeting_place",
+            field=place_field,
         )
     if len(place) > PLACE_MAX_LENGTH:
         raise DomainError(
             _("The place can be at most 200 characters."),
             code="place_too_long",
-            field="intro_meeting_place",
+            field=place_field,
         )
     return at, place
 
@@ -203,7 +205,13 @@ def interest_accept(
         raise invalid_state(_("This interest has already been answered."))
     if Slot.objects.filter(pk=interest.slot_id, status=Slot.Status.CLOSED).exists():
         raise invalid_state(_("This slot is closed."))
-    at, place = _clean_intro(intro_meeting_at, intro_meeting_place, now, place_required=True)
+    at, place = _clean_intro(
+        intro_meeting_at,
+        intro_meeting_place,
+        now,
+        place_required=True,
+        place_field="intro_meeting_place",
+    )
 
     interest.status = Status.ACCEPTED
     interest.intro_meeting_at = at
@@ -341,7 +349,9 @@ def interest_move_intro(
     lock_and_refresh(interest)
     if interest.status != Status.ACCEPTED:
         raise invalid_state(_("Only an accepted interest has an intro meeting."))
-    at, place = _clean_intro(intro_meeting_at, place, now, place_required=False)
+    at, place = _clean_intro(
+        intro_meeting_at, place, now, place_required=False, place_field="place"
+    )
     previous_at, previous_place = interest.intro_meeting_at, interest.intro_meeting_place
     if (at, place if place is not None else previous_place) == (previous_at, previous_place):
         return interest  # nothing changes: nobody needs another message

@@ -133,6 +133,7 @@ def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
                 place=form.cleaned_data["intro_meeting_place"],
             ),
             form=form,
+            fields={"place": "intro_meeting_place"},
             success=_("The intro meeting is moved, and %(name)s is told.")
             % {"name": interest.youth.first_name},
         )

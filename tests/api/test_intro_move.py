@@ -40,3 +40,17 @@ def test_a_move_with_a_place_changes_it(api_as, accepted):
     assert response.status_code == 200, response.content
     accepted.refresh_from_db()
     assert accepted.intro_meeting_place == "Torvet 3"
+
+
+def test_a_refused_place_is_reported_at_the_field_the_client_sent(api_as, accepted):
+    """The move's place is called ``place`` over the API; its error says ``place`` too."""
+    response = api_as("member_a").post(
+        f"/api/v1/interests/{accepted.pk}/move-intro/",
+        {"intro_meeting_at": (timezone.now() + timedelta(days=5)).isoformat(), "place": "x" * 201},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["code"], list(body["fields"])) == ("place_too_long", ["place"])
+    accepted.refresh_from_db()
+    assert accepted.intro_meeting_place == "Algade 1"

@@ -235,6 +235,19 @@ def test_move_with_a_blank_place_keeps_the_place(client_for, company_member, slo
     assert interest.intro_meeting_place == "Algade 1"
 
 
+def test_a_refused_place_on_a_move_is_shown_at_the_place_field(
+    client_for, company_member, slot, youth
+):
+    interest = f.AcceptedInterestFactory(slot=slot, youth=youth, intro_meeting_place="Algade 1")
+    response = client_for(company_member).post(
+        reverse("company_interest_move", args=[interest.pk]),
+        {"intro_meeting_at": _when(days=5, hour=13), "intro_meeting_place": "Algade 010190-1234"},
+    )
+    assert "intro_meeting_place" in response.context["move_form"].errors
+    interest.refresh_from_db()
+    assert interest.intro_meeting_place == "Algade 1"
+
+
 def test_move_into_the_past_shows_the_error_at_the_field(client_for, company_member, slot, youth):
     interest = f.AcceptedInterestFactory(slot=slot, youth=youth)
     before = interest.intro_meeting_at
