@@ -19,10 +19,11 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: `code` names the problem, `fields` the input at fault.",
+    400: "Invalid input: `code` names the problem, `fields` the input at fault (for a list: a "
+    "`page` that is not a page).",
     401: "Not authenticated: log in or send `Authorization: Token <key>`.",
     403: "Authenticated, but not allowed to do this (or CSRF check failed, or locked out).",
-    404: "No such object, or one the caller may not know exists (for a list: no such page).",
+    404: "No such object, or one the caller may not know exists.",
     405: "Method not allowed.",
     409: "The object is not in a state that allows this transition.",
     415: "Unsupported media type.",
