@@ -17,3 +17,9 @@ urlpatterns = [
     path("telegram/", include("bot.urls")),
     path("", include("portal.urls")),
 ]
+
+# Django's error pages, closing the database connection they open (see the module).
+handler400 = "portal.views.error_pages.bad_request"
+handler403 = "portal.views.error_pages.permission_denied"
+handler404 = "portal.views.error_pages.page_not_found"
+handler500 = "portal.views.error_pages.server_error"
