@@ -1,9 +1,11 @@
 """A minimal PTB bot for measuring the stand-in alone: ``bot_bench.py --bot echo`` runs it.
 
+Not a benchmark of its own: a part of ``bench/bot_bench.py``, whose goal and verdict it shares.
+
 It answers every button with an edit and every text with a new message, both with a small
 keyboard of navigation buttons, and touches no database: what is left is PTB and the stand-in.
 
-    .venv/bin/python bench/echo_bot.py BASE_URL
+    .venv/bin/python bench/support/echo_bot.py BASE_URL
 """
 
 from __future__ import annotations
