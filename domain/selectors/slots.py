@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from domain import policy
 from domain.models import NetworkMembership, Placement, Slot, Youth
@@ -77,3 +77,10 @@ def slot_get_for_user(*, user: object, slot_id: int) -> Slot:
 def slot_seats_taken(*, slot: Slot) -> int:
     """Approved and active placements: each holds one of the slot's seats."""
     return Placement.objects.filter(slot=slot, status__in=Placement.SEATED).count()
+
+
+def slot_seats_taken_count() -> Count:
+    """``slot_seats_taken`` as an aggregate over a slot's ``placements``, to annotate a list of
+    slots in the same query."""
+    # distinct: another to-many join in the same query would multiply the count.
+    return Count("placements", filter=Q(placements__status__in=Placement.SEATED), distinct=True)

@@ -31,6 +31,7 @@ from domain.models import (
     Youth,
     YouthSignup,
 )
+from domain.selectors.slots import slot_seats_taken_count
 from domain.timeutils import local_date, local_datetime
 
 FUNNEL_STEPS = ("interests", "intro_meetings", "approved", "started")
@@ -533,9 +534,7 @@ def company_statistics(
     slots = (
         Slot.objects.filter(company=company)
         .annotate(
-            seats_taken=Count(
-                "placements", filter=Q(placements__status__in=Placement.SEATED), distinct=True
-            ),
+            seats_taken=slot_seats_taken_count(),
             n_interests=Count(
                 "interests",
                 filter=_prefixed(period.moments("created_at"), "interests__"),

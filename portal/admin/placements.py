@@ -1,11 +1,12 @@
 """Slots, interest, placements and follow-up (``domain/models/placements.py``)."""
 
 from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from domain.models import CheckIn, FollowUpNote, Interest, Placement, Slot
+from domain.selectors.slots import slot_seats_taken_count
 from domain.services.placements import placement_approve, placement_complete, placement_start
 from domain.services.slots import slot_close, slot_pause, slot_publish, slot_resume
 
@@ -41,13 +42,7 @@ class SlotAdmin(BaseAdmin):
     autocomplete_fields = ("sector",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                _seats_taken=Count("placements", filter=Q(placements__status__in=Placement.SEATED))
-            )
-        )
+        return super().get_queryset(request).annotate(_seats_taken=slot_seats_taken_count())
 
     @admin.display(description=_("seats taken"), ordering="_seats_taken")
     def seats_taken(self, obj: Slot) -> int:

@@ -4,9 +4,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from domain.models import Interest, Placement
+from domain.models import Interest
 from domain.selectors.network import memberships_visible_to_user
-from domain.selectors.slots import slots_visible_to_user
+from domain.selectors.slots import slot_seats_taken_count, slots_visible_to_user
 from portal.access import company_required
 from portal.forms.company import MembershipRequestForm
 
@@ -21,9 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         interests_live=Count(
             "interests", filter=Q(interests__status__in=Interest.LIVE), distinct=True
         ),
-        placements_seated=Count(
-            "placements", filter=Q(placements__status__in=Placement.SEATED), distinct=True
-        ),
+        placements_seated=slot_seats_taken_count(),
     )
     slots = list(slots)
     memberships = list(memberships_visible_to_user(user=request.user))

@@ -151,6 +151,7 @@ class WebhooksMixin:
             hook.url, data=json.dumps(update).encode(), headers=headers, method="POST"
         )
         try:
+            # The same http(s)-only URL as above (checked in setWebhook), hence S310's noqa.
             with urllib.request.urlopen(request, timeout=self.webhook_timeout) as response:  # noqa: S310
                 response.read()
                 return None
