@@ -103,6 +103,17 @@ def test_the_500_handler_answers_503_when_a_middleware_found_no_connection():
     assert "Retry-After" in response
 
 
+@pytest.mark.django_db
+def test_the_500_handler_shows_the_portals_error_page_for_any_other_fault():
+    request = RequestFactory().get("/consultant/")
+    try:
+        raise ValueError("a fault")
+    except ValueError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "Retry-After" not in response
+
+
 # --- in flight --------------------------------------------------------------------------------
 
 

@@ -107,6 +107,10 @@ else:
     # until PostgreSQL refuses ("too many clients"). Size every process's pool so that their
     # sum stays under the server's max_connections (docs/deploy.md).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before lending it (one empty round trip), so a connection
+    # PostgreSQL dropped (a restart, a terminated backend) is replaced instead of failing a
+    # request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
