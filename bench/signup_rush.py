@@ -167,6 +167,7 @@ def main() -> int:
             *("-m", "uvicorn", "config.asgi:application"),
             *("--host", "127.0.0.1", "--port", str(port), "--workers", str(args.processes)),
             *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
+            *("--timeout-graceful-shutdown", "5"),
         ],
         cwd=ROOT,
         env={**os.environ, **SERVER_ENV},
@@ -182,7 +183,11 @@ def main() -> int:
         answers, seconds = asyncio.run(rush(port, event_id, youth, token))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
     statuses = [status for status, _ in answers]
     latencies = sorted(latency for _, latency in answers)
