@@ -49,8 +49,14 @@ def keep_database_connections() -> None:
     when it is broken (after an error, or when the health check on reuse fails) or past its
     age, so a broken connection is replaced and a healthy one is kept. The web process keeps
     the settings' own policy (``CONN_MAX_AGE = 0`` on PostgreSQL).
+
+    With a connection pool (PostgreSQL, see ``DATABASE_POOL_*``) the pool is the policy: a call
+    borrows a connection and gives it back, the pool keeps it open and hands out only healthy
+    ones, and Django refuses persistent connections beside a pool.
     """
     for alias in connections:
+        if connections.settings[alias].get("OPTIONS", {}).get("pool"):
+            continue
         # The same dict every connection of this alias (in any thread) reads its settings from.
         connections.settings[alias].update(
             {"CONN_MAX_AGE": BOT_CONN_MAX_AGE, "CONN_HEALTH_CHECKS": True}

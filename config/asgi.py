@@ -15,13 +15,18 @@ from channels.security.websocket import (  # noqa: E402
     AllowedHostsOriginValidator,
     WebsocketDenier,
 )
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
+from config.capacity import InFlightLimit  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # A bounded number of requests in Django at once; the rest wait, then get a 503.
+        "http": InFlightLimit(
+            django_asgi_app, limit=settings.WEB_MAX_IN_FLIGHT, wait=settings.WEB_QUEUE_TIMEOUT
+        ),
         "websocket": AllowedHostsOriginValidator(
             # Channels' router raises on an unknown path; close such sockets politely instead.
             AuthMiddlewareStack(

@@ -22,4 +22,4 @@ urlpatterns = [
 handler400 = "portal.views.error_pages.bad_request"
 handler403 = "portal.views.error_pages.permission_denied"
 handler404 = "portal.views.error_pages.page_not_found"
-handler500 = "portal.views.error_pages.server_error"
+handler500 = "config.capacity.server_error"  # a busy database is a 503, not a 500

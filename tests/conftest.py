@@ -68,8 +68,8 @@ def _own_redis_database_per_worker() -> None:
     os.environ["REDIS_URL"] = own
     settings.REDIS_URL = own
     for layer in settings.CHANNEL_LAYERS.values():
-        if "hosts" in layer.get("CONFIG", {}):
-            layer["CONFIG"]["hosts"] = [own]
+        for host in layer.get("CONFIG", {}).get("hosts", []):
+            host["address"] = own
 
 
 def pytest_collection_modifyitems(config, items):

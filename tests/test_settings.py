@@ -105,10 +105,39 @@ def test_database_url_switches_to_postgresql(settings_under):
     assert settings["conn_max_age"] == 0
 
 
+def test_postgresql_connections_come_from_a_bounded_pool_sized_by_the_environment(
+    settings_under,
+):
+    url = "postgres://nw:pw@db.internal:5432/nextwork"
+    assert settings_under(DATABASE_URL=url)["options"]["pool"] == {
+        "min_size": 1,
+        "max_size": 10,
+        "timeout": 10.0,
+    }
+    sized = settings_under(
+        DATABASE_URL=url,
+        DATABASE_POOL_MAX_SIZE="4",
+        DATABASE_POOL_MIN_SIZE="2",
+        DATABASE_POOL_TIMEOUT="2.5",
+    )
+    assert sized["options"]["pool"] == {"min_size": 2, "max_size": 4, "timeout": 2.5}
+
+
 def test_redis_url_switches_the_channel_layer_to_redis(settings_under):
     settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
     assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert settings["layer_config"] == {"hosts": ["redis://cache.internal:6379/2"]}
+    [host] = settings["layer_config"]["hosts"]
+    assert host["address"] == "redis://cache.internal:6379/2"
+
+
+def test_the_redis_layer_reads_longer_than_one_brpop_wait(settings_under):
+    """redis-py's default 5 s read timeout ends channels-redis' 5 s BRPOP on an idle socket."""
+    from channels_redis.core import RedisChannelLayer
+
+    settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
+    [host] = settings["layer_config"]["hosts"]
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+    assert host["socket_connect_timeout"] > 0
 
 
 def test_production_without_a_secret_key_refuses_to_start(fresh_settings):

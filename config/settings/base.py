@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a view that could not get a database connection answers 503 + Retry-After.
+    "config.capacity.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,7 +101,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     # Under ASGI every request may run in another thread; persistent connections leak there.
+    # Instead each process keeps a bounded pool: a thread borrows a connection for one request
+    # and gives it back, so a rush of requests waits for a connection (and after
+    # DATABASE_POOL_TIMEOUT gets a 503, see config/capacity.py) instead of opening one each
+    # until PostgreSQL refuses ("too many clients"). Size every process's pool so that their
+    # sum stays under the server's max_connections (docs/deploy.md).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before lending it (one empty round trip), so a connection
+    # PostgreSQL dropped (a restart, a terminated backend) is replaced instead of failing a
+    # request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "DJANGO_TEST_DATABASE", default=None
     )
@@ -179,3 +195,15 @@ NEXTWORK_INVITE_TTL_DAYS = env.int("NEXTWORK_INVITE_TTL_DAYS", default=14)
 NEXTWORK_CONSENT_VERSION = env.str("NEXTWORK_CONSENT_VERSION", default="2026-1")
 NEXTWORK_RETENTION_DAYS = env.int("NEXTWORK_RETENTION_DAYS", default=730)
 NEXTWORK_MEETING_HORIZON_WEEKS = env.int("NEXTWORK_MEETING_HORIZON_WEEKS", default=12)
+
+# --- Capacity of one web process ----------------------------------------------------------------
+# Requests handled at once by one web process (each holds a thread and, while it queries, a
+# pooled connection); more wait their turn, and one that waited WEB_QUEUE_TIMEOUT seconds is
+# answered 503 with Retry-After. By default as many as the database pool holds.
+WEB_MAX_IN_FLIGHT = env.int(
+    "WEB_MAX_IN_FLIGHT",
+    default=DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size", 10),
+)
+WEB_QUEUE_TIMEOUT = env.float("WEB_QUEUE_TIMEOUT", default=30.0)
+# What a 503 asks the client to wait before trying again.
+WEB_RETRY_AFTER_SECONDS = 5

@@ -107,7 +107,6 @@ def company_signup(
     A company member for their own company, a consultant of the event's municipality on its
     behalf, or an admin. A cancelled sign-up is re-activated.
     """
-    now = now or timezone.now()
     _require_company_actor(actor, event=event, company=company)
     if isinstance(attendees, bool) or not isinstance(attendees, int):
         attendees = -1
@@ -126,6 +125,7 @@ def company_signup(
         )
 
     locked = lock_for_update(MatchEvent, event.pk)
+    now = now or timezone.now()  # read after the lock: see youth_signup
     _require_open_for_signups(locked, now)
     if not company_in_network(company.pk, locked.municipality_id):
         raise DomainError(
@@ -225,7 +225,6 @@ def youth_signup(
     The youth themself, a consultant of their municipality on their behalf, or an admin. A
     cancelled sign-up is re-used and goes to the back of the line.
     """
-    now = now or timezone.now()
     require_youth(actor, youth)
     if youth.municipality_id != event.municipality_id:
         raise not_found()
@@ -237,8 +236,11 @@ def youth_signup(
         raise invalid_state(_("Only active participants can sign up for events."))
 
     # The lock comes before any count or sequence: reading either first is how overbooking and
-    # duplicate positions happen.
+    # duplicate positions happen. The clock is read after it too, so the arrival stamp and the
+    # waitlist order (decided here) agree: a stamp taken before the lock records who reached
+    # the door first, not who got in.
     locked = lock_for_update(MatchEvent, event.pk)
+    now = now or timezone.now()
     _require_open_for_signups(locked, now)
     existing = YouthSignup.objects.filter(event=locked, youth=youth).first()
     if existing is not None and existing.status != Status.CANCELLED:

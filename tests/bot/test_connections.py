@@ -1,5 +1,7 @@
-"""The bot process keeps its database connection between updates and still replaces a broken
-one; the web process (CONN_MAX_AGE = 0) opens one per call."""
+"""The bot process keeps its database connections between updates and still replaces a broken
+one: on PostgreSQL through the connection pool (a call borrows one and gives it back), elsewhere
+as a persistent connection with health checks. The web process gives its connection back after
+every call."""
 
 import pytest
 from django.db import connection, connections
@@ -24,17 +26,28 @@ def _backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
+def _pooled() -> bool:
+    return bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
+
+
 def test_the_bot_policy_keeps_connections_and_checks_them(bot_policy):
-    assert connection.settings_dict["CONN_MAX_AGE"] == BOT_CONN_MAX_AGE
-    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    if _pooled():
+        # The pool keeps them and checks them; Django refuses persistent connections beside it.
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
+    else:
+        assert connection.settings_dict["CONN_MAX_AGE"] == BOT_CONN_MAX_AGE
+        assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_bot_reuses_its_connection_between_calls(bot_policy):
-    first = _plain(_backend_pid, {})
-    assert _plain(_backend_pid, {}) == first
-    assert connection.connection is not None  # kept open after the call
+    _plain(_backend_pid, {})  # the pool has a connection now
+    opened = connection.pool.get_stats()["connections_num"]
+    _plain(_backend_pid, {})
+    _plain(_backend_pid, {})
+    assert connection.pool.get_stats()["connections_num"] == opened  # none opened: reused
+    assert connection.connection is None  # given back to the pool after the call
 
 
 @pytest.mark.postgres

@@ -4,6 +4,7 @@ websocket client."""
 
 import json
 import os
+import time
 import uuid
 
 import pytest
@@ -12,6 +13,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from config.asgi import application
+from config.settings.channels import redis_channel_layer
 from domain.services.interests import interest_show
 from tests.asgi_server import AsgiServer
 from tests.portal.live_support import session_cookie
@@ -35,12 +37,10 @@ def redis_layer(settings):
     reason = _redis_unreachable()
     if reason:
         pytest.skip(reason)
+    # The layer production builds from REDIS_URL, with a prefix of its own so that parallel
+    # runs on the same Redis never hear each other.
     settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A prefix of its own, so parallel runs on the same Redis never hear each other.
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"nw-test-{uuid.uuid4().hex[:8]}"},
-        }
+        "default": redis_channel_layer(REDIS_URL, prefix=f"nw-test-{uuid.uuid4().hex[:8]}")
     }
 
 
@@ -80,6 +80,21 @@ def test_a_service_call_elsewhere_reaches_the_companys_browser_through_redis(
         }
         with pytest.raises(TimeoutError):
             other.recv(timeout=0.5)
+
+
+# Longer than several of channels-redis' 5 s BRPOP waits and redis-py's default 5 s read timeout,
+# which together dropped every idle socket after about 5 s.
+IDLE_SECONDS = 32
+
+
+def test_an_idle_socket_outlives_the_redis_read_timeout_and_still_hears_a_change(
+    server, slot, youth, company_member
+):
+    with _connect(server, "/ws/company/", company_member.user) as own:
+        time.sleep(IDLE_SECONDS)
+        interest = interest_show(youth=youth, slot=slot, actor=youth)
+
+        assert json.loads(own.recv(timeout=5))["id"] == interest.pk
 
 
 def test_the_real_server_refuses_an_anonymous_socket(server):

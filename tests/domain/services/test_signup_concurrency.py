@@ -62,6 +62,9 @@ def test_fifty_simultaneous_sign_ups_fill_ten_seats_and_queue_forty(event):
     assert {r.youth_id for r in rows} == {y.pk for y in youth}
     assert [r.sequence for r in rows] == list(range(1, 51))
     assert [r.status for r in rows] == [S.CONFIRMED] * 10 + [S.WAITLISTED] * 40
+    # The arrival stamps agree with the order the lock decided.
+    stamps = [r.created_at for r in rows]
+    assert stamps == sorted(stamps)
     waitlisted = [r for r in rows if r.status == S.WAITLISTED]
     assert [waitlist_position(signup=r) for r in waitlisted] == list(range(1, 41))
 
