@@ -15,7 +15,9 @@ Use it next to each view::
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from django.utils import translation
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 
 ERROR_DESCRIPTIONS = {
@@ -65,3 +67,30 @@ def id_path(name: str, description: str = "") -> OpenApiParameter:
         OpenApiParameter.PATH,
         description=description,
     )
+
+
+# The router's lookups are digits-only regexes, which drf-spectacular publishes as a string
+# with a pattern; a generated client should take an int.
+DIGITS_PATTERN = "^[0-9]+$"
+
+
+def integer_path_ids(result: dict, generator, request, public) -> dict:
+    """Postprocessing hook: every digits-only path parameter becomes an integer."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("pattern") == DIGITS_PATTERN:
+                    parameter["schema"] = {"type": "integer", "minimum": 0}
+    return result
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the caller's Accept-Language (the API's messages
+    stay translated): it is read by developers and client generators, and a generated client's
+    docstrings should not depend on who fetched the schema. ``?lang=da`` still asks for Danish."""
+
+    @extend_schema(exclude=True)  # as the parent's get, with SERVE_INCLUDE_SCHEMA off
+    def get(self, request, *args, **kwargs):
+        with translation.override("en"):
+            return super().get(request, *args, **kwargs)

@@ -1,11 +1,12 @@
 """The REST API's routes: /api/v1/…, the OpenAPI schema and its interactive docs."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import exceptions
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from api.schema import SchemaView
 from api.views import (
     accounts,
     audit,
@@ -41,7 +42,7 @@ class NotFoundView(APIView):
 
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^", NotFoundView.as_view()),
 ]

@@ -102,4 +102,5 @@ urlpatterns = [
     # statistics
     path("statistik/", statistics.statistics, name="statistics"),
     path("statistik/csv/", statistics.statistics_csv, name="statistics_csv"),
+    path("statistik/xlsx/", statistics.statistics_xlsx, name="statistics_xlsx"),
 ]

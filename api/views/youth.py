@@ -64,8 +64,9 @@ def invite_answer(issued) -> dict:
         "youth_id": issued.invite.youth_id,
         "expires_at": issued.invite.expires_at,
         "deep_link": issued.deep_link,
-        "qr_svg": qr.svg_data_uri(scale=4, border=2),
-        "qr_png": qr.png_data_uri(scale=6, border=2),
+        # A quiet zone of 4 modules, as the QR standard (ISO/IEC 18004) asks.
+        "qr_svg": qr.svg_data_uri(scale=4, border=4),
+        "qr_png": qr.png_data_uri(scale=6, border=4),
     }
 
 

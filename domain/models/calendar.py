@@ -15,6 +15,11 @@ class CalendarFeed(models.Model):
     # SHA-256 of the URL's token: a leaked database does not leak working feed URLs.
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"))
+    # The language the owner read the portal in when making the link: the feed's texts use it,
+    # whatever language the fetching calendar app asks for.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta:
         verbose_name = _("calendar feed")

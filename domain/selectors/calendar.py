@@ -35,16 +35,16 @@ def calendar_feed_get(*, user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user_id=user.pk).first()
 
 
-def calendar_feed_owner(*, token: str):
-    """The active user whose feed has this token, or None (unknown, revoked or inactive)."""
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed with this token, its active owner loaded, or None (unknown, revoked or
+    inactive)."""
     if not token or len(token) > 100:
         return None
-    feed = (
+    return (
         CalendarFeed.objects.select_related("user")
         .filter(token_hash=feed_token_hash(token), user__is_active=True)
         .first()
     )
-    return feed.user if feed is not None else None
 
 
 def calendar_items_for_user(*, user, now: datetime | None = None) -> list[CalendarItem]:

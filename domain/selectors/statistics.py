@@ -397,10 +397,12 @@ def statistics_csv_rows(
     date_to: date | None = None,
     group_id: int | None = None,
     now: datetime | None = None,
-) -> list[list[str]]:
+) -> list[list]:
     """The pseudonymised export for the municipality's own evaluation: a header row
     (``CSV_HEADER``), then one row per youth of the municipality (or of the group) with their
-    numbers within the period. No name, birth date or Telegram identity: only the pseudonym,
+    numbers within the period, typed (counts as ``int``, weeks and the average score as
+    ``float``, no average as ``None``; the status as its code) so each interface formats them
+    for its own file type. No name, birth date or Telegram identity: only the pseudonym,
     the group's name and the youth's state. Same permission as ``municipality_statistics``.
     The export is audited (ids only)."""
     municipality = _municipality_for(user, municipality_id)
@@ -463,16 +465,16 @@ def statistics_csv_rows(
                 youth_pseudonym(youth_id),
                 group_name or "",
                 status,
-                str(interest.get("interests", 0)),
-                str(interest.get("intro_meetings", 0)),
-                str(placement.get("approved", 0)),
-                str(placement.get("started", 0)),
-                str(_weeks(weeks[youth_id]["days"]) if youth_id in weeks else 0.0),
-                str(checkin.get("count", 0)),
-                f"{average:.2f}" if average is not None else "",
-                str(signup.get("signed_up", 0)),
-                str(signup.get("attended", 0)),
-                str(signup.get("no_show", 0)),
+                interest.get("interests", 0),
+                interest.get("intro_meetings", 0),
+                placement.get("approved", 0),
+                placement.get("started", 0),
+                _weeks(weeks[youth_id]["days"]) if youth_id in weeks else 0.0,
+                checkin.get("count", 0),
+                round(float(average), 2) if average is not None else None,
+                signup.get("signed_up", 0),
+                signup.get("attended", 0),
+                signup.get("no_show", 0),
             ]
         )
     audit_log(

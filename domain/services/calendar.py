@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,14 +26,20 @@ def _require_own_feed(actor: object, user: object) -> None:
 
 
 @transaction.atomic
-def calendar_feed_regenerate(*, user, actor: object, now: datetime | None = None) -> str:
-    """A new secret token for ``user``'s feed; the previous URL stops working. Returns the
-    token, which is shown once: only its hash is stored."""
+def calendar_feed_regenerate(
+    *, user, actor: object, language: str | None = None, now: datetime | None = None
+) -> str:
+    """A new secret token for ``user``'s feed, its texts in ``language`` (a supported one; the
+    site's default otherwise); the previous URL stops working. Returns the token, which is
+    shown once: only its hash is stored."""
     now = now or timezone.now()
     _require_own_feed(actor, user)
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    supported = dict(settings.LANGUAGES)
+    language = language if language in supported else settings.LANGUAGE_CODE
     feed, created = CalendarFeed.objects.update_or_create(
-        user=user, defaults={"token_hash": feed_token_hash(token), "created_at": now}
+        user=user,
+        defaults={"token_hash": feed_token_hash(token), "created_at": now, "language": language},
     )
     audit_log(
         actor=actor,

@@ -53,7 +53,8 @@ class CompanyRegisterForm(PortalForm):
     address = forms.CharField(
         label=_("Address"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        # One line: "street-address" is for a multi-line textarea (the HTML standard's autofill).
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     postcode = forms.CharField(
         label=_("Postcode"),

@@ -1,18 +1,49 @@
-"""Statistics with charts, filtered by period and group, and the pseudonymised CSV export."""
+"""Statistics with charts, filtered by period and group, and the pseudonymised export as a
+spreadsheet (.xlsx) and as a CSV for Danish Excel."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from domain.models import Municipality, NetworkGroup
+from domain.models import Municipality, NetworkGroup, Youth
 from domain.selectors.groups import groups_visible_to_user
-from domain.selectors.statistics import municipality_statistics, statistics_csv_rows
+from domain.selectors.statistics import (
+    CSV_HEADER,
+    municipality_statistics,
+    statistics_csv_rows,
+)
 from portal.errors import get_or_404
 from portal.forms.consultant import StatisticsFilterForm
+from portal.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Column,
+    danish_csv_bytes,
+    export_filename,
+    xlsx_bytes,
+)
 from portal.views.consultant_common import consultant_page, own_municipality
+
+# The export's columns, in the selector's order (``CSV_HEADER`` holds the keys).
+EXPORT_COLUMNS = (
+    Column("youth", gettext_lazy("Young person (pseudonym)")),
+    Column("group", gettext_lazy("Group")),
+    Column("status", gettext_lazy("Status")),
+    Column("interests", gettext_lazy("Interests"), "integer"),
+    Column("intro_meetings", gettext_lazy("Intro meetings"), "integer"),
+    Column("placements_approved", gettext_lazy("Placements approved"), "integer"),
+    Column("placements_started", gettext_lazy("Placements started"), "integer"),
+    Column("weeks_in_placement", gettext_lazy("Weeks in placement"), "decimal", places=1),
+    Column("checkins", gettext_lazy("Check-ins"), "integer"),
+    Column("average_checkin_score", gettext_lazy("Average check-in score"), "decimal", places=2),
+    Column("events_signed_up", gettext_lazy("Match events signed up for"), "integer"),
+    Column("events_attended", gettext_lazy("Match events attended"), "integer"),
+    Column("events_no_show", gettext_lazy("Match events not shown up for"), "integer"),
+)
+STATUS = CSV_HEADER.index("status")
 
 
 def _filters(request: HttpRequest):
@@ -51,26 +82,47 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
-@consultant_page
-def statistics_csv(request: HttpRequest) -> HttpResponse:
-    """The same filters as the page; one pseudonymised row per young person."""
+def _export_rows(request: HttpRequest):
+    """The export's rows (statuses in the reader's language), or the page with the form's
+    errors (400) when the filters are wrong."""
     form, arguments = _filters(request)
     if arguments is None:
-        return render(
+        return None, render(
             request,
             "portal/consultant/statistics.html",
             {"form": form, "stats": None, "query": ""},
             status=400,
         )
-    rows = get_or_404(statistics_csv_rows, user=request.user, **arguments)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nextwork-statistik.csv"'
+    _header, *rows = get_or_404(statistics_csv_rows, user=request.user, **arguments)
+    for row in rows:
+        row[STATUS] = Youth.Status(row[STATUS]).label
+    return rows, None
+
+
+def _download(body: bytes, *, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    filename = export_filename("nextwork-statistik", extension)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerows([[_inert(cell) for cell in row] for row in rows])
     return response
 
 
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (a group's name is typed by people)."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+@consultant_page
+def statistics_csv(request: HttpRequest) -> HttpResponse:
+    """The same filters as the page; one pseudonymised row per young person, as Danish Excel
+    reads a CSV."""
+    rows, refusal = _export_rows(request)
+    if refusal is not None:
+        return refusal
+    body = danish_csv_bytes(rows, EXPORT_COLUMNS)
+    return _download(body, content_type=CSV_CONTENT_TYPE, extension="csv")
+
+
+@consultant_page
+def statistics_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same rows as the CSV, as a spreadsheet with number cells."""
+    rows, refusal = _export_rows(request)
+    if refusal is not None:
+        return refusal
+    body = xlsx_bytes(rows, EXPORT_COLUMNS, title=_("Statistics"))
+    return _download(body, content_type=XLSX_CONTENT_TYPE, extension="xlsx")

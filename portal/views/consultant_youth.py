@@ -241,8 +241,10 @@ def youth_erase_view(request: HttpRequest, youth_id: int) -> HttpResponse:
 def qr_svg(text: str, *, title: str) -> str:
     """The QR code of ``text`` as an inline SVG (drawn here by segno, no outside service)."""
     out = io.BytesIO()
+    # A quiet zone of 4 modules, as the QR standard (ISO/IEC 18004) asks: phone cameras
+    # find a code on a busy background by its white margin.
     segno.make(text, error="m").save(
-        out, kind="svg", xmldecl=False, svgns=True, scale=6, border=2, title=title
+        out, kind="svg", xmldecl=False, svgns=True, scale=6, border=4, title=title
     )
     return out.getvalue().decode("utf-8")
 

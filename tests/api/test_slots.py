@@ -154,6 +154,20 @@ def test_bad_filter_values_are_a_clear_400(api_as, objs):
     assert_error(api_as("admin").get("/api/v1/slots/?hours=many"), 400, "invalid", "hours")
 
 
+@pytest.mark.parametrize("value", ["1.0", "1e0", "%2B1", "-1", "0x1", "1.5"])
+def test_id_and_count_filters_take_whole_numbers_only(api_as, objs, value):
+    """The schema types them as integers, so the server accepts what a client may send."""
+    admin = api_as("admin")
+    assert_error(admin.get(f"/api/v1/slots/?company={value}"), 400, "invalid", "company")
+    assert_error(admin.get(f"/api/v1/slots/?hours={value}"), 400, "invalid", "hours")
+
+
+def test_id_filters_still_take_digits(api_as, objs):
+    assert (
+        api_as("admin").get(f"/api/v1/slots/?company={objs.slot_b.company_id}").status_code == 200
+    )
+
+
 @pytest.mark.parametrize("role", ["member_a", "consultant_x", "admin"])
 def test_list_takes_as_many_queries_for_50_slots_as_for_1(
     role, api_as, world, django_assert_max_num_queries

@@ -7,6 +7,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+import segno
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -129,6 +130,10 @@ def test_the_invite_answer_has_the_deep_link_and_its_qr_code_once(api_as, objs, 
     assert "<svg" in urllib.parse.unquote(body["qr_svg"])
     png = base64.b64decode(body["qr_png"].removeprefix("data:image/png;base64,"))
     assert png.startswith(b"\x89PNG")
+    # A quiet zone of 4 modules on every side, as the QR standard asks.
+    modules = segno.make(body["deep_link"], error="m").symbol_size(scale=1, border=0)[0]
+    assert int.from_bytes(png[16:20], "big") == (modules + 8) * 6  # the PNG's width (IHDR)
+    assert f"width='{(modules + 8) * 4}'" in urllib.parse.unquote(body["qr_svg"]).replace('"', "'")
     # Nothing else in the API gives the token again: the record shows no trace of it.
     record = api_as("consultant_x").get(f"/api/v1/youth/{objs.youth_x.pk}/").content.decode()
     assert token not in record

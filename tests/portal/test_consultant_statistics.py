@@ -1,20 +1,24 @@
-"""The statistics page and its CSV export: charts as accessible inline SVG with the numbers
-as tables, filters, pseudonymised rows, scoped to the municipality."""
+"""The statistics page and its exports (.xlsx and a CSV for Danish Excel): charts as accessible
+inline SVG with the numbers as tables, filters, pseudonymised rows, scoped to the
+municipality."""
 
-import csv
 import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from domain.models import MatchEvent, Placement
 from domain.selectors.statistics import CSV_HEADER, youth_pseudonym
+from portal.views.consultant_statistics import EXPORT_COLUMNS
 from tests import factories as f
+from tests.portal.test_spreadsheets import danish_excel_reads
 
 PAGE = reverse("consultant:statistics")
 CSV = reverse("consultant:statistics_csv")
+XLSX = reverse("consultant:statistics_xlsx")
 
 
 @pytest.fixture
@@ -55,12 +59,14 @@ def test_the_page_draws_four_accessible_charts_with_tables(client_for, consultan
 def test_the_page_offers_the_csv_with_the_same_filters(client_for, consultant, history):
     page = client_for(consultant).get(PAGE, {"date_from": "2026-01-01"}).content.decode()
     assert f"{CSV}?date_from=2026-01-01" in page
+    assert f"{XLSX}?date_from=2026-01-01" in page
 
 
-def test_company_members_and_anonymous_are_kept_out(client_for, company_member):
+@pytest.mark.parametrize("url", [CSV, XLSX])
+def test_company_members_and_anonymous_are_kept_out(client_for, company_member, url):
     assert client_for(company_member).get(PAGE).status_code == 403
-    assert client_for(company_member).get(CSV).status_code == 403
-    assert client_for(None).get(CSV).status_code == 302
+    assert client_for(company_member).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
 
 
 def test_a_group_of_another_municipality_is_refused(client_for, consultant, other_municipality):
@@ -69,6 +75,7 @@ def test_a_group_of_another_municipality_is_refused(client_for, consultant, othe
     assert response.status_code == 400
     assert 'id="id_group_error"' in response.content.decode()
     assert client_for(consultant).get(CSV, {"group": foreign.pk}).status_code == 400
+    assert client_for(consultant).get(XLSX, {"group": foreign.pk}).status_code == 400
 
 
 def test_a_period_ending_before_it_starts_is_shown_at_the_field(client_for, consultant):
@@ -93,22 +100,57 @@ def test_an_admin_chooses_the_municipality(client_for, admin_user, other_municip
     assert response.context["stats"]["funnel"][0]["count"] == 0
 
 
-def test_csv_is_pseudonymised(client_for, consultant, history):
+def test_export_columns_follow_the_selectors_rows():
+    assert tuple(column.key for column in EXPORT_COLUMNS) == CSV_HEADER
+
+
+def test_csv_is_pseudonymised_and_danish_excel_splits_and_sums_it(client_for, consultant, history):
+    group = f.GroupFactory(municipality=history.youth.municipality, name="Ærø-holdet på Østervold")
+    history.youth.group = group
+    history.youth.save()
     response = client_for(consultant).get(CSV)
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == list(CSV_HEADER)
-    assert rows[1][0] == youth_pseudonym(history.youth_id)
-    assert history.youth.first_name not in response.content.decode()
+    assert ".csv" in response["Content-Disposition"]
+    rows = danish_excel_reads(response.content)
+    assert rows[0][:4] == ["Ung (pseudonym)", "Gruppe", "Status", "Interesser"]
+    assert rows[1][:3] == [youth_pseudonym(history.youth_id), "Ærø-holdet på Østervold", "aktiv"]
+    by_key = dict(zip(CSV_HEADER, rows[1], strict=True))
+    assert by_key["interests"] == 1.0
+    assert by_key["weeks_in_placement"] == 3.0
+    assert by_key["average_checkin_score"] == 4.0
+    assert b"3,0;" in response.content  # the decimal comma
+    assert history.youth.first_name not in response.content.decode("utf-8-sig")
 
 
-def test_csv_cells_never_run_as_formulas(client_for, consultant, municipality):
+def test_xlsx_has_number_cells_and_the_readers_headings(client_for, consultant, history):
+    response = client_for(consultant).get(XLSX, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert ".xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:4] == ["Young person (pseudonym)", "Group", "Status", "Interests"]
+    by_key = dict(zip(CSV_HEADER, rows[1], strict=True))
+    assert by_key["youth"] == youth_pseudonym(history.youth_id)
+    assert by_key["status"] == "active"
+    assert by_key["interests"] == 1 and isinstance(by_key["interests"], int)
+    assert by_key["weeks_in_placement"] == 3.0
+    assert by_key["average_checkin_score"] == 4.0
+    assert sum(row[3] for row in rows[1:]) == 1  # a column that sums
+
+
+def test_export_cells_never_run_as_formulas(client_for, consultant, municipality):
     group = f.GroupFactory(municipality=municipality, name="=HYPERLINK(1)")
     f.YouthFactory(municipality=municipality, group=group)
-    rows = list(csv.reader(io.StringIO(client_for(consultant).get(CSV).content.decode())))
+    rows = danish_excel_reads(client_for(consultant).get(CSV).content)
     assert rows[1][1] == "'=HYPERLINK(1)"
+    sheet = load_workbook(io.BytesIO(client_for(consultant).get(XLSX).content)).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
 
 
 def test_event_titles_render_inert_in_charts_and_tables(client_for, consultant, municipality):

@@ -4,6 +4,7 @@ pause/resume, invites with a QR code, the audited timeline and follow-up notes."
 from datetime import date
 
 import pytest
+import segno
 from django.urls import reverse
 
 from domain.models import AuditEntry, FollowUpNote, Invite, Placement, Youth
@@ -157,6 +158,10 @@ def test_an_invite_shows_its_deep_link_and_a_qr_code(client_for, consultant, mun
     assert link.startswith("https://t.me/") and link in page
     assert "<svg" in page and "<title>" in page
     assert Invite.objects.filter(youth=invited).count() == 1
+    # A quiet zone of 4 modules (6 px each) on every side, as the QR standard asks.
+    modules = segno.make(link, error="m").symbol_size(scale=1, border=0)[0]
+    assert f'width="{(modules + 8) * 6}"' in page
+    assert 'd="M4 4.5h' in page  # the first dark module sits 4 modules in
 
 
 def test_a_linked_youth_gets_no_new_invite(client_for, consultant, youth):

@@ -1,7 +1,8 @@
 /*
  * Live pages: listens on the websocket named by the page (data-ws="/ws/dashboard/" on <body>
  * or a container) and, whenever something changes, reloads every [data-live] container from
- * its fragment URL (data-live-url, else its hx-get), then says so politely to screen readers.
+ * its fragment URL (data-live-url, else its data-hx-get), then says so politely to screen
+ * readers.
  * The socket carries only a type and ids; the fragment is rendered by the server for whoever
  * is looking.
  */
@@ -51,7 +52,12 @@
   }
 
   function fragmentUrl(container) {
-    return container.getAttribute("data-live-url") || container.getAttribute("hx-get");
+    // hx-get too: htmx reads both spellings, and a page may still use the short one.
+    return (
+      container.getAttribute("data-live-url") ||
+      container.getAttribute("data-hx-get") ||
+      container.getAttribute("hx-get")
+    );
   }
 
   function reload(container) {
