@@ -8,7 +8,7 @@ consultants and admins, the login page for anyone anonymous.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal.views import auth, calendar, home
+from portal.views import auth, calendar, email_preferences, home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # Calendar feeds, for company members and consultants alike.
+    path("indstillinger/e-mail/", email_preferences.email_preferences, name="email_preferences"),
     path("kalender/", calendar.calendar_settings, name="calendar"),
     path("kalender/nyt-link/", calendar.calendar_regenerate, name="calendar_regenerate"),
     path("kalender/sluk/", calendar.calendar_revoke, name="calendar_revoke"),

@@ -74,6 +74,8 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.MEETING_MOVED: "meeting",
     OutboxMessage.Kind.MEETING_CANCELLED: "meeting",
     OutboxMessage.Kind.EVENT_CANCELLED: "event",
+    OutboxMessage.Kind.INTEREST_WAITING: "interest",
+    OutboxMessage.Kind.INTEREST_CLOSED: "interest",
 }
 
 

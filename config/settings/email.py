@@ -27,3 +27,6 @@ elif env.str("EMAIL_HOST", default=""):
     EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Where e-mails link to: the portal's address as its users reach it (no trailing slash).
+NEXTWORK_PORTAL_URL = env.str("NEXTWORK_PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
