@@ -237,3 +237,57 @@ def test_the_admin_lists_email_rows_beside_telegram_rows(admin_client, smtp):
     assert b"interest_received" in response.content or b"ny interesse" in response.content
     queue = admin_client.get("/admin/portal/outboxmessage/queue/")
     assert queue.status_code == 200
+
+
+def test_a_digest_gathers_the_days_news_in_one_email_and_never_repeats_an_item(smtp):
+    member = _member("da")
+    member.user.email_preferences.modes = {Kind.INTEREST_RECEIVED: "digest"}
+    member.user.email_preferences.digest_hour = 16
+    member.user.email_preferences.save()
+    first, second = _queue(member, "a"), _queue(member, "b")
+    assert first.due_at == second.due_at == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    clock = Clock(NOW)
+    worker = _worker(clock)
+    assert worker.run_once() == 0  # not before the hour
+
+    clock.now = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    assert worker.run_once() == 1
+    (digest,) = smtp.arrived
+    assert digest["Subject"].strip() == "NExTWORK: din daglige oversigt (2)"
+    assert digest.get_body(("plain",)).get_content().count("/virksomhed/interesser/7/") == 2
+    third = email_notify(
+        user=member.user,
+        kind=Kind.INTEREST_RECEIVED,
+        payload={"slot": "Konditor", "interest_id": 8},
+        dedupe_key="c",
+        now=clock.now + timedelta(minutes=5),
+    )
+    assert third.due_at == datetime(2026, 12, 3, 15, 0, tzinfo=UTC)  # tomorrow's digest
+    clock.now = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+    assert worker.run_once() == 1
+    assert worker.run_once() == 0
+    tomorrow = smtp.arrived[1].get_body(("plain",)).get_content()
+    assert "/virksomhed/interesser/8/" in tomorrow
+    assert "/virksomhed/interesser/7/" not in tomorrow  # yesterday's items are not repeated
+    statuses = set(OutboxMessage.objects.values_list("status", flat=True))
+    assert statuses == {Status.SENT}
+
+
+def test_a_digest_refused_for_now_is_retried_whole_and_sent_once(smtp):
+    member = _member("en")
+    EmailPreferences.objects.filter(user=member.user).update(
+        modes={Kind.INTEREST_RECEIVED: "digest"}, digest_hour=16
+    )
+    member.user.refresh_from_db()
+    _queue(member, "a")
+    _queue(member, "b")
+    smtp.faults = Faults(rcpt_answer="452 4.2.2 mailbox full", refuse_times=1)
+    clock = Clock(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    worker = _worker(clock)
+    worker.run_once()
+    assert smtp.arrived == []
+    clock.now += timedelta(minutes=1)
+    worker.run_once()
+    (digest,) = smtp.arrived
+    assert digest["Subject"].strip() == "NExTWORK: your daily summary (2)"
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {2}
