@@ -8,6 +8,7 @@ consultants and admins, the login page for anyone anonymous.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from portal.forms.email import OutboxPasswordResetForm
 from portal.views import auth, calendar, email_preferences, home
 
 urlpatterns = [
@@ -19,8 +20,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="portal/auth/password_reset_form.html",
-            email_template_name="portal/auth/password_reset_email.txt",
-            subject_template_name="portal/auth/password_reset_subject.txt",
+            form_class=OutboxPasswordResetForm,
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",

@@ -113,3 +113,10 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         dedupe_key=f"test:{kind}:{subject.pk}",
         due_at=timezone.now(),
     )
+
+
+def deliver_emails() -> int:
+    """Run the e-mail worker once over the test's e-mail backend (locmem: ``mail.outbox``)."""
+    from worker.email import EmailSettings, EmailWorker
+
+    return EmailWorker(EmailSettings(name="test:email")).run_once()

@@ -244,6 +244,22 @@ def email_password_reset(*, email: str, now: datetime | None = None) -> int:
     return queued
 
 
+def email_colleague_invitation(
+    *, user: User, company: Company, inviter: User, now: datetime | None = None
+) -> OutboxMessage | None:
+    """The invitation of a new colleague, with a link to choose their password; written in the
+    transaction that adds them, so there is no invitation for a colleague who was not added."""
+    return email_account(
+        user=user,
+        kind=Kind.COLLEAGUE_INVITED,
+        payload={
+            "company": company.name,
+            "inviter": inviter.get_full_name() or inviter.get_username(),
+        },
+        now=now,
+    )
+
+
 def email_preferences_save(
     *,
     user: User,
