@@ -43,6 +43,9 @@ from portal.emails import render
 
 logger = logging.getLogger(__name__)
 
+# Accepted e-mails are marked sent this many at a time (and at the end of each batch).
+RECORD_EVERY = 10
+
 
 @dataclass(frozen=True)
 class EmailSettings:
@@ -111,6 +114,7 @@ class EmailWorker:
         self.backend = backend
         self.stats = EmailStats()
         self._connection = None
+        self._accepted: list[tuple[int, datetime]] = []
 
     @property
     def _lease(self) -> timedelta:
@@ -146,13 +150,16 @@ class EmailWorker:
             lease=self._lease,
         )
         self.stats.claimed += len(envelopes)
-        for index, envelope in enumerate(envelopes):
-            if stop is not None and stop.is_set():
-                rest = [i for e in envelopes[index:] for i in e.ids]
-                email_give_back(message_ids=rest, worker=self.settings.name, now=self.clock())
-                break
-            self._send(envelope)
-        self._disconnect()
+        try:
+            for index, envelope in enumerate(envelopes):
+                if stop is not None and stop.is_set():
+                    rest = [i for e in envelopes[index:] for i in e.ids]
+                    email_give_back(message_ids=rest, worker=self.settings.name, now=self.clock())
+                    break
+                self._send(envelope)
+        finally:
+            self._record_sent()
+            self._disconnect()
         return len(envelopes)
 
     # --- one e-mail -----------------------------------------------------------------------------
@@ -191,9 +198,19 @@ class EmailWorker:
             self.stats.unknown += 1
             self._retry(envelope, f"timed out: {_describe(error)}", outcome_unknown=True)
         else:
-            email_mark_sent(message_ids=envelope.ids, now=self.clock())
+            accepted = self.clock()
+            self._accepted.extend((row_id, accepted) for row_id in envelope.ids)
+            if len(self._accepted) >= RECORD_EVERY:
+                self._record_sent()
             self.stats.sent += 1
             self.stats.rows_sent += len(envelope.ids)
+
+    def _record_sent(self) -> None:
+        """Mark the accepted rows sent, several in one query. Until then they are stamped
+        ``send_started_at`` and leased: a crash in between makes their resend a counted
+        possible duplicate, never a silent one."""
+        accepted, self._accepted = self._accepted, []
+        email_mark_sent(sent=accepted)
 
     def _connect(self) -> None:
         """One SMTP session per batch; a failure to open it means nothing was sent."""

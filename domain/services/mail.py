@@ -376,22 +376,27 @@ def email_begin_send(
         mine = OutboxMessage.objects.filter(
             pk__in=message_ids, status=Status.PENDING, claimed_by=worker[:100]
         )
-        if connection.features.has_select_for_update:
-            mine = mine.select_for_update()
-        if len(list(mine.values_list("pk", flat=True))) != len(message_ids):
-            return False
-        OutboxMessage.objects.filter(pk__in=message_ids).update(
-            attempts=F("attempts") + 1,
-            possible_duplicates=models.Case(
-                models.When(send_started_at__isnull=False, then=F("possible_duplicates") + 1),
-                default=F("possible_duplicates"),
-                output_field=PositiveSmallIntegerField(),
-            ),
-            send_started_at=now,
-            claimed_until=now + lease,
-            updated_at=now,
+        # One row (most e-mails): one UPDATE says whether it is still ours. A digest's rows are
+        # locked and counted first, so that it is sent whole or not at all.
+        if len(message_ids) > 1:
+            locked = mine
+            if connection.features.has_select_for_update:
+                locked = mine.select_for_update()
+            if len(list(locked.values_list("pk", flat=True))) != len(message_ids):
+                return False
+        return bool(
+            mine.update(
+                attempts=F("attempts") + 1,
+                possible_duplicates=models.Case(
+                    models.When(send_started_at__isnull=False, then=F("possible_duplicates") + 1),
+                    default=F("possible_duplicates"),
+                    output_field=PositiveSmallIntegerField(),
+                ),
+                send_started_at=now,
+                claimed_until=now + lease,
+                updated_at=now,
+            )
         )
-    return True
 
 
 def email_give_back(*, message_ids: list[int], worker: str, now: datetime | None = None) -> int:
@@ -403,10 +408,16 @@ def email_give_back(*, message_ids: list[int], worker: str, now: datetime | None
     ).update(claimed_until=None, claimed_by="", updated_at=now)
 
 
-def email_mark_sent(*, message_ids: list[int], now: datetime | None = None) -> None:
-    now = now or timezone.now()
-    OutboxMessage.objects.filter(pk__in=message_ids).update(
-        status=Status.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
+def email_mark_sent(*, sent: list[tuple[int, datetime]]) -> None:
+    """Mark rows sent, each at its own time, in one query: (row id, accepted at)."""
+    if not sent:
+        return
+    OutboxMessage.objects.filter(pk__in=[row_id for row_id, _ in sent]).update(
+        status=Status.SENT,
+        sent_at=models.Case(*(models.When(pk=r, then=models.Value(at)) for r, at in sent)),
+        claimed_until=None,
+        last_error="",
+        updated_at=max(at for _, at in sent),
     )
 
 
