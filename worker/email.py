@@ -115,6 +115,7 @@ class EmailWorker:
         self.stats = EmailStats()
         self._connection = None
         self._accepted: list[tuple[int, datetime]] = []
+        self._unreachable: str | None = None  # why this batch's server could not be reached
 
     @property
     def _lease(self) -> timedelta:
@@ -150,6 +151,7 @@ class EmailWorker:
             lease=self._lease,
         )
         self.stats.claimed += len(envelopes)
+        self._unreachable = None
         try:
             for index, envelope in enumerate(envelopes):
                 if stop is not None and stop.is_set():
@@ -180,9 +182,14 @@ class EmailWorker:
             self.stats.dropped += 1
             return
         try:
+            if self._unreachable is not None:
+                # One refused or silent server per batch is enough: the rest of the batch
+                # waits with it instead of each waiting for its own timeout.
+                raise NotConnected(self._unreachable)
             self._connect()
             self._connection.send_messages([message])
         except NotConnected as error:
+            self._unreachable = str(error)
             self._retry(envelope, f"not connected: {error}", outcome_unknown=False)
         except smtplib.SMTPException as error:
             self._disconnect()

@@ -1,6 +1,7 @@
 """The e-mail worker against a real SMTP server on loopback: sent once, retried when the server
 refuses for now or cannot be reached, failed when it refuses for good, never lost."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -183,21 +184,30 @@ def test_a_server_that_cannot_be_reached_is_retried_with_backoff_then_the_row_fa
 
 def test_a_server_that_stalls_before_its_greeting_is_a_retry_not_a_duplicate(settings, smtp):
     row = _queue(_member())
+    other = _queue(_member(), key="other")
     clock = Clock(NOW)
     with silent_listener() as port:
         _use(settings, port)
+        started = time.monotonic()
         _worker(clock, timeout=0.3).run_once()
+        assert time.monotonic() - started < 2  # one timeout for the batch, not one each
     row.refresh_from_db()
     assert (row.status, row.send_started_at) == (Status.PENDING, None)
     assert row.last_error.startswith("not connected: ")
     assert "timed out" in row.last_error
+    other.refresh_from_db()
+    assert (other.status, other.attempts, other.last_error) == (
+        Status.PENDING,
+        1,
+        row.last_error,
+    )
 
     _use(settings, smtp.port)  # the server is back
     clock.now += timedelta(minutes=1)
     _worker(clock).run_once()
     row.refresh_from_db()
     assert (row.status, row.possible_duplicates) == (Status.SENT, 0)
-    assert len(smtp.arrived) == 1
+    assert len(smtp.arrived) == 2
 
 
 def test_a_server_that_times_out_after_the_message_is_resent_once_as_a_possible_duplicate(smtp):
