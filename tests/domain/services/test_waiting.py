@@ -158,3 +158,29 @@ def test_the_youth_may_keep_waiting_but_only_while_it_waits(waiting, youth):
     with pytest.raises(DomainError) as closed:
         interest_keep_waiting(interest=waiting, actor=youth, now=at)
     assert closed.value.code == "invalid_state"
+
+
+def test_the_admin_refuses_lead_times_out_of_order(admin_client, municipality):
+    from django.urls import reverse
+
+    url = reverse("admin:portal_municipality_change", args=[municipality.pk])
+    form = {
+        "name": municipality.name,
+        "slug": municipality.slug,
+        "timezone": "Europe/Copenhagen",
+        "reminder_settings": "{}",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
+        "answer_reminder_days": 5,
+        "answer_alert_days": 3,
+        "answer_close_days": 15,
+    }
+    refused = admin_client.post(url, form)
+    assert refused.status_code == 200
+    assert "arbejdsdage" in refused.content.decode()
+    municipality.refresh_from_db()
+    assert municipality.answer_reminder_days == 3
+    accepted = admin_client.post(url, {**form, "answer_reminder_days": 2, "answer_alert_days": 4})
+    assert accepted.status_code == 302
+    municipality.refresh_from_db()
+    assert (municipality.answer_reminder_days, municipality.answer_alert_days) == (2, 4)
