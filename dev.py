@@ -395,6 +395,9 @@ def banner(port: int, started: list[Process], demo: str | None, environ: Mapping
         f"  admin           http://{HOST}:{port}/admin/",
         f"  health          http://{HOST}:{port}/health/",
     ]
+    debug = environ.get("DJANGO_DEBUG", "1").lower() not in ("0", "false", "no", "off")
+    if debug and not (environ.get("EMAIL_URL") or environ.get("EMAIL_HOST")):
+        lines.append(f"  mailbox         http://{HOST}:{port}/postkasse/  (the e-mails sent)")
     names = {process.name for process in started}
     chat_port = standin_port(environ)
     if "telegram" in names:

@@ -66,6 +66,7 @@ BUTTONS = {
     (cb.INTEREST, "open"): interests.interest_open,
     (cb.INTEREST, "withdraw"): interests.interest_withdraw_ask,
     (cb.INTEREST, "withdrawyes"): interests.interest_withdraw_confirm,
+    (cb.INTEREST, "wait"): interests.interest_keep_waiting,
     (cb.PLACEMENT, "open"): interests.placement_open,
     (cb.EVENT, "list"): events.events_list,
     (cb.EVENT, "open"): events.event_open,

@@ -63,6 +63,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (INTEREST, "open"): (ID,),
     (INTEREST, "withdraw"): (ID,),
     (INTEREST, "withdrawyes"): (ID,),
+    (INTEREST, "wait"): (ID,),
     (PLACEMENT, "open"): (ID,),
     (EVENT, "list"): (),
     (EVENT, "open"): (ID,),

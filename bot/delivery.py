@@ -87,6 +87,32 @@ def _render_interest_declined(message: OutboxMessage) -> tuple[str, InlineKeyboa
     )
 
 
+def _render_interest_waiting(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    interest = _interest(message)
+    text = str(texts.PUSH_INTEREST_WAITING).format(
+        company=interest.slot.company.name if interest else "",
+        title=interest.slot.title if interest else "",
+    )
+    rows = []
+    if interest is not None:
+        rows = [
+            [(texts.INTEREST_KEEP_WAITING, cb.encode(cb.INTEREST, "wait", interest.pk))],
+            [(texts.INTEREST_WITHDRAW, cb.encode(cb.INTEREST, "withdraw", interest.pk))],
+        ]
+    return text, keyboards.with_menu(rows)
+
+
+def _render_interest_closed(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    interest = _interest(message)
+    text = str(texts.PUSH_INTEREST_CLOSED).format(
+        company=interest.slot.company.name if interest else "",
+        title=interest.slot.title if interest else "",
+    )
+    return text, keyboards.keyboard(
+        [[(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))], [keyboards.menu_button()]]
+    )
+
+
 def _placement(message: OutboxMessage) -> Placement | None:
     subject = message.subject
     return subject if isinstance(subject, Placement) else None
@@ -222,6 +248,8 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.CHECKIN_PROMPT: _render_checkin_prompt,
     Kind.INTEREST_ACCEPTED: _render_interest_accepted,
     Kind.INTEREST_DECLINED: _render_interest_declined,
+    Kind.INTEREST_WAITING: _render_interest_waiting,
+    Kind.INTEREST_CLOSED: _render_interest_closed,
     Kind.PLACEMENT_APPROVED: _render_placement_approved,
     Kind.PLACEMENT_REJECTED: _render_placement_rejected,
     Kind.WAITLIST_PROMOTED: _render_waitlist_promoted,

@@ -141,6 +141,7 @@ INTEREST_STATES = {
     "company_accepted": _("the company wants to meet you"),
     "company_declined": _("the company said no this time"),
     "withdrawn": _("withdrawn"),
+    "expired": _("closed: the company did not answer"),
 }
 PLACEMENT_STATES = {
     "proposed": _("waiting for your consultant"),
@@ -264,6 +265,20 @@ PUSH_INTEREST_ACCEPTED = _(
 )
 PUSH_INTEREST_DECLINED = _(
     "{company} has said no to {title} this time. Don't give up, there are other good places. 💪"
+)
+# Nobody left waiting (domain/services/waiting.py)
+PUSH_INTEREST_WAITING = _(
+    "{company} has not answered your interest in {title} yet. That is not your fault, and your "
+    "consultant knows and will follow up. 🙂 Do you want to keep waiting, or withdraw your "
+    "interest?"
+)
+PUSH_INTEREST_CLOSED = _(
+    "{company} did not answer your interest in {title}, so we have closed it. That says nothing "
+    "about you. Your consultant knows, and there are other good places to look at. 💪"
+)
+INTEREST_KEEP_WAITING = _("I'll keep waiting")
+INTEREST_KEPT_WAITING = _(
+    "Good, your interest stays open. We will tell you when {company} answers."
 )
 PUSH_PLACEMENT_APPROVED = _(
     "Your placement at {company} has been approved! 🎉 You start on {start}, {hours} hours a week."

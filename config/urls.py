@@ -11,6 +11,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 urlpatterns = [
+    # The local mailbox of the embedded default (404 unless it is the e-mail backend).
+    path("postkasse/", include("standin.mailbox")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/", include("api.urls")),

@@ -83,6 +83,10 @@ EVENT_TYPES = frozenset(
         # Telegram reachability (added with domain/services/reachability.py)
         "youth.unreachable",
         "youth.reachable",
+        # nobody left waiting (added with domain/services/waiting.py)
+        "interest.overdue",
+        "interest.expired",
+        "interest.kept_waiting",
     }
 )
 

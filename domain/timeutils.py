@@ -1,7 +1,10 @@
 """Local time of a municipality, DST-correct. Stored times are UTC; shown times are local."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+import holidays
 
 
 def zone(tz_name: str) -> ZoneInfo:
@@ -30,3 +33,34 @@ def local_date(moment: datetime, tz_name: str) -> date:
 
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+# --- working days -------------------------------------------------------------------------------
+# Weekends and Danish public holidays (the ``holidays`` library keeps the calendar, Easter's
+# moving days included) are not working days: the waiting times of "nobody left waiting"
+# count only the others.
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _danish_holidays(day.year)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The ``count``-th working day after ``day`` (``day`` itself never counts)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def working_days_later(moment: datetime, count: int, tz_name: str) -> datetime:
+    """The same local wall-clock time ``count`` working days after ``moment``."""
+    local = to_local(moment, tz_name)
+    day = add_working_days(local.date(), count)
+    return local_datetime(day, local.time().replace(tzinfo=None), tz_name).astimezone(UTC)
+
+
+@cache
+def _danish_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.Denmark(years=year))

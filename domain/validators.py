@@ -100,3 +100,16 @@ def validate_timezone(value: str) -> None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(_("Unknown time zone."), code="timezone") from None
+
+
+def validate_answer_days(*, reminder: int, alert: int, close: int) -> None:
+    """Nobody left waiting: the company is reminded before the consultant is alerted, and both
+    before the interest closes (working days, at least one)."""
+    if not 1 <= reminder < alert < close:
+        raise ValidationError(
+            _(
+                "The working days must grow: remind the company, then alert the consultant, "
+                "then close the interest (at least 1 day for the reminder)."
+            ),
+            code="answer_days",
+        )

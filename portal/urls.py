@@ -8,7 +8,8 @@ consultants and admins, the login page for anyone anonymous.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from portal.views import auth, calendar, home
+from portal.forms.email import OutboxPasswordResetForm
+from portal.views import auth, calendar, email_preferences, home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,8 +20,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="portal/auth/password_reset_form.html",
-            email_template_name="portal/auth/password_reset_email.txt",
-            subject_template_name="portal/auth/password_reset_subject.txt",
+            form_class=OutboxPasswordResetForm,
             success_url=reverse_lazy("password_reset_done"),
         ),
         name="password_reset",
@@ -48,6 +48,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     # Calendar feeds, for company members and consultants alike.
+    path("indstillinger/e-mail/", email_preferences.email_preferences, name="email_preferences"),
     path("kalender/", calendar.calendar_settings, name="calendar"),
     path("kalender/nyt-link/", calendar.calendar_regenerate, name="calendar_regenerate"),
     path("kalender/sluk/", calendar.calendar_revoke, name="calendar_revoke"),

@@ -74,6 +74,8 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.MEETING_MOVED: "meeting",
     OutboxMessage.Kind.MEETING_CANCELLED: "meeting",
     OutboxMessage.Kind.EVENT_CANCELLED: "event",
+    OutboxMessage.Kind.INTEREST_WAITING: "interest",
+    OutboxMessage.Kind.INTEREST_CLOSED: "interest",
 }
 
 
@@ -111,3 +113,10 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         dedupe_key=f"test:{kind}:{subject.pk}",
         due_at=timezone.now(),
     )
+
+
+def deliver_emails() -> int:
+    """Run the e-mail worker once over the test's e-mail backend (locmem: ``mail.outbox``)."""
+    from worker.email import EmailSettings, EmailWorker
+
+    return EmailWorker(EmailSettings(name="test:email")).run_once()

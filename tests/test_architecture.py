@@ -95,6 +95,8 @@ EDGES = {
     ("worker", "bot.delivery"): "the worker renders the rows it sends with the bot's texts",
     ("worker", "bot.runner"): "the worker runs as a Telegram process like runbot, with the same "
     "connection policy and HTTP logging",
+    ("worker", "portal.emails"): "the worker writes the e-mails it sends with the portal's texts "
+    "and links (an e-mail points at the portal page that acts on it)",
 }
 
 
@@ -190,7 +192,11 @@ def later():
 
 # Where outbox rows may be written: the outbox's own services, and nowhere else (the other
 # services call them).
-OUTBOX_WRITERS = ("domain/services/outbox.py", "domain/services/delivery.py")
+OUTBOX_WRITERS = (
+    "domain/services/outbox.py",
+    "domain/services/delivery.py",
+    "domain/services/mail.py",
+)
 WRITES = frozenset(
     name
     for write in (

@@ -18,6 +18,7 @@ from domain.selectors.placements import (
     placements_of_youth,
 )
 from domain.services.interests import interest_withdraw
+from domain.services.waiting import interest_keep_waiting as keep_waiting
 
 SHOWN = 8
 
@@ -90,6 +91,14 @@ def _withdraw_yes(ctx: Context, interest_id: int) -> Screen:
     )
 
 
+def _keep_waiting(ctx: Context, interest_id: int) -> Screen:
+    youth = ctx.require_youth()
+    interest = interest_get_for_youth(youth=youth, interest_id=interest_id)
+    keep_waiting(interest=interest, actor=youth)
+    text = str(texts.INTEREST_KEPT_WAITING).format(company=interest.slot.company.name)
+    return Screen(text, keyboards.with_menu([], back=cb.encode(cb.INTEREST, "list")))
+
+
 def _placement(ctx: Context, placement_id: int) -> Screen:
     youth = ctx.require_youth()
     placement = placement_get_for_youth(youth=youth, placement_id=placement_id)
@@ -121,6 +130,11 @@ async def interest_withdraw_ask(update: Update, context: ContextTypes.DEFAULT_TY
 async def interest_withdraw_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Withdraw the interest."""
     await on_button(update, context, _withdraw_yes)
+
+
+async def interest_keep_waiting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep waiting for the company's answer (from the "your consultant knows" message)."""
+    await on_button(update, context, _keep_waiting)
 
 
 async def placement_open(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,8 +1,9 @@
-"""Outgoing e-mail (password resets, colleague invitations): printed to the console unless SMTP
-is configured, either as one ``EMAIL_URL`` (``smtp+tls://user:password@host:587``) or as
-``EMAIL_HOST`` with its companions."""
+"""Outgoing e-mail (the outbox's e-mail channel, sent by the worker): over SMTP when it is
+configured, either as one ``EMAIL_URL`` (``smtp+tls://user:password@host:587``) or as
+``EMAIL_HOST`` with its companions; otherwise into the local mailbox (DEBUG, the embedded
+default) or to the console."""
 
-from .env import env
+from .env import DEBUG, VAR_DIR, env
 
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="NExTWORK <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -25,5 +26,16 @@ elif env.str("EMAIL_HOST", default=""):
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
     EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+elif DEBUG:
+    # The embedded default: e-mails land in the local mailbox (standin/mailbox.py), shown at
+    # /postkasse/ on the dev server.
+    EMAIL_BACKEND = "standin.mailbox.MailboxBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+NEXTWORK_MAILBOX_DIR = env.str("NEXTWORK_MAILBOX_DIR", default=str(VAR_DIR / "mailbox"))
+# The mailbox's pages exist only while it is the backend, with DEBUG on.
+NEXTWORK_LOCAL_MAILBOX = DEBUG and EMAIL_BACKEND == "standin.mailbox.MailboxBackend"
+
+# Where e-mails link to: the portal's address as its users reach it (no trailing slash).
+NEXTWORK_PORTAL_URL = env.str("NEXTWORK_PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")

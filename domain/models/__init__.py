@@ -5,7 +5,7 @@ from .audit import AuditEntry
 from .calendar import CalendarFeed
 from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
-from .messaging import OutboxMessage
+from .messaging import EmailPreferences, OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
 from .youth import Invite, Youth
@@ -19,6 +19,7 @@ __all__ = [
     "CompanyMember",
     "CompanySignup",
     "Consultant",
+    "EmailPreferences",
     "FollowUpNote",
     "GroupSchedule",
     "Interest",

@@ -1,12 +1,14 @@
-"""The outbox: every message and reminder to a youth is a row here, sent later by the worker."""
+"""The outbox: every message and reminder, to a youth over Telegram or to a portal user by
+e-mail, is a row here, sent later by the worker; and each user's e-mail preferences."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .youth import Youth
+from .youth import Language, Youth
 
 
 class OutboxMessage(models.Model):
@@ -26,6 +28,44 @@ class OutboxMessage(models.Model):
         MEETING_MOVED = "meeting_moved", _("meeting moved")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
         EVENT_CANCELLED = "event_cancelled", _("match event cancelled")
+        # Nobody left waiting (domain.services.waiting): to the youth over Telegram
+        INTEREST_WAITING = "interest_waiting", _("interest still unanswered")
+        INTEREST_CLOSED = "interest_closed", _("interest closed unanswered")
+        # E-mail to company members and consultants (placement_approved/_rejected,
+        # event_cancelled and interest_closed above are sent to companies too)
+        INTEREST_RECEIVED = "interest_received", _("new interest")
+        INTEREST_UNANSWERED = "interest_unanswered", _("interest waiting for an answer")
+        INTEREST_OVERDUE = "interest_overdue", _("interest left unanswered")
+        EVENT_CHANGED = "event_changed", _("match event changed")
+        NETWORK_REQUESTED = "network_requested", _("new network request")
+        NETWORK_ANSWERED = "network_answered", _("network request answered")
+        YOUTH_UNREACHABLE = "youth_unreachable", _("youth unreachable")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        COLLEAGUE_INVITED = "colleague_invited", _("colleague invitation")
+
+    # What a youth can get over Telegram (bot.delivery renders each of them); the other kinds
+    # are e-mails to portal users (portal.emails writes them), and a few kinds are both.
+    TELEGRAM_KINDS = (
+        Kind.MEETING_REMINDER,
+        Kind.EVENT_REMINDER,
+        Kind.INTRO_REMINDER,
+        Kind.PLACEMENT_START_REMINDER,
+        Kind.CHECKIN_PROMPT,
+        Kind.INTEREST_ACCEPTED,
+        Kind.INTEREST_DECLINED,
+        Kind.PLACEMENT_APPROVED,
+        Kind.PLACEMENT_REJECTED,
+        Kind.WAITLIST_PROMOTED,
+        Kind.MEETING_MOVED,
+        Kind.MEETING_CANCELLED,
+        Kind.EVENT_CANCELLED,
+        Kind.INTEREST_WAITING,
+        Kind.INTEREST_CLOSED,
+    )
+
+    class Channel(models.TextChoices):
+        TELEGRAM = "telegram", _("Telegram")
+        EMAIL = "email", _("e-mail")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -34,7 +74,24 @@ class OutboxMessage(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         SKIPPED = "skipped", _("skipped (quiet hours)")
 
-    recipient = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="outbox")
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.TELEGRAM
+    )
+    # Exactly one recipient: a youth (Telegram) or a portal user (e-mail); see Meta.constraints.
+    recipient = models.ForeignKey(
+        Youth, on_delete=models.CASCADE, related_name="outbox", null=True, blank=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_outbox",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+    )
+    # An e-mail collected into the user's daily digest (due at the digest hour) rather than
+    # sent on its own.
+    digest = models.BooleanField(_("in the daily digest"), default=False)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     # The object the message is about (meeting, event, interest, placement, sign-up).
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
@@ -80,10 +137,58 @@ class OutboxMessage(models.Model):
             ),
             models.Index(fields=["content_type", "object_id"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(channel="telegram", recipient__isnull=False, user__isnull=True)
+                    | Q(channel="email", recipient__isnull=True, user__isnull=False)
+                ),
+                name="outbox_one_recipient_per_channel",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → youth #{self.recipient_id} at {self.due_at:%Y-%m-%d %H:%M}Z"
+        to = f"user #{self.user_id}" if self.user_id else f"youth #{self.recipient_id}"
+        return f"{self.kind} → {to} at {self.due_at:%Y-%m-%d %H:%M}Z"
 
     @classmethod
     def subject_filter(cls, obj: models.Model) -> Q:
         return Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class EmailPreferences(models.Model):
+    """How one portal user wants each kind of e-mail: at once, in a daily digest, or not at all.
+
+    A kind missing from ``modes`` is sent at once. Password resets and invitations are not
+    notifications and ignore these preferences."""
+
+    class Mode(models.TextChoices):
+        NOW = "now", _("at once")
+        DIGEST = "digest", _("in a daily digest")
+        OFF = "off", _("off")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.DA
+    )
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
+    modes = models.JSONField(_("per kind"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail preferences")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23), name="email_preferences_digest_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"e-mail preferences of user #{self.user_id}"
+
+    def mode_for(self, kind: str) -> str:
+        mode = self.modes.get(kind, self.Mode.NOW)
+        return mode if mode in self.Mode.values else self.Mode.NOW

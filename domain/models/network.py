@@ -35,6 +35,18 @@ class Municipality(models.Model):
     )
     quiet_hours_start = models.TimeField(_("quiet hours start"), default="21:00")
     quiet_hours_end = models.TimeField(_("quiet hours end"), default="08:00")
+    # Nobody left waiting: working days (weekends and Danish public holidays skipped) an
+    # interest may wait for the company's answer before the company is reminded, the
+    # consultant alerted (and the youth told), and the interest closed.
+    answer_reminder_days = models.PositiveSmallIntegerField(
+        _("remind the company after (working days)"), default=3
+    )
+    answer_alert_days = models.PositiveSmallIntegerField(
+        _("alert the consultant after (working days)"), default=5
+    )
+    answer_close_days = models.PositiveSmallIntegerField(
+        _("close the interest after (working days)"), default=15
+    )
     # The privacy text the bot shows before consent; empty means the standard text.
     privacy_text = models.TextField(_("privacy text"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

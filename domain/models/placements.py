@@ -75,6 +75,9 @@ class Interest(models.Model):
         ACCEPTED = "company_accepted", _("accepted by the company")
         DECLINED = "company_declined", _("declined by the company")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        # Closed by itself after the municipality's lead time without an answer
+        # (domain.services.waiting).
+        EXPIRED = "expired", _("closed without an answer")
 
     LIVE = (Status.PENDING, Status.ACCEPTED)
 
@@ -93,6 +96,10 @@ class Interest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Nobody left waiting: when the consultant was alerted that the company has not answered
+    # (the dashboard lists these), and when the youth chose to keep waiting.
+    overdue_at = models.DateTimeField(_("consultant alerted"), null=True, blank=True)
+    keep_waiting_at = models.DateTimeField(_("youth keeps waiting"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("interest")

@@ -43,6 +43,16 @@ def recent_interests(*, user: object, limit: int = 10) -> list[Interest]:
     )
 
 
+def overdue_interests(*, user: object, limit: int = 10) -> list[Interest]:
+    """Interests still unanswered after the municipality's alert time (domain.services.waiting),
+    the longest-waiting first: a company to call."""
+    return list(
+        interests_visible_to_user(user=user)
+        .filter(status=Interest.Status.PENDING, overdue_at__isnull=False)
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
 def recent_signups(*, user: object, limit: int = 10) -> list[YouthSignup]:
     """The newest youth sign-ups for events the user may see (staff only)."""
     if policy.role_of(user) not in ("admin", "consultant"):

@@ -25,6 +25,8 @@ FAILED_REASONS = {
     "forbidden": "forbidden: ",
     "bad_request": "bad request: ",
     "gave_up": "gave up after ",
+    # The SMTP server refused the address or the message for good (worker.email).
+    "refused": "refused: ",
 }
 # The exact last_error of a skipped row: the scheduler sets the first two, the worker the rest.
 SKIPPED_REASONS = {
@@ -129,7 +131,8 @@ def outbox_queue_summary(
     ``sent_last_24h``, ``sent_total``, ``failed`` and ``skipped`` by reason (with ``total``),
     ``cancelled``, ``possible_duplicates`` (their sum), ``oldest_due_at`` / ``lag_seconds``
     (the oldest row due now and not claimed: how far behind the worker is) and
-    ``unreachable_youth``.
+    ``unreachable_youth``. ``email`` is the block of the e-mails to portal users (in
+    ``overall`` too; None when one municipality is asked for).
     """
     now = now or timezone.now()
     municipalities = Municipality.objects.order_by("name", "pk")
@@ -165,4 +168,11 @@ def outbox_queue_summary(
         counts["unreachable_youth"] = unreachable.get(place["pk"], 0)
         _add(overall, counts)
         blocks.append({"id": place["pk"], "slug": place["slug"], "name": place["name"], **counts})
-    return {"generated_at": now, "overall": overall, "municipalities": blocks}
+    # E-mail rows (to portal users) belong to no municipality: they group under None.
+    email = None
+    if municipality is None:
+        email = _empty()
+        if None in per_municipality:
+            _fill(email, per_municipality[None], now)
+        _add(overall, email)
+    return {"generated_at": now, "overall": overall, "municipalities": blocks, "email": email}

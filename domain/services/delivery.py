@@ -56,7 +56,10 @@ def _one_attempt_less() -> Case:
 
 
 def _due(now: datetime):
-    return OutboxMessage.objects.filter(status=Status.PENDING, due_at__lte=now)
+    # E-mail rows are the e-mail worker's (domain.services.mail, worker.email).
+    return OutboxMessage.objects.filter(
+        status=Status.PENDING, due_at__lte=now, channel=OutboxMessage.Channel.TELEGRAM
+    )
 
 
 def outbox_claim_batch(

@@ -18,6 +18,7 @@ from domain.models import CompanySignup, MatchEvent, Municipality, OutboxMessage
 from domain.policy import require_municipality, user_from
 from domain.selectors.events import event_seats_taken
 from domain.services.cleaning import clean_text
+from domain.services.notify import notify_event_cancelled, notify_event_changed
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
 from domain.services.signups import signups_promote_waitlisted
@@ -230,6 +231,8 @@ def event_update(
         data={"fields": changed, "promoted_signup_ids": [s.pk for s in promoted]},
         now=now,
     )
+    if locked.status == Status.PUBLISHED and set(changed) & {"starts_at", "place"}:
+        notify_event_changed(event=locked, changed=changed, now=now)
     _publish("event.updated", locked)
     return locked
 
@@ -310,6 +313,7 @@ def event_cancel(
         data={"has_reason": bool(reason), "notified_signup_ids": told},
         now=now,
     )
+    notify_event_cancelled(event=locked, now=now)
     _publish("event.cancelled", locked)
     return locked
 

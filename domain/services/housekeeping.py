@@ -9,6 +9,7 @@ from domain.services.groups import schedules_extend_all
 from domain.services.placements import placements_complete_due, placements_start_due
 from domain.services.privacy import youth_purge_expired
 from domain.services.reminders import reminders_sync_active_placements
+from domain.services.waiting import interests_chase_unanswered
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +19,7 @@ JOBS = {
     "placements completed": placements_complete_due,
     "active placements with check-in prompts ahead": reminders_sync_active_placements,
     "youth erased after the retention period": youth_purge_expired,
+    "unanswered interests chased": lambda *, now: sum(interests_chase_unanswered(now=now).values()),
 }
 
 

@@ -22,6 +22,7 @@ from domain.policy import (
     user_from,
 )
 from domain.services.cleaning import tidy
+from domain.services.notify import notify_interest_received
 from domain.services.outbox import (
     outbox_cancel,
     outbox_is_pending,
@@ -151,6 +152,7 @@ def interest_show(
         if _live_exists(youth.pk, slot.pk):
             raise conflict from None
         raise
+    notify_interest_received(interest=interest, now=now)
     events.publish("interest.created", **events.subject_ids(interest))
     return interest
 

@@ -19,6 +19,7 @@ from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
 from domain.models import Company, CompanyMember, Municipality, NetworkMembership, Sector
 from domain.services.cleaning import clean_text
+from domain.services.notify import notify_network_answered, notify_network_requested
 from domain.validators import cvr_is_valid, validate_postcode
 
 if TYPE_CHECKING:
@@ -210,6 +211,7 @@ def company_register(
     events.publish(
         "company.registered", id=company.pk, company_id=company.pk, municipality_id=municipality.pk
     )
+    notify_network_requested(membership=membership, now=now)
     events.publish(
         "membership.requested",
         id=membership.pk,
@@ -317,6 +319,7 @@ def membership_request(
         data={"company_id": company.pk},
         now=now,
     )
+    notify_network_requested(membership=membership, now=now)
     events.publish(
         "membership.requested",
         id=membership.pk,
@@ -355,6 +358,7 @@ def _decide(
         },
         now=now,
     )
+    notify_network_answered(membership=membership, now=now)
     events.publish(
         f"membership.{verb}ed",
         id=membership.pk,

@@ -23,6 +23,7 @@ from domain.policy import (
 )
 from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import tidy
+from domain.services.notify import notify_placement_decided
 from domain.services.outbox import outbox_push
 from domain.services.reminders import reminders_sync_placement
 from domain.timeutils import local_date
@@ -291,6 +292,7 @@ def placement_approve(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
+    notify_placement_decided(placement=placement, now=now)
     events.publish("placement.approved", **events.subject_ids(placement))
     return placement
 
@@ -335,6 +337,7 @@ def placement_reject(
         now=now,
     )
     reminders_sync_placement(placement, now=now)
+    notify_placement_decided(placement=placement, now=now)
     events.publish("placement.rejected", **events.subject_ids(placement))
     return placement
 

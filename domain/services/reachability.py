@@ -18,6 +18,7 @@ from domain.audit import audit_log
 from domain.exceptions import DomainError, Kind
 from domain.locking import lock_for_update
 from domain.models import Youth
+from domain.services.notify import notify_youth_unreachable
 from domain.services.outbox import outbox_cancel_unreachable
 from domain.services.reminders import reminders_sync_youth
 
@@ -70,6 +71,7 @@ def youth_mark_unreachable(*, youth_id: int, reason: str, now: datetime | None =
         data={"reason": reason_code(reason), "cancelled": cancelled},
         now=now,
     )
+    notify_youth_unreachable(youth=youth, now=now)
     _publish("youth.unreachable", youth)
     return True
 

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain.models import OutboxMessage
+from domain.models import EmailPreferences, OutboxMessage
 from domain.selectors.outbox import outbox_queue_summary
 from domain.services.outbox import outbox_retime
 
@@ -82,7 +82,9 @@ class OutboxMessageAdmin(BaseAdmin):
 
     list_display = (
         "kind",
+        "channel",
         "recipient",
+        "user",
         "subject",
         "status",
         "due_at",
@@ -91,13 +93,16 @@ class OutboxMessageAdmin(BaseAdmin):
         "possible_duplicates",
         "last_error",
     )
-    list_select_related = ("recipient", "content_type")
-    list_filter = ("status", DeliveryFilter, "kind", "recipient__municipality")
-    search_fields = ("dedupe_key", "recipient__first_name", "last_error")
+    list_select_related = ("recipient", "user", "content_type")
+    list_filter = ("status", DeliveryFilter, "channel", "kind", "recipient__municipality")
+    search_fields = ("dedupe_key", "recipient__first_name", "user__username", "last_error")
     date_hierarchy = "due_at"
     show_full_result_count = False
     fields = (
+        "channel",
         "recipient",
+        "user",
+        "digest",
         "kind",
         "content_type",
         "object_id",
@@ -118,7 +123,10 @@ class OutboxMessageAdmin(BaseAdmin):
         "updated_at",
     )
     readonly_fields = (
+        "channel",
         "recipient",
+        "user",
+        "digest",
         "kind",
         "content_type",
         "object_id",
@@ -177,3 +185,15 @@ class OutboxMessageAdmin(BaseAdmin):
             ],
         }
         return TemplateResponse(request, "admin/portal/outboxmessage/queue.html", context)
+
+
+@admin.register(EmailPreferences)
+class EmailPreferencesAdmin(BaseAdmin):
+    """What each portal user chose for their e-mails; they change it themselves on the portal's
+    preferences page (``email_preferences_save`` re-times what waits for their digest)."""
+
+    fields = ("user", "language", "digest_hour", "modes", "updated_at")
+    list_display = ("user", "language", "digest_hour", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    view_only = True

@@ -1,5 +1,6 @@
 """Municipalities, sectors, companies and the people who log in (``domain/models/network.py``)."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from domain.models import (
 )
 from domain.services.network import membership_accept
 from domain.services.reminders import reminders_sync_municipality
+from domain.validators import validate_answer_days
 
 from .base import BaseAdmin, ReadOnlyInline, service_action
 
@@ -22,8 +24,37 @@ from .base import BaseAdmin, ReadOnlyInline, service_action
 REMINDER_FIELDS = {"reminder_settings", "quiet_hours_start", "quiet_hours_end", "timezone"}
 
 
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        # The admin builds the form from its own field list; these are the editable ones.
+        fields = (
+            "name",
+            "slug",
+            "timezone",
+            "reminder_settings",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "privacy_text",
+            "answer_reminder_days",
+            "answer_alert_days",
+            "answer_close_days",
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        days = [data.get(f"answer_{step}_days") for step in ("reminder", "alert", "close")]
+        if None not in days:
+            try:
+                validate_answer_days(reminder=days[0], alert=days[1], close=days[2])
+            except forms.ValidationError as error:
+                self.add_error("answer_alert_days", error)
+        return data
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(BaseAdmin):
+    form = MunicipalityForm
     created_by_services = False  # reference data
     list_display = (
         "name",

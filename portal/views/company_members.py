@@ -3,7 +3,6 @@
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from domain.exceptions import DomainError
 from domain.models import CompanyMember
+from domain.services.mail import email_colleague_invitation
 from domain.services.network import company_member_add, company_member_remove, portal_user_create
 from portal.access import company_admin_required, company_required
 from portal.errors import attempt, get_or_404
@@ -45,16 +45,18 @@ def member_list(request: HttpRequest) -> HttpResponse:
                 user = portal_user_create(
                     username=email, email=email, password=secrets.token_urlsafe(32)
                 )
-                return company_member_add(
+                added = company_member_add(
                     company=member.company,
                     user=user,
                     actor=request.user,
                     is_company_admin=form.cleaned_data["is_company_admin"],
                 )
+                # Through the outbox: the worker sends it, no SMTP call in the request.
+                email_colleague_invitation(user=user, company=member.company, inviter=request.user)
+                return added
 
             added = attempt(request, add, form=form, fields={"username": "email"})
             if added is not None:
-                _send_invitation(request, email)
                 messages.success(
                     request,
                     _("%(email)s is invited and gets an e-mail with a link to choose a password.")
@@ -63,21 +65,6 @@ def member_list(request: HttpRequest) -> HttpResponse:
                 return redirect("company_members")
     context = {"members": _members(request), "form": form, "me": member}
     return render(request, "portal/company/members.html", context)
-
-
-def _send_invitation(request: HttpRequest, email: str) -> None:
-    reset = PasswordResetForm({"email": email})
-    reset.is_valid()
-    reset.save(
-        request=request,
-        use_https=request.is_secure(),
-        subject_template_name="portal/company/invite_subject.txt",
-        email_template_name="portal/company/invite_email.txt",
-        extra_email_context={
-            "company": request.user.company_member.company.name,
-            "inviter": request.user.get_full_name() or request.user.get_username(),
-        },
-    )
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from domain.selectors.dashboard import (
     dashboard_counts,
     low_checkins,
+    overdue_interests,
     recent_interests,
     recent_signups,
     unreachable_youth,
@@ -16,7 +17,7 @@ from domain.selectors.dashboard import (
 from domain.selectors.placements import placements_awaiting_approval
 from portal.views.consultant_common import consultant_page
 
-PARTS = ("counts", "unreachable", "interests", "signups", "checkins", "approvals")
+PARTS = ("counts", "unreachable", "overdue", "interests", "signups", "checkins", "approvals")
 
 
 def _part_context(user, part: str) -> dict:
@@ -28,6 +29,8 @@ def _part_context(user, part: str) -> dict:
         return {"signups": recent_signups(user=user)}
     if part == "checkins":
         return {"checkins": low_checkins(user=user)}
+    if part == "overdue":
+        return {"overdue": overdue_interests(user=user)}
     if part == "unreachable":
         return {"unreachable": unreachable_youth(user=user)}
     return {"placements": list(placements_awaiting_approval(user=user)[:10])}

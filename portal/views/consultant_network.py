@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from domain.models import NetworkMembership
+from domain.selectors.answers import company_answer_stats
 from domain.selectors.network import membership_get_for_user, memberships_visible_to_user
 from domain.services.network import membership_accept, membership_reject
 from portal.errors import attempt, get_or_404
@@ -24,6 +25,9 @@ def memberships(request: HttpRequest) -> HttpResponse:
         key=lambda m: (m.requested_at, m.pk),
     )
     decided = [m for m in rows if m.status != NetworkMembership.Status.PENDING]
+    answers = company_answer_stats(user=request.user, company_ids=[m.company_id for m in decided])
+    for membership in decided:
+        membership.answers = answers[membership.company_id]
     return render(
         request, "portal/consultant/memberships.html", {"pending": pending, "decided": decided}
     )

@@ -23,11 +23,11 @@ def subjects(municipality, company, youth):
 
 
 def test_every_kind_has_a_renderer():
-    assert set(delivery.RENDERERS) == set(Kind.values)
+    assert set(delivery.RENDERERS) == set(OutboxMessage.TELEGRAM_KINDS)
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
-@pytest.mark.parametrize("kind", Kind.values)
+@pytest.mark.parametrize("kind", OutboxMessage.TELEGRAM_KINDS)
 def test_every_kind_renders_in_the_recipients_language(youth, subjects, kind, language):
     youth.language = language
     youth.save(update_fields=["language"])
@@ -66,10 +66,10 @@ def test_a_claimed_row_renders_for_the_youths_chat(youth, subjects):
 def test_a_claimed_batch_of_every_kind_renders_without_a_query(
     youth, subjects, django_assert_num_queries
 ):
-    for kind in Kind.values:
+    for kind in OutboxMessage.TELEGRAM_KINDS:
         outbox_row(youth, kind, subjects[OUTBOX_SUBJECT_OF[kind]])
     _, rows = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
-    assert len(rows) == len(Kind.values)
+    assert len(rows) == len(OutboxMessage.TELEGRAM_KINDS)
     with django_assert_num_queries(0):
         batch = [delivery.outgoing(row) for row in rows]
     assert {m.chat_id for m in batch} == {youth.telegram_chat_id}

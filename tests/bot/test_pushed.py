@@ -142,3 +142,36 @@ def test_a_meeting_reminder_carries_i_cant_come(linked_chat, municipality):
     (_menu,) = chat.tap("🏠 Menu")
     (meetings,) = chat.tap("📅 Mine møder")
     assert "(du har meldt afbud)" in meetings.text
+
+
+def test_a_youth_whose_company_has_not_answered_is_told_kindly_and_may_keep_waiting_or_withdraw(
+    linked_chat, company, company_member, consultant
+):
+    from datetime import UTC, datetime
+
+    from domain.models import Interest
+    from domain.services.waiting import interests_chase_unanswered
+
+    chat, youth = linked_chat()
+    slot = f.SlotFactory(company=company, title="Kassepraktik")
+    created = datetime(2026, 3, 30, 9, 0, tzinfo=UTC)  # a Monday before Easter
+    first = f.InterestFactory(youth=youth, slot=slot, created_at=created)
+    second = f.InterestFactory(youth=youth, slot=f.SlotFactory(company=company), created_at=created)
+    # Five working days: Tuesday, Wednesday, (Easter) Tuesday, Wednesday, Thursday 9 April.
+    interests_chase_unanswered(now=datetime(2026, 4, 9, 9, 0, tzinfo=UTC))
+    told = chat.wait(2)
+    assert all("ikke svaret på din interesse" in m.text for m in told)
+    assert "din konsulent ved det" in told[0].text
+    assert labels(told[0])[:2] == ["Jeg venter gerne", "Træk min interesse tilbage"]
+    by_interest = {m.buttons[0][0].callback_data.rsplit(":", 1)[1]: m for m in told}
+
+    (kept,) = chat.press(by_interest[str(first.pk)].buttons[0][0].callback_data)
+    assert kept.text.startswith("Godt, din interesse forbliver åben.")
+    first.refresh_from_db()
+    assert first.keep_waiting_at is not None and first.status == Interest.Status.PENDING
+
+    chat.press(by_interest[str(second.pk)].buttons[1][0].callback_data)
+    (done,) = chat.tap("Ja, træk tilbage")
+    assert done.text == "Din interesse er trukket tilbage."
+    second.refresh_from_db()
+    assert second.status == Interest.Status.WITHDRAWN

@@ -79,7 +79,14 @@ EXPECTED = {
     "scheduled_later": 2,
     "sent_last_24h": 1,
     "sent_total": 2,
-    "failed": {"forbidden": 2, "bad_request": 1, "gave_up": 1, "other": 1, "total": 5},
+    "failed": {
+        "forbidden": 2,
+        "bad_request": 1,
+        "gave_up": 1,
+        "refused": 0,
+        "other": 1,
+        "total": 5,
+    },
     "skipped": {
         "quiet_hours": 2,
         "already_past": 1,
@@ -190,16 +197,16 @@ def test_the_command_prints_a_table_per_municipality_and_overall(queue, now_fixe
     lines = output.splitlines()
     assert lines[0] == "Delivery queue at 2026-11-22 09:00:00 UTC"
     header = lines[2].split()
-    assert header == ["roskilde", "vejle", "all"]
+    assert header == ["roskilde", "vejle", "e-mail", "all"]
     table = {line[:26].strip(): line[26:].split() for line in lines[3:]}
-    assert table["due now"] == ["3", "1", "4"]
-    assert table["being sent"] == ["1", "0", "1"]
-    assert table["waiting to retry"] == ["1", "0", "1"]
-    assert table["held for quiet hours"] == ["1", "0", "1"]
-    assert table["forbidden (403)"] == ["2", "0", "2"]
-    assert table["quiet hours"] == ["2", "0", "2"]
-    assert table["unreachable youth"] == ["1", "0", "1"]
-    assert table["possible duplicates"] == ["3", "0", "3"]
+    assert table["due now"] == ["3", "1", "0", "4"]
+    assert table["being sent"] == ["1", "0", "0", "1"]
+    assert table["waiting to retry"] == ["1", "0", "0", "1"]
+    assert table["held for quiet hours"] == ["1", "0", "0", "1"]
+    assert table["forbidden (403)"] == ["2", "0", "0", "2"]
+    assert table["quiet hours"] == ["2", "0", "0", "2"]
+    assert table["unreachable youth"] == ["1", "0", "0", "1"]
+    assert table["possible duplicates"] == ["3", "0", "0", "3"]
     assert "10 min 0 s" in next(line for line in lines if line.startswith("lag"))
 
 

@@ -1264,6 +1264,9 @@ def test_the_admin_re_syncs_a_municipalitys_reminders_when_its_lead_times_change
             "reminder_settings": '{"meeting": [{"hours_before": 4}]}',
             "quiet_hours_start": "21:00",
             "quiet_hours_end": "08:00",
+            "answer_reminder_days": 3,
+            "answer_alert_days": 5,
+            "answer_close_days": 15,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

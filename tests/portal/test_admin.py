@@ -24,6 +24,7 @@ from domain.models import (
     CompanyMember,
     CompanySignup,
     Consultant,
+    EmailPreferences,
     FollowUpNote,
     GroupSchedule,
     Interest,
@@ -118,6 +119,7 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
             created_at=now,
         ),
         OutboxMessage: _outbox(youth, meeting, "meeting_reminder:test"),
+        EmailPreferences: EmailPreferences.objects.create(user=company_member.user),
         CalendarFeed: CalendarFeed.objects.create(
             user=company_member.user, token_hash=FEED_HASH, created_at=now
         ),

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories as f
+from tests.helpers import deliver_emails
 
 PASSWORD = "correct horse battery staple"
 
@@ -91,6 +92,8 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(company_member):
     client = Client()
     response = client.post(reverse("password_reset"), {"email": "baker@example.dk"})
     assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []  # through the outbox: no SMTP call in the request
+    assert deliver_emails() == 1
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/password/reset/\S+/)", mail.outbox[0].body).group(1)
     assert "baker" in mail.outbox[0].body
@@ -107,6 +110,7 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(company_member):
 def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(db):
     response = Client().post(reverse("password_reset"), {"email": "nobody@example.dk"})
     assert response.url == reverse("password_reset_done")
+    assert deliver_emails() == 0
     assert mail.outbox == []
 
 
@@ -142,3 +146,28 @@ def test_a_refused_form_gets_a_kind_page_instead_of_a_technical_one(db):
     assert response.status_code == 403
     assert "For din sikkerhed" in response.text
     assert "CSRF" not in response.text
+
+
+def test_password_reset_answers_the_same_in_content_and_time_whether_or_not_the_address_exists(
+    company_member, settings
+):
+    """With an SMTP server that never answers, an e-mail sent inside the request would hold the
+    answer for EMAIL_TIMEOUT seconds, and only for an address that exists."""
+    import time
+
+    from tests.smtp import silent_listener
+
+    company_member.user.email = "baker@example.dk"
+    company_member.user.save()
+    with silent_listener() as port:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 3
+        answers = {}
+        for address in ("baker@example.dk", "nobody@example.dk"):
+            started = time.monotonic()
+            response = Client().post(reverse("password_reset"), {"email": address})
+            answers[address] = (response.status_code, response["Location"], response.content)
+            assert time.monotonic() - started < 1.5
+    assert answers["baker@example.dk"] == answers["nobody@example.dk"]
+    queued = company_member.user.email_outbox.get()
+    assert (queued.kind, queued.payload) == ("password_reset", {})  # no token waits in a row

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from domain.models import CompanyMember
 from tests import factories as f
+from tests.helpers import deliver_emails
 
 
 @pytest.fixture
@@ -33,6 +34,8 @@ def test_admin_invites_a_colleague_who_sets_a_password_by_mail(client_for, compa
     assert response.url == reverse("company_members")
     member = CompanyMember.objects.get(user__username="ny@example.dk")
     assert member.company == company and member.is_company_admin
+    assert mail.outbox == []  # through the outbox: no SMTP call in the request
+    assert deliver_emails() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ny@example.dk"]

@@ -115,5 +115,25 @@ def test_list_queries_do_not_grow(
         f.MembershipFactory(municipality=municipality, status=M.PENDING)
         f.MembershipFactory(municipality=municipality, status=M.ACCEPTED)
     client = client_for(consultant)
-    with django_assert_max_num_queries(5):
+    # 5, and one for the companies' answer rates.
+    with django_assert_max_num_queries(6):
         assert client.get(LIST).status_code == 200
+
+
+def test_the_companies_show_their_answer_rate_and_median_time_to_answer(
+    client_for, consultant, municipality, company, slot
+):
+    from datetime import UTC, datetime, timedelta
+
+    created = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    f.InterestFactory(
+        youth=f.YouthFactory(municipality=municipality),
+        slot=slot,
+        status="company_declined",
+        created_at=created,
+        decided_at=created + timedelta(hours=3),
+    )
+    page = client_for(consultant).get("/konsulent/netvaerk/")
+    assert page.status_code == 200
+    assert "100 % (1 af 1)" in page.text
+    assert "3 timer" in page.text

@@ -23,6 +23,7 @@ ROWS = (
     ("  forbidden (403)", ("failed", "forbidden")),
     ("  bad request (400)", ("failed", "bad_request")),
     ("  gave up", ("failed", "gave_up")),
+    ("  refused (SMTP 5xx)", ("failed", "refused")),
     ("  other", ("failed", "other")),
     ("skipped", ("skipped", "total")),
     ("  quiet hours", ("skipped", "quiet_hours")),
@@ -100,6 +101,8 @@ class Command(BaseCommand):
         blocks = summary["municipalities"]
         columns = [(block["slug"], block) for block in blocks]
         if not single:
+            if summary.get("email") is not None:
+                columns.append(("e-mail", summary["email"]))
             columns.append(("all", summary["overall"]))
         label_width = max(len(label) for label, _ in ROWS)
         cells = [[_cell(_value(block, path), path) for _, path in ROWS] for _, block in columns]

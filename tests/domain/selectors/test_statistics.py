@@ -122,6 +122,7 @@ def test_counts_per_state_name_every_state(consultant, municipality, network):
         "company_accepted": 2,
         "company_declined": 0,
         "withdrawn": 0,
+        "expired": 0,
     }
     assert result["placements_by_status"] == {
         "proposed": 0,

@@ -269,11 +269,11 @@ def test_work_left(youth, subjects):
 def test_a_claim_loads_what_rendering_reads_in_a_constant_number_of_queries(
     youth, subjects, django_assert_max_num_queries
 ):
-    for kind in Kind.values:
+    for kind in OutboxMessage.TELEGRAM_KINDS:
         outbox_row(youth, kind, subjects[OUTBOX_SUBJECT_OF[kind]])
     with django_assert_max_num_queries(12):
         claimed, batch = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
-    assert claimed == len(batch) == len(Kind.values)
+    assert claimed == len(batch) == len(OutboxMessage.TELEGRAM_KINDS)
     assert {m.recipient.telegram_chat_id for m in batch} == {youth.telegram_chat_id}
 
 

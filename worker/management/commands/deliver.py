@@ -13,6 +13,7 @@ from telegram.error import NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.runner import keep_database_connections, quiet_http_logs, remember_missing_sniffio
+from worker.email import EmailSettings, EmailThread, EmailWorker
 from worker.loop import Worker, WorkerSettings, connect, default_name
 
 
@@ -85,6 +86,12 @@ class Command(BaseCommand):
             default=3600.0,
             help="seconds between runs of the periodic jobs (0: never; default hourly)",
         )
+        parser.add_argument(
+            "--no-email",
+            action="store_true",
+            help="leave the outbox's e-mails to another worker (default: send them too, over "
+            "EMAIL_URL, on a thread of their own)",
+        )
         parser.add_argument("--name", default=default_name(), help="this worker's name")
         parser.add_argument(
             "--until-idle",
@@ -107,7 +114,22 @@ class Command(BaseCommand):
             redis_url=settings.REDIS_URL or None,
         )
         bot = build_bot(concurrency=options["concurrency"], read_timeout=options["read_timeout"])
-        stats = asyncio.run(self._run(bot, worker_settings, options["until_idle"]))
+        email = None
+        if not options["no_email"]:
+            email_settings = EmailSettings(
+                name=f"{options['name']}:email", timeout=float(settings.EMAIL_TIMEOUT)
+            )
+            email = EmailThread(EmailWorker(email_settings), until_idle=options["until_idle"])
+            email.start()
+        try:
+            stats = asyncio.run(self._run(bot, worker_settings, options["until_idle"]))
+        finally:
+            if email is not None:
+                mail = email.finish()
+                self.stdout.write(
+                    f"Worker {worker_settings.name}: e-mail stopped (sent {mail.sent}, failed "
+                    f"{mail.failed}, retried {mail.retry})"
+                )
         self.stdout.write(
             f"Worker {worker_settings.name}: stopped (sent {stats.sent}, failed {stats.failed},"
             f" retried {stats.retry}, rate-limited {stats.limited})"
