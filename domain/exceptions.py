@@ -105,6 +105,9 @@ KINDS: dict[str, Kind] = {
         "invite_expired",
         "invite_revoked",
         "invite_closed",
+        "destination_invalid",
+        "outcome_invalid",
+        "date_in_future",
     ),
 }
 

@@ -34,6 +34,11 @@ urlpatterns = [
     path("unge/<int:youth_id>/eksport/", youth.youth_export_view, name="youth_export"),
     path("unge/<int:youth_id>/slet/", youth.youth_erase_view, name="youth_erase"),
     path("unge/<int:youth_id>/note/", youth.youth_note, name="youth_note"),
+    path(
+        "forloeb/<int:placement_id>/udfald/",
+        youth.placement_outcome_view,
+        name="placement_outcome",
+    ),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),
     path("grupper/<int:group_id>/", groups.group_detail, name="group_detail"),

@@ -7,6 +7,7 @@ from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
+from .outcomes import Destination, PlacementOutcome, Study
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
 from .youth import Invite, Youth
 
@@ -19,6 +20,7 @@ __all__ = [
     "CompanyMember",
     "CompanySignup",
     "Consultant",
+    "Destination",
     "FollowUpNote",
     "GroupSchedule",
     "Interest",
@@ -30,8 +32,10 @@ __all__ = [
     "NetworkMembership",
     "OutboxMessage",
     "Placement",
+    "PlacementOutcome",
     "Sector",
     "Slot",
+    "Study",
     "Youth",
     "YouthSignup",
 ]

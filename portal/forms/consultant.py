@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from domain.models import (
     Company,
     Consultant,
+    Destination,
     GroupSchedule,
     Municipality,
     NetworkGroup,
+    PlacementOutcome,
     Sector,
     Youth,
 )
@@ -184,6 +186,27 @@ class EraseConfirmForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand: the young person's data is gone for good and cannot be restored."),
         error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
+
+
+class LeaveForm(forms.Form):
+    destination = forms.ChoiceField(
+        label=_("Where did they go?"),
+        choices=[("", "—"), *Destination.choices],
+        help_text=_("What the programme is measured by: choose “unknown” rather than guess."),
+    )
+    destination_date = forms.DateField(
+        label=_("Since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for today."),
+    )
+
+
+class PlacementOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Did it lead to a job offer or paid hours at the company?"),
+        choices=[("", "—"), *PlacementOutcome.choices],
     )
 
 

@@ -1032,7 +1032,7 @@ def test_a_youth_who_leaves_the_programme_gets_no_reminder_of_any_rule(youth, co
             build(rule, youth, WINTER_AT, now=now)
         build("checkin", youth, date(2027, 1, 11), now=now, until=date(2027, 1, 29))
         assert OutboxMessage.objects.filter(recipient=youth, status=P).count() == 9
-        youth_leave(youth=youth, actor=consultant.user)
+        youth_leave(youth=youth, actor=consultant.user, destination="unknown")
         reminders_sync_youth(Youth.objects.get(pk=youth.pk), now=now)
     assert not OutboxMessage.objects.filter(recipient=youth, status=P).exists()
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain.exceptions import DomainError
-from domain.models import Company, Consultant, Municipality, NetworkGroup, Slot, Youth
+from domain.models import Company, Consultant, Destination, Municipality, NetworkGroup, Slot, Youth
 from domain.services import events as event_services
 from domain.services.checkins import checkin_submit
 from domain.services.groups import group_create, group_member_add, schedule_add
@@ -418,7 +418,12 @@ class Command(BaseCommand):
             youth_pause(youth=youth, actor=staff, now=demo.now - timedelta(weeks=2))
             return
         if stage == "left":
-            youth_leave(youth=youth, actor=staff, now=demo.now - timedelta(weeks=1))
+            youth_leave(
+                youth=youth,
+                actor=staff,
+                destination=Destination.EDUCATION,
+                now=demo.now - timedelta(weeks=1),
+            )
             return
         if stage == "browsing":
             return
