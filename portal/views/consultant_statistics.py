@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from domain.models import Municipality, NetworkGroup
 from domain.selectors.groups import groups_visible_to_user
+from domain.selectors.outcomes import outcome_measures
 from domain.selectors.statistics import municipality_statistics, statistics_csv_rows
 from portal.errors import get_or_404
 from portal.forms.consultant import StatisticsFilterForm
@@ -40,13 +41,14 @@ def _filters(request: HttpRequest):
 @consultant_page
 def statistics(request: HttpRequest) -> HttpResponse:
     form, arguments = _filters(request)
-    stats = None
+    stats = measures = None
     if arguments is not None:
         stats = get_or_404(municipality_statistics, user=request.user, **arguments)
+        measures = get_or_404(outcome_measures, user=request.user, **arguments)
     return render(
         request,
         "portal/consultant/statistics.html",
-        {"form": form, "stats": stats, "query": request.GET.urlencode()},
+        {"form": form, "stats": stats, "measures": measures, "query": request.GET.urlencode()},
         status=200 if arguments is not None else 400,
     )
 
