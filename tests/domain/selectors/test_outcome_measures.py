@@ -126,9 +126,7 @@ def test_switches_and_attendance(cohort, consultant, municipality, slot):
     assert result["attendance_rate"] == {"n": 6, "mean": 50, "median": 50, "suppressed": False}
 
 
-def test_destinations_count_erased_youth_and_suppress_small_ones(
-    cohort, consultant, municipality
-):
+def test_destinations_count_erased_youth_and_suppress_small_ones(cohort, consultant, municipality):
     _group, youth = cohort
     for person in youth[:5]:
         youth_leave(
