@@ -10,6 +10,7 @@ from portal.views import consultant_dashboard as dashboard
 from portal.views import consultant_events as events
 from portal.views import consultant_groups as groups
 from portal.views import consultant_network as network
+from portal.views import consultant_research as research
 from portal.views import consultant_statistics as statistics
 from portal.views import consultant_youth as youth
 
@@ -107,4 +108,5 @@ urlpatterns = [
     # statistics
     path("statistik/", statistics.statistics, name="statistics"),
     path("statistik/csv/", statistics.statistics_csv, name="statistics_csv"),
+    path("forskning/", research.research, name="research"),
 ]

@@ -28,9 +28,20 @@ from domain.models import (
 )
 from domain.selectors.statistics import STARTED, _group_for, _municipality_for, _period
 from domain.timeutils import local_date
+from domain.validators import age_on
 
 SMALL_CELL = 5
 SUPPRESSED = "< 5"
+# The age bands of the trial's stratification and of Danish employment statistics.
+AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29))
+
+
+def age_band(age: int | None) -> str | None:
+    """``"18-24"`` for 20; None when unknown (erased) or outside the programme's 15–29."""
+    for label, lowest, highest in AGE_BANDS:
+        if age is not None and lowest <= age <= highest:
+            return label
+    return None
 
 
 @dataclass
@@ -39,6 +50,7 @@ class YouthFacts:
 
     id: int
     start: date
+    age_at_start: int | None
     status: str
     group_id: int | None
     erased: bool
@@ -101,6 +113,9 @@ def youth_facts(youth: Iterable[Youth], *, tz_name: str, today: date) -> list[Yo
         y.pk: YouthFacts(
             id=y.pk,
             start=local_date(y.created_at, tz_name),
+            age_at_start=age_on(y.birth_date, local_date(y.created_at, tz_name))
+            if y.birth_date
+            else None,
             status=y.status,
             group_id=y.group_id or y.former_group_id,
             erased=y.erased_at is not None,

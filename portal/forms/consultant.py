@@ -15,6 +15,7 @@ from domain.models import (
     NetworkGroup,
     PlacementOutcome,
     Sector,
+    Study,
     Youth,
 )
 from domain.models.youth import Language
@@ -265,3 +266,12 @@ class StatisticsFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
+
+
+class ResearchExportForm(forms.Form):
+    study = forms.ModelChoiceField(
+        label=_("Research study"),
+        queryset=Study.objects.order_by("name"),
+        help_text=_("Its own key makes the pseudonyms: the same in every export of the study."),
+    )
+    municipality = _municipality_field()
