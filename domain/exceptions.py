@@ -106,6 +106,7 @@ KINDS: dict[str, Kind] = {
         "invite_revoked",
         "invite_closed",
         "destination_invalid",
+        "answer_invalid",
         "outcome_invalid",
         "date_in_future",
     ),

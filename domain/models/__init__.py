@@ -7,7 +7,7 @@ from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
-from .outcomes import Destination, PlacementOutcome, Study
+from .outcomes import Destination, FollowUp, FollowUpAnswer, PlacementOutcome, Study
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
 from .youth import Invite, Youth
 
@@ -21,6 +21,8 @@ __all__ = [
     "CompanySignup",
     "Consultant",
     "Destination",
+    "FollowUp",
+    "FollowUpAnswer",
     "FollowUpNote",
     "GroupSchedule",
     "Interest",

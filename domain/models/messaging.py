@@ -26,6 +26,9 @@ class OutboxMessage(models.Model):
         MEETING_MOVED = "meeting_moved", _("meeting moved")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
         EVENT_CANCELLED = "event_cancelled", _("match event cancelled")
+        FOLLOWUP_INVITE = "followup_invite", _("may we ask later?")
+        FOLLOWUP_QUESTION = "followup_question", _("follow-up question")
+        FOLLOWUP_REMINDER = "followup_reminder", _("follow-up reminder")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

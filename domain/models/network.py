@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.validators import (
     validate_cvr,
+    validate_followup_months,
     validate_postcode,
     validate_reminder_settings,
     validate_timezone,
 )
+
+from .outcomes import default_followup_months
 
 
 def default_reminder_settings() -> dict:
@@ -35,6 +38,13 @@ class Municipality(models.Model):
     )
     quiet_hours_start = models.TimeField(_("quiet hours start"), default="21:00")
     quiet_hours_end = models.TimeField(_("quiet hours end"), default="08:00")
+    # When youth who left and accepted are asked how it goes (months after leaving); [] = off.
+    followup_months = models.JSONField(
+        _("follow-up after (months)"),
+        default=default_followup_months,
+        blank=True,
+        validators=[validate_followup_months],
+    )
     # The privacy text the bot shows before consent; empty means the standard text.
     privacy_text = models.TextField(_("privacy text"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

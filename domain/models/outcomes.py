@@ -7,7 +7,16 @@ support), so a municipality's figures can be read beside the evaluation's.
 import secrets
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# When a youth who left is asked how it goes, in months after leaving, unless the municipality
+# sets its own (``Municipality.followup_months``; an empty list turns asking off).
+DEFAULT_FOLLOWUP_MONTHS = (3, 6, 12)
+
+
+def default_followup_months() -> list[int]:
+    return list(DEFAULT_FOLLOWUP_MONTHS)
 
 
 class Destination(models.TextChoices):
@@ -28,6 +37,44 @@ class PlacementOutcome(models.TextChoices):
     JOB_OFFER = "job_offer", _("job offer")
     PAID_HOURS = "paid_hours", _("paid hours")
     NOTHING = "nothing", _("neither")
+
+
+class FollowUpAnswer(models.TextChoices):
+    """The one question asked months after leaving: what are you doing now?"""
+
+    JOB = "job", _("job")
+    EDUCATION = "education", _("education")
+    LOOKING = "looking", _("looking")
+    OTHER = "other", _("something else")
+    NOT_SAY = "not_say", _("rather not say")
+
+
+class FollowUp(models.Model):
+    """One question, asked once (a single reminder at most) some months after leaving, to a
+    youth who accepted being asked. No answer is no answer: ``answer`` stays blank."""
+
+    youth = models.ForeignKey("portal.Youth", on_delete=models.CASCADE, related_name="followups")
+    months = models.PositiveSmallIntegerField(_("months after leaving"))
+    due_at = models.DateTimeField(_("asked at"))
+    answer = models.CharField(
+        _("answer"), max_length=12, choices=FollowUpAnswer.choices, blank=True
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up question")
+        verbose_name_plural = _("follow-up questions")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["youth", "months"], name="followup_once_per_month"),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(answered_at__isnull=False),
+                name="followup_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up #{self.pk}: youth #{self.youth_id} at {self.months} months"
 
 
 def new_study_key() -> str:

@@ -73,6 +73,13 @@ class Youth(models.Model):
         _("destination"), max_length=16, choices=Destination.choices, blank=True
     )
     destination_date = models.DateField(_("destination from"), null=True, blank=True)
+    # Asking afterwards: its own consent (purpose and version), given with one button when they
+    # leave, and the chat to ask in (kept after leaving only for this; cleared on erasure).
+    followup_consent_version = models.CharField(
+        _("follow-up consent version"), max_length=20, blank=True
+    )
+    followup_consent_at = models.DateTimeField(_("follow-up consent given"), null=True, blank=True)
+    followup_chat_id = models.BigIntegerField(_("follow-up chat"), null=True, blank=True)
     # The group they belonged to when they left (measures by group and facilitator).
     former_group = models.ForeignKey(
         "portal.NetworkGroup",

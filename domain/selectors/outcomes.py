@@ -17,10 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from domain.models import (
     Attendance,
     Destination,
+    FollowUp,
+    FollowUpAnswer,
     NetworkGroup,
     Placement,
     PlacementOutcome,
@@ -32,6 +36,8 @@ from domain.validators import age_on
 
 SMALL_CELL = 5
 SUPPRESSED = "< 5"
+NO_ANSWER = "no_answer"
+FOLLOWUP_MONTHS = (3, 6, 12)
 # The age bands of the trial's stratification and of Danish employment statistics.
 AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29))
 
@@ -64,6 +70,8 @@ class YouthFacts:
     meetings_present: int = 0
     meetings_recorded: int = 0
     outcomes: list[str] = field(default_factory=list)
+    # Months after leaving → the answer, or NO_ANSWER once asked without one.
+    followups: dict[int, str] = field(default_factory=dict)
 
     @property
     def weeks_in_placement(self) -> float:
@@ -107,7 +115,9 @@ def summary_figure(values: Iterable[float], *, digits: int = 1) -> dict:
 # --- facts --------------------------------------------------------------------------------------
 
 
-def youth_facts(youth: Iterable[Youth], *, tz_name: str, today: date) -> list[YouthFacts]:
+def youth_facts(
+    youth: Iterable[Youth], *, tz_name: str, today: date, now: datetime
+) -> list[YouthFacts]:
     """The facts of ``youth`` (a queryset), in four queries whatever their number."""
     facts = {
         y.pk: YouthFacts(
@@ -126,7 +136,17 @@ def youth_facts(youth: Iterable[Youth], *, tz_name: str, today: date) -> list[Yo
     }
     _add_placements(facts, tz_name=tz_name, today=today)
     _add_attendance(facts)
+    _add_followups(facts, now=now)
     return list(facts.values())
+
+
+def _add_followups(facts: dict[int, YouthFacts], *, now: datetime) -> None:
+    """Questions already asked (due), answered or not; later ones are not yet anything."""
+    rows = FollowUp.objects.filter(youth_id__in=list(facts), due_at__lte=now).values_list(
+        "youth_id", "months", "answer"
+    )
+    for youth_id, months, answer in rows:
+        facts[youth_id].followups[months] = answer or NO_ANSWER
 
 
 def _add_placements(facts: dict[int, YouthFacts], *, tz_name: str, today: date) -> None:
@@ -186,6 +206,7 @@ def measures_of(facts: list[YouthFacts]) -> dict:
     attended = [f.attendance_rate for f in facts if f.attendance_rate is not None]
     return {
         "youth": count_figure(len(facts)),
+        "followups": _followup_figures(facts),
         "weeks_in_placement": summary_figure(f.weeks_in_placement for f in facts),
         "in_a_placement": count_figure(len(with_placement)),
         "days_to_first_placement": summary_figure(
@@ -203,6 +224,24 @@ def measures_of(facts: list[YouthFacts]) -> dict:
             for value, label in Destination.choices
         ],
     }
+
+
+def _followup_figures(facts: list[YouthFacts]) -> list[dict]:
+    """Per month of asking: how many were asked, and their answers (no answer included)."""
+    figures = []
+    for months in FOLLOWUP_MONTHS:
+        answers = Counter(f.followups[months] for f in facts if months in f.followups)
+        figures.append(
+            {
+                "months": months,
+                "asked": count_figure(sum(answers.values())),
+                "answers": [
+                    {"answer": value, "label": str(label), "count": count_figure(answers[value])}
+                    for value, label in [*FollowUpAnswer.choices, (NO_ANSWER, _("no answer"))]
+                ],
+            }
+        )
+    return figures
 
 
 def _by_group(facts: list[YouthFacts], groups: list[NetworkGroup]) -> list[dict]:
@@ -285,7 +324,9 @@ def outcome_measures(
     if group is not None:
         youth = youth.filter(Q(group=group) | Q(group__isnull=True, former_group=group))
         groups = groups.filter(pk=group.pk)
-    facts = youth_facts(youth.order_by("pk"), tz_name=period.tz_name, today=period.today)
+    facts = youth_facts(
+        youth.order_by("pk"), tz_name=period.tz_name, today=period.today, now=now or timezone.now()
+    )
     groups = list(groups.prefetch_related("facilitators__user").order_by("name", "pk"))
     return {
         "cohort": period.as_dict(),

@@ -20,8 +20,23 @@ from django.utils import timezone
 
 from domain import policy
 from domain.audit import audit_log
-from domain.models import CheckIn, Destination, Municipality, Study, Youth, YouthSignup
-from domain.selectors.outcomes import AGE_BANDS, YouthFacts, age_band, youth_facts
+from domain.models import (
+    CheckIn,
+    Destination,
+    FollowUpAnswer,
+    Municipality,
+    Study,
+    Youth,
+    YouthSignup,
+)
+from domain.selectors.outcomes import (
+    AGE_BANDS,
+    FOLLOWUP_MONTHS,
+    NO_ANSWER,
+    YouthFacts,
+    age_band,
+    youth_facts,
+)
 from domain.tabular import Column, Table, data_package
 from domain.timeutils import local_date
 
@@ -181,6 +196,20 @@ COLUMNS = (
         "The month the destination began.",
         "Den måned, det den unge gik videre til, begyndte.",
     ),
+    *(
+        Column(
+            f"followup_{months}m",
+            "string",
+            f"The answer to the question asked {months} months after leaving (job, education, "
+            "looking, other, not_say), no_answer when asked without an answer, empty when not "
+            "asked (not accepted, or not yet due).",
+            f"Svaret på spørgsmålet {months} måneder efter ophør (job, education, looking, "
+            "other, not_say), no_answer når der er spurgt uden svar, tom når der ikke er "
+            "spurgt (ikke accepteret eller ikke nået endnu).",
+            enum=[*FollowUpAnswer.values, NO_ANSWER],
+        )
+        for months in FOLLOWUP_MONTHS
+    ),
     Column(
         "erased",
         "boolean",
@@ -252,6 +281,7 @@ def _row(study: Study, municipality: Municipality, fact: YouthFacts, checkins, e
         round(checkin_mean, 2) if checkin_mean is not None else None,
         fact.destination or None,
         fact.destination_date,
+        *(fact.followups.get(months) for months in FOLLOWUP_MONTHS),
         fact.erased,
     ]
 
@@ -275,7 +305,7 @@ def research_export(
         .order_by("pk")
     )
     facts = youth_facts(
-        youth, tz_name=municipality.timezone, today=local_date(now, municipality.timezone)
+        youth, tz_name=municipality.timezone, today=local_date(now, municipality.timezone), now=now
     )
     ids = [fact.id for fact in facts]
     checkins, events = _checkins(ids), _events_attended(ids)

@@ -31,6 +31,7 @@ from domain.models import (
     YouthSignup,
 )
 from domain.services.departure import youth_release_commitments
+from domain.services.followups import followups_forget
 from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
 from domain.timeutils import local_date
 
@@ -194,6 +195,15 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             "erased_at": _iso(youth.erased_at),
         },
         "consent": {"version": youth.consent_version, "given_at": _iso(youth.consent_at)},
+        "followup": {
+            "consent_version": youth.followup_consent_version,
+            "consent_given_at": _iso(youth.followup_consent_at),
+            "chat_id": youth.followup_chat_id,
+            "answers": [
+                {"months": q.months, "answer": q.answer or None, "answered_at": _iso(q.answered_at)}
+                for q in youth.followups.all()
+            ],
+        },
         "telegram": {
             "user_id": youth.telegram_user_id,
             "chat_id": youth.telegram_chat_id,
@@ -355,6 +365,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
         youth.left_at or now, youth.municipality.timezone
     )
     youth.former_group_id = youth.former_group_id or youth.group_id
+    followups_forget(youth=youth)
     youth.group = None
     youth.status = Youth.Status.LEFT
     youth.left_at = youth.left_at or now
@@ -375,6 +386,9 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
             "destination",
             "destination_date",
             "former_group",
+            "followup_consent_version",
+            "followup_consent_at",
+            "followup_chat_id",
             "group",
             "status",
             "left_at",

@@ -23,6 +23,7 @@ from domain.models.placements import MAX_HOURS_PER_WEEK
 from domain.models.youth import Language
 from domain.services.cleaning import clean_text
 from domain.services.departure import youth_release_commitments
+from domain.services.followups import followup_offer
 from domain.services.network import sector_from
 from domain.services.outbox import outbox_cancel_for_youth
 from domain.services.outcomes import clean_destination, clean_destination_date
@@ -335,6 +336,7 @@ def youth_leave(
         now=now,
     )
     group_id = youth.group_id
+    chat_id = youth.telegram_chat_id
     youth.left_at = now
     youth.destination = destination
     youth.destination_date = destination_date
@@ -359,6 +361,7 @@ def youth_leave(
     )
     youth_release_commitments(youth=youth, now=now)
     outbox_cancel_for_youth(youth=youth)
+    followup_offer(youth=youth, chat_id=chat_id, now=now)
     Invite.objects.filter(youth=youth, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )

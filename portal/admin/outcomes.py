@@ -4,7 +4,7 @@ is made at once and never shown, and rotating it is an action (audited by the se
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from domain.models import Study
+from domain.models import FollowUp, Study
 from domain.services.research import study_rotate_key
 
 from .base import BaseAdmin, service_action
@@ -24,3 +24,16 @@ class StudyAdmin(BaseAdmin):
             description=_("Rotate the pseudonym key (breaks the link with earlier exports)"),
         ),
     )
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(BaseAdmin):
+    """The questions asked after leaving: created when the youth accepts, answered through the
+    bot; shown, never changed by hand."""
+
+    view_only = True
+    fields = ("youth", "months", "due_at", "answer", "answered_at")
+    list_display = ("youth", "months", "due_at", "answer", "answered_at")
+    list_select_related = ("youth",)
+    list_filter = ("months", "answer")
+    search_fields = ("youth__first_name",)

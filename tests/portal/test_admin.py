@@ -24,6 +24,7 @@ from domain.models import (
     CompanyMember,
     CompanySignup,
     Consultant,
+    FollowUp,
     FollowUpNote,
     GroupSchedule,
     Interest,
@@ -87,6 +88,7 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
         Consultant: consultant,
         Youth: youth,
         Study: Study.objects.create(name="Opfølgning 2027"),
+        FollowUp: FollowUp.objects.create(youth=youth, months=3, due_at=now),
         Invite: Invite.objects.create(
             youth=youth, token_hash=INVITE_HASH, expires_at=now + timedelta(days=14)
         ),

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from domain.exceptions import DomainError
-from domain.models import Attendance, Placement, Youth
+from domain.models import Attendance, FollowUp, Placement, Youth
 from domain.selectors.outcomes import (
     SUPPRESSED,
     count_figure,
@@ -187,3 +187,25 @@ def test_the_query_count_does_not_grow_with_the_youth(cohort, consultant, munici
     with CaptureQueriesContext(connection) as many:
         measures(consultant.user, municipality)
     assert len(many) == len(few)
+
+
+def test_follow_up_answers_by_month_no_answer_included(cohort, municipality, consultant):
+    _group, youth = cohort
+    for number, person in enumerate(youth):
+        FollowUp.objects.create(
+            youth=person,
+            months=3,
+            due_at=NOW - timedelta(days=10),
+            answer="job" if number < 5 else "",
+            answered_at=NOW - timedelta(days=9) if number < 5 else None,
+        )
+        # Not yet asked: not counted anywhere.
+        FollowUp.objects.create(youth=person, months=6, due_at=NOW + timedelta(days=80))
+    figures = {
+        row["months"]: row for row in measures(consultant.user, municipality)["all"]["followups"]
+    }
+    assert figures[3]["asked"] == 6
+    answers = {cell["answer"]: cell["count"] for cell in figures[3]["answers"]}
+    assert answers["job"] == 5
+    assert answers["no_answer"] == SUPPRESSED
+    assert figures[6]["asked"] == SUPPRESSED

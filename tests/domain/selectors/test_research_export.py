@@ -14,7 +14,7 @@ import time_machine
 from frictionless import validate
 
 from domain.exceptions import DomainError
-from domain.models import AuditEntry, Placement, Study, YouthSignup
+from domain.models import AuditEntry, FollowUp, Placement, Study, YouthSignup
 from domain.selectors.research import COLUMNS, research_export
 from domain.selectors.statistics import youth_pseudonym
 from domain.services.privacy import youth_erase
@@ -70,6 +70,15 @@ def people(municipality, consultant, slot):
     youth_leave(
         youth=youth[1], actor=consultant.user, destination="education", now=NOW - timedelta(1)
     )
+    FollowUp.objects.create(
+        youth=youth[1],
+        months=3,
+        due_at=NOW - timedelta(days=2),
+        answer="education",
+        answered_at=NOW - timedelta(days=1),
+    )
+    FollowUp.objects.create(youth=youth[1], months=6, due_at=NOW - timedelta(days=1))
+    FollowUp.objects.create(youth=youth[1], months=12, due_at=NOW + timedelta(days=100))
     youth_erase(youth=youth[3], actor=consultant.user, now=NOW)
     f.InvitedYouthFactory(municipality=municipality, first_name="Ikkestartet")
     return youth
@@ -136,6 +145,11 @@ def test_one_row_per_youth_who_took_part_with_their_measures(
     went = next(row for row in rows if row["destination"] == "education")
     assert went["events_attended"] == "1"
     assert went["destination_month"] == "2026-06"
+    assert (went["followup_3m"], went["followup_6m"], went["followup_12m"]) == (
+        "education",
+        "no_answer",
+        "",
+    )
     erased = next(row for row in rows if row["erased"] == "true")
     assert erased["pseudonym"].startswith("X-")
     assert erased["destination"] == "unknown" and erased["age_band"] == ""
