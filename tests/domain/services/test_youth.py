@@ -358,7 +358,10 @@ def test_youth_leave_cancels_messages_leaves_group_and_revokes_invites(
         youth_leave(youth=youth, actor=consultant.user, destination="unknown", now=NOW)
     youth.refresh_from_db()
     assert (youth.status, youth.left_at, youth.group) == (Status.LEFT, NOW, None)
-    assert not OutboxMessage.objects.filter(recipient=youth, status="pending").exists()
+    # Everything waiting is cancelled; the one message left is the offer to ask again later
+    # (tests/domain/services/test_followups.py).
+    pending = OutboxMessage.objects.filter(recipient=youth, status="pending")
+    assert list(pending.values_list("kind", flat=True)) == [OutboxMessage.Kind.FOLLOWUP_INVITE]
     invite.refresh_from_db()
     assert invite.revoked_at == NOW
     types = [e.type for e in published]
