@@ -31,6 +31,7 @@ from bot.handlers import (
     browse,
     checkins,
     events,
+    followups,
     interests,
     meetings,
     menu,
@@ -91,6 +92,9 @@ BUTTONS = {
     (cb.CHECKIN, "score"): checkins.checkin_score,
     (cb.CHECKIN, "skip"): checkins.checkin_skip,
     (cb.CHECKIN, "share"): checkins.checkin_share,
+    (cb.FOLLOWUP, "yes"): followups.followup_yes,
+    (cb.FOLLOWUP, "no"): followups.followup_no,
+    (cb.FOLLOWUP, "answer"): followups.followup_reply,
 }
 
 

@@ -27,6 +27,7 @@ SETTINGS = "set"
 HELP = "help"
 PRIVACY = "priv"
 CHECKIN = "chk"
+FOLLOWUP = "fu"
 
 # Argument kinds: a positive id, a small number, a choice, a browse filter, an invite token.
 ID = "id"
@@ -37,6 +38,7 @@ SCORE = "score"
 LANG = "lang"
 ONOFF = "onoff"
 WHAT = "what"
+ANSWER = "answer"
 
 _ARG_PATTERNS = {
     ID: re.compile(r"[1-9][0-9]{0,17}"),
@@ -47,6 +49,7 @@ _ARG_PATTERNS = {
     LANG: re.compile(r"da|en"),
     ONOFF: re.compile(r"on|off"),
     WHAT: re.compile(r"sector|kind|hours"),
+    ANSWER: re.compile(r"job|education|looking|other|not_say"),
 }
 
 # (feature, action) → the kinds of its arguments, in order.
@@ -88,6 +91,10 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (CHECKIN, "score"): (ID, SCORE),
     (CHECKIN, "skip"): (ID, SCORE),
     (CHECKIN, "share"): (ID, ONOFF),
+    # After leaving: the youth's id (the offer) or the question's; checked against the chat.
+    (FOLLOWUP, "yes"): (ID,),
+    (FOLLOWUP, "no"): (ID,),
+    (FOLLOWUP, "answer"): (ID, ANSWER),
 }
 
 FEATURES = tuple(sorted({feature for feature, _ in ACTIONS}))

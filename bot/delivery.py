@@ -240,6 +240,23 @@ def _render_checkin_prompt(message: OutboxMessage) -> tuple[str, InlineKeyboardM
     return text, keyboards.checkin_scores(placement.pk)
 
 
+def _render_followup_invite(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    months = message.payload.get("months") or [3, 6, 12]
+    months = months if isinstance(months, list) else [months]
+    text = str(texts.FOLLOWUP_INVITE).format(months=", ".join(str(m) for m in months))
+    return text, keyboards.followup_offer(message.recipient_id)
+
+
+def _render_followup_question(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    template = (
+        texts.FOLLOWUP_REMINDER
+        if message.kind == Kind.FOLLOWUP_REMINDER
+        else texts.FOLLOWUP_QUESTION
+    )
+    text = str(template).format(months=message.payload.get("months", ""))
+    return text, keyboards.followup_answers(message.object_id)
+
+
 RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]] = {
     Kind.MEETING_REMINDER: _render_meeting_reminder,
     Kind.EVENT_REMINDER: _render_event_reminder,
@@ -256,6 +273,9 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.MEETING_MOVED: _render_meeting_moved,
     Kind.MEETING_CANCELLED: _render_meeting_cancelled,
     Kind.EVENT_CANCELLED: _render_event_cancelled,
+    Kind.FOLLOWUP_INVITE: _render_followup_invite,
+    Kind.FOLLOWUP_QUESTION: _render_followup_question,
+    Kind.FOLLOWUP_REMINDER: _render_followup_question,
 }
 
 
@@ -271,4 +291,7 @@ def render(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
 def outgoing(message: OutboxMessage) -> Outgoing:
     """One claimed row, rendered for its youth's chat."""
     text, markup = render(message)
-    return Outgoing(message.pk, message.recipient.telegram_chat_id, text, markup)
+    youth = message.recipient
+    # A youth who left is asked their follow-up in the chat kept for it.
+    chat_id = youth.telegram_chat_id or youth.followup_chat_id
+    return Outgoing(message.pk, chat_id, text, markup)

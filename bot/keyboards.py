@@ -73,3 +73,30 @@ def checkin_scores(placement_id: int) -> InlineKeyboardMarkup:
 
 def meeting_cant_come(meeting_id: int, label: object) -> InlineKeyboardMarkup:
     return keyboard([[(label, cb.encode(cb.MEETING, "excuse", meeting_id))], [menu_button()]])
+
+
+def followup_offer(youth_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(texts.FOLLOWUP_INVITE_YES, cb.encode(cb.FOLLOWUP, "yes", youth_id))],
+            [(texts.FOLLOWUP_INVITE_NO, cb.encode(cb.FOLLOWUP, "no", youth_id))],
+        ]
+    )
+
+
+FOLLOWUP_ANSWERS = (
+    ("job", texts.FOLLOWUP_ANSWER_JOB),
+    ("education", texts.FOLLOWUP_ANSWER_EDUCATION),
+    ("looking", texts.FOLLOWUP_ANSWER_LOOKING),
+    ("other", texts.FOLLOWUP_ANSWER_OTHER),
+    ("not_say", texts.FOLLOWUP_ANSWER_NOT_SAY),
+)
+
+
+def followup_answers(question_id: int) -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(label, cb.encode(cb.FOLLOWUP, "answer", question_id, value))]
+            for value, label in FOLLOWUP_ANSWERS
+        ]
+    )

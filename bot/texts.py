@@ -295,6 +295,32 @@ REMIND_MEETING = _("Reminder: group meeting {when}, {place}. See you there!")
 REMIND_EVENT = _("Reminder: match event {title} {when}, {place}. Good luck!")
 REMIND_INTRO = _("Reminder: intro meeting at {company} {when}, {place}. You can do it!")
 REMIND_PLACEMENT_START = _("Tomorrow you start at {company}. Good luck! 🍀")
+# --- asking afterwards (after leaving; the youth's own choice) --------------------------------
+
+FOLLOWUP_INVITE = _(
+    "You have finished with NExTWORK. Thank you for being part of it! 🌱\n\n"
+    "May we write to you in {months} months and ask one short question about how it is going? "
+    "It helps your municipality learn what works. You can always just not answer."
+)
+FOLLOWUP_INVITE_YES = _("Yes, you may ask me")
+FOLLOWUP_INVITE_NO = _("No thanks")
+FOLLOWUP_INVITE_THANKS = _("Thank you! We will write to you then. Take care until then. 👋")
+FOLLOWUP_INVITE_DECLINED = _("That's fine. We won't write again. Good luck! 👋")
+FOLLOWUP_QUESTION = _(
+    "Hi! It is {months} months since you finished with NExTWORK. What are you doing now? "
+    "Tap the answer that fits best."
+)
+FOLLOWUP_REMINDER = _(
+    "Hi again! Only if you feel like it: what are you doing now, {months} months after "
+    "NExTWORK? This is the last time we ask."
+)
+FOLLOWUP_ANSWER_JOB = _("A job")
+FOLLOWUP_ANSWER_EDUCATION = _("Education")
+FOLLOWUP_ANSWER_LOOKING = _("Looking")
+FOLLOWUP_ANSWER_OTHER = _("Something else")
+FOLLOWUP_ANSWER_NOT_SAY = _("Rather not say")
+FOLLOWUP_THANKS = _("Thank you for answering! All the best. 🌟")
+FOLLOWUP_CLOSED = _("This question is closed. Thank you anyway!")
 PUSH_FALLBACK = _("You have a new message from NExTWORK. Open the menu to see more.")
 
 # Dates: "fre. 4. dec. kl. 10:00" / "Fri 4 Dec at 10:00"; strftime is not localised, so the

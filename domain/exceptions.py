@@ -105,6 +105,10 @@ KINDS: dict[str, Kind] = {
         "invite_expired",
         "invite_revoked",
         "invite_closed",
+        "destination_invalid",
+        "answer_invalid",
+        "outcome_invalid",
+        "date_in_future",
     ),
 }
 

@@ -113,3 +113,17 @@ def validate_answer_days(*, reminder: int, alert: int, close: int) -> None:
             ),
             code="answer_days",
         )
+
+
+def validate_followup_months(value: object) -> None:
+    """A list of distinct whole months between 1 and 24, e.g. ``[3, 6, 12]``; ``[]`` is off."""
+    valid = (
+        isinstance(value, list)
+        and all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 24 for m in value)
+        and len(set(value)) == len(value)
+    )
+    if not valid:
+        raise ValidationError(
+            _("Give the months as different whole numbers from 1 to 24, e.g. [3, 6, 12]."),
+            code="followup_months",
+        )

@@ -10,6 +10,7 @@ from portal.views import consultant_dashboard as dashboard
 from portal.views import consultant_events as events
 from portal.views import consultant_groups as groups
 from portal.views import consultant_network as network
+from portal.views import consultant_research as research
 from portal.views import consultant_statistics as statistics
 from portal.views import consultant_youth as youth
 
@@ -34,6 +35,11 @@ urlpatterns = [
     path("unge/<int:youth_id>/eksport/", youth.youth_export_view, name="youth_export"),
     path("unge/<int:youth_id>/slet/", youth.youth_erase_view, name="youth_erase"),
     path("unge/<int:youth_id>/note/", youth.youth_note, name="youth_note"),
+    path(
+        "forloeb/<int:placement_id>/udfald/",
+        youth.placement_outcome_view,
+        name="placement_outcome",
+    ),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),
     path("grupper/<int:group_id>/", groups.group_detail, name="group_detail"),
@@ -103,4 +109,5 @@ urlpatterns = [
     path("statistik/", statistics.statistics, name="statistics"),
     path("statistik/csv/", statistics.statistics_csv, name="statistics_csv"),
     path("statistik/xlsx/", statistics.statistics_xlsx, name="statistics_xlsx"),
+    path("forskning/", research.research, name="research"),
 ]

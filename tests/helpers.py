@@ -11,7 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from domain.exceptions import DomainError
-from domain.models import OutboxMessage, Placement
+from domain.models import FollowUp, OutboxMessage, Placement
 from domain.services.signups import youth_signup
 from tests import factories as f
 
@@ -76,6 +76,9 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.EVENT_CANCELLED: "event",
     OutboxMessage.Kind.INTEREST_WAITING: "interest",
     OutboxMessage.Kind.INTEREST_CLOSED: "interest",
+    OutboxMessage.Kind.FOLLOWUP_INVITE: "youth",
+    OutboxMessage.Kind.FOLLOWUP_QUESTION: "followup",
+    OutboxMessage.Kind.FOLLOWUP_REMINDER: "followup",
 }
 
 
@@ -90,6 +93,8 @@ def outbox_subjects(*, municipality, company, youth) -> dict:
         "meeting": f.MeetingFactory(group=group, place="Ungehuset"),
         "event": event,
         "signup": youth_signup(event=event, youth=youth, actor=youth),
+        "youth": youth,
+        "followup": FollowUp.objects.create(youth=youth, months=3, due_at=timezone.now()),
     }
 
 
@@ -103,6 +108,7 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         "place": "Ungehuset",
         "start_date": timezone.localdate().isoformat(),
         "hours_per_week": 15,
+        "months": 3,
     }
     return OutboxMessage.objects.create(
         recipient=youth,

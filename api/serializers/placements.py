@@ -9,7 +9,7 @@ interest's detail, and only once a placement with the company is approved.
 from rest_framework import serializers
 
 from api.serializers.fields import enum_field, id_field
-from domain.models import Interest, Placement
+from domain.models import Interest, Placement, PlacementOutcome
 from domain.policy import role_of
 from domain.selectors.youth import youth_age
 
@@ -80,6 +80,10 @@ class PlacementSerializer(serializers.Serializer):
     status = enum_field(Placement.Status.choices, name="PlacementStatus")
     reject_reason = serializers.SerializerMethodField()
     end_reason = serializers.SerializerMethodField()
+    outcome = serializers.SerializerMethodField(
+        help_text="What an ended placement led to at the company (`job_offer`, `paid_hours`, "
+        "`nothing`); null while not recorded, and for company members."
+    )
     created_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
@@ -91,6 +95,16 @@ class PlacementSerializer(serializers.Serializer):
 
     def get_end_reason(self, placement) -> str | None:
         return placement.end_reason if staff_view(self.context) else None
+
+    def get_outcome(self, placement) -> str | None:
+        return (placement.outcome or None) if staff_view(self.context) else None
+
+
+class PlacementOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(
+        choices=PlacementOutcome.choices,
+        help_text="Did the placement lead to a job offer or paid hours at the company?",
+    )
 
 
 class CheckInSerializer(serializers.Serializer):

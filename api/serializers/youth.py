@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.serializers.network import SectorRefSerializer
-from domain.models import Youth
+from domain.models import Destination, Youth
 from domain.models.youth import Language
 from domain.selectors.youth import youth_age
 
@@ -33,6 +33,13 @@ class YouthSerializer(serializers.Serializer):
     consent_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     left_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    destination = serializers.ChoiceField(
+        choices=Destination.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Where they went when they left; empty while they take part.",
+    )
+    destination_date = serializers.DateField(read_only=True, allow_null=True)
 
     def get_age(self, youth: Youth) -> int | None:
         return youth_age(youth)
@@ -55,6 +62,15 @@ class YouthChangeSerializer(serializers.Serializer):
 class YouthCreateSerializer(YouthChangeSerializer):
     municipality = serializers.IntegerField(
         required=False, help_text="Admins only; a consultant registers in their own."
+    )
+
+
+class YouthLeaveSerializer(serializers.Serializer):
+    destination = serializers.ChoiceField(
+        choices=Destination.choices, help_text="Where the young person went (required)."
+    )
+    destination_date = serializers.DateField(
+        required=False, help_text="The day it began; today when left out, never in the future."
     )
 
 

@@ -27,6 +27,7 @@ from domain.selectors.youth import youth_card_for_company, youth_get_for_user
 from domain.services import interests as interests_service
 from domain.services import notes as notes_service
 from domain.services import placements as placements_service
+from domain.services.outcomes import placement_record_outcome
 
 PLACEMENT_ID = OpenApiParameter(
     "placement_pk", int, OpenApiParameter.PATH, description="The placement's id."
@@ -207,6 +208,13 @@ class InterestViewSet(mixins.ListModelMixin, ThinViewSet):
         ReasonSerializer,
         s.PlacementSerializer,
     ),
+    outcome=_write(
+        "Record what a placement led to",
+        "For a completed or early-ended placement: a job offer, paid hours, or neither, at its "
+        "company (consultants of the youth's municipality and admins; may be corrected).",
+        s.PlacementOutcomeSerializer,
+        s.PlacementSerializer,
+    ),
     switch=_write(
         "Switch to another company",
         "End the active placement early and propose the next one from an accepted interest; "
@@ -281,6 +289,12 @@ class PlacementViewSet(mixins.ListModelMixin, ThinViewSet):
     def end_early(self, request, pk=None):
         placement, data = self.get_object(), self.parsed(ReasonSerializer)
         placements_service.placement_end_early(placement=placement, actor=request.user, **data)
+        return self.answer(self.fresh(placement))
+
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        placement, data = self.get_object(), self.parsed(s.PlacementOutcomeSerializer)
+        placement_record_outcome(placement=placement, actor=request.user, **data)
         return self.answer(self.fresh(placement))
 
     @action(detail=True, methods=["post"])

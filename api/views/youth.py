@@ -16,6 +16,7 @@ from api.serializers.youth import (
     InviteSerializer,
     YouthChangeSerializer,
     YouthCreateSerializer,
+    YouthLeaveSerializer,
     YouthSerializer,
 )
 from api.views.network import municipality_from
@@ -160,14 +161,20 @@ class YouthViewSet(
         youth = youth_resume(youth=self.get_object(), actor=request.user)
         return Response(YouthSerializer(youth).data)
 
-    @_transition(
-        "A youth leaves the programme",
-        "→ left: the active placement ends early, live interests and unstarted placements are "
+    @extend_schema(
+        summary="A youth leaves the programme",
+        description="→ left, recording where they went (`destination`, required) and since "
+        "when: the active placement ends early, live interests and unstarted placements are "
         "withdrawn and coming event sign-ups cancelled.",
+        request=YouthLeaveSerializer,
+        responses={200: YouthSerializer, **errors(400, 401, 403, 404, 409, 429)},
     )
     @action(detail=True, methods=["post"])
     def leave(self, request, pk=None):
-        youth = youth_leave(youth=self.get_object(), actor=request.user)
+        youth = self.get_object()
+        data = YouthLeaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        youth = youth_leave(youth=youth, actor=request.user, **data.validated_data)
         return Response(YouthSerializer(youth).data)
 
     @extend_schema(

@@ -194,6 +194,9 @@ LOGGING = {
 NEXTWORK_INVITE_TTL_DAYS = env.int("NEXTWORK_INVITE_TTL_DAYS", default=14)
 NEXTWORK_CONSENT_VERSION = env.str("NEXTWORK_CONSENT_VERSION", default="2026-1")
 NEXTWORK_RETENTION_DAYS = env.int("NEXTWORK_RETENTION_DAYS", default=730)
+# Version of the text a youth accepts when leaving to be asked later how it goes (its own
+# purpose, apart from the programme's consent).
+NEXTWORK_FOLLOWUP_CONSENT_VERSION = env.str("NEXTWORK_FOLLOWUP_CONSENT_VERSION", default="2026-1")
 NEXTWORK_MEETING_HORIZON_WEEKS = env.int("NEXTWORK_MEETING_HORIZON_WEEKS", default=12)
 
 # --- Capacity of one web process ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import EmailPreferences, OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
+from .outcomes import Destination, FollowUp, FollowUpAnswer, PlacementOutcome, Study
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
 from .youth import Invite, Youth
 
@@ -19,7 +20,10 @@ __all__ = [
     "CompanyMember",
     "CompanySignup",
     "Consultant",
+    "Destination",
     "EmailPreferences",
+    "FollowUp",
+    "FollowUpAnswer",
     "FollowUpNote",
     "GroupSchedule",
     "Interest",
@@ -31,8 +35,10 @@ __all__ = [
     "NetworkMembership",
     "OutboxMessage",
     "Placement",
+    "PlacementOutcome",
     "Sector",
     "Slot",
+    "Study",
     "Youth",
     "YouthSignup",
 ]

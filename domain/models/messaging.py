@@ -42,6 +42,10 @@ class OutboxMessage(models.Model):
         YOUTH_UNREACHABLE = "youth_unreachable", _("youth unreachable")
         PASSWORD_RESET = "password_reset", _("password reset")
         COLLEAGUE_INVITED = "colleague_invited", _("colleague invitation")
+        # Asking afterwards (domain.services.followups): to a youth who left, over Telegram
+        FOLLOWUP_INVITE = "followup_invite", _("may we ask later?")
+        FOLLOWUP_QUESTION = "followup_question", _("follow-up question")
+        FOLLOWUP_REMINDER = "followup_reminder", _("follow-up reminder")
 
     # What a youth can get over Telegram (bot.delivery renders each of them); the other kinds
     # are e-mails to portal users (portal.emails writes them), and a few kinds are both.
@@ -61,6 +65,9 @@ class OutboxMessage(models.Model):
         Kind.EVENT_CANCELLED,
         Kind.INTEREST_WAITING,
         Kind.INTEREST_CLOSED,
+        Kind.FOLLOWUP_INVITE,
+        Kind.FOLLOWUP_QUESTION,
+        Kind.FOLLOWUP_REMINDER,
     )
 
     class Channel(models.TextChoices):

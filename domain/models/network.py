@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from domain.validators import (
     validate_cvr,
+    validate_followup_months,
     validate_postcode,
     validate_reminder_settings,
     validate_timezone,
 )
+
+from .outcomes import default_followup_months
 
 
 def default_reminder_settings() -> dict:
@@ -46,6 +49,13 @@ class Municipality(models.Model):
     )
     answer_close_days = models.PositiveSmallIntegerField(
         _("close the interest after (working days)"), default=15
+    )
+    # When youth who left and accepted are asked how it goes (months after leaving); [] = off.
+    followup_months = models.JSONField(
+        _("follow-up after (months)"),
+        default=default_followup_months,
+        blank=True,
+        validators=[validate_followup_months],
     )
     # The privacy text the bot shows before consent; empty means the standard text.
     privacy_text = models.TextField(_("privacy text"), blank=True)

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .network import Company, Sector
+from .outcomes import PlacementOutcome
 from .youth import Youth
 
 MAX_HOURS_PER_WEEK = 37  # a Danish full-time week
@@ -152,6 +153,10 @@ class Placement(models.Model):
     )
     reject_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=500, blank=True)
+    # Did it lead to a job offer or paid hours at the company? Blank: not recorded (yet).
+    outcome = models.CharField(
+        _("led to"), max_length=12, choices=PlacementOutcome.choices, blank=True
+    )
     # The placement this one replaced when the youth switched company.
     previous = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next"

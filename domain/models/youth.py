@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .network import Consultant, Municipality, Sector
+from .outcomes import Destination
 
 
 class Language(models.TextChoices):
@@ -66,6 +67,28 @@ class Youth(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # Where they went when they left (docs/evaluation.md): a category and a date, never free
+    # text, so it is kept after erasure for the counts.
+    destination = models.CharField(
+        _("destination"), max_length=16, choices=Destination.choices, blank=True
+    )
+    destination_date = models.DateField(_("destination from"), null=True, blank=True)
+    # Asking afterwards: its own consent (purpose and version), given with one button when they
+    # leave, and the chat to ask in (kept after leaving only for this; cleared on erasure).
+    followup_consent_version = models.CharField(
+        _("follow-up consent version"), max_length=20, blank=True
+    )
+    followup_consent_at = models.DateTimeField(_("follow-up consent given"), null=True, blank=True)
+    followup_chat_id = models.BigIntegerField(_("follow-up chat"), null=True, blank=True)
+    # The group they belonged to when they left (measures by group and facilitator).
+    former_group = models.ForeignKey(
+        "portal.NetworkGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="former_members",
+        verbose_name=_("group when leaving"),
+    )
 
     class Meta:
         verbose_name = _("young person")

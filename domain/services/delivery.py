@@ -101,7 +101,7 @@ def outbox_claim_batch(
 
 def _to_send(message: OutboxMessage, now: datetime) -> bool:
     """Is this claimed row to be sent now? If not, settle it or hold it back."""
-    if not youth_can_receive(message.recipient):
+    if not youth_can_receive(message.recipient, message.kind):
         _settle(message.pk, Status.CANCELLED, "recipient cannot receive messages", now)
         return False
     if message.expires_at is not None and now >= message.expires_at:

@@ -52,9 +52,33 @@ def quiet_hours_adjust(*, due_at: datetime, municipality: Municipality) -> datet
     return moved
 
 
-def youth_can_receive(youth: Youth) -> bool:
+# What may still reach a youth who has left: the follow-up asked for when leaving, and only
+# in the chat kept for it.
+FOLLOWUP_KINDS = frozenset(
+    {
+        OutboxMessage.Kind.FOLLOWUP_INVITE,
+        OutboxMessage.Kind.FOLLOWUP_QUESTION,
+        OutboxMessage.Kind.FOLLOWUP_REMINDER,
+    }
+)
+
+
+def youth_can_receive(youth: Youth, kind: str | None = None) -> bool:
     """Linked, consenting, still in the programme, and not refused by Telegram (403: blocked or
-    deactivated; see domain.services.reachability), so no rows pile up for someone unreachable."""
+    deactivated; see domain.services.reachability), so no rows pile up for someone unreachable.
+
+    A follow-up (``kind`` in ``FOLLOWUP_KINDS``) goes to a youth who has left, in the chat kept
+    for it; its question and reminder only once they accepted being asked."""
+    if kind in FOLLOWUP_KINDS:
+        return (
+            youth.status == Youth.Status.LEFT
+            and youth.followup_chat_id is not None
+            and youth.unreachable_at is None
+            and youth.erased_at is None
+            and (
+                kind == OutboxMessage.Kind.FOLLOWUP_INVITE or youth.followup_consent_at is not None
+            )
+        )
     return (
         youth.telegram_chat_id is not None
         and youth.unreachable_at is None
@@ -78,7 +102,7 @@ def outbox_schedule(
     """Create or re-time the message ``dedupe_key``. Returns the row, or None when the youth
     cannot receive messages. A message already sent or failed is left alone."""
     now = now or timezone.now()
-    if not youth_can_receive(recipient):
+    if not youth_can_receive(recipient, kind):
         return None
     municipality = recipient.municipality
     # Quiet hours first: a reminder due at 07:30 waits for 08:00, and a re-sync at 07:40 must

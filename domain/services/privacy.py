@@ -21,6 +21,7 @@ from domain.models import (
     Attendance,
     AuditEntry,
     CheckIn,
+    Destination,
     FollowUpNote,
     Interest,
     Invite,
@@ -30,7 +31,9 @@ from domain.models import (
     YouthSignup,
 )
 from domain.services.departure import youth_release_commitments
+from domain.services.followups import followups_forget
 from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
+from domain.timeutils import local_date
 
 EXPORT_FORMAT = "nextwork-youth-export/1"
 # A rejected placement must keep a reason (a database rule); the consultant's words may name
@@ -187,9 +190,20 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             "created_at": _iso(youth.created_at),
             "unreachable_at": _iso(youth.unreachable_at),
             "left_at": _iso(youth.left_at),
+            "destination": youth.destination or None,
+            "destination_date": _iso(youth.destination_date),
             "erased_at": _iso(youth.erased_at),
         },
         "consent": {"version": youth.consent_version, "given_at": _iso(youth.consent_at)},
+        "followup": {
+            "consent_version": youth.followup_consent_version,
+            "consent_given_at": _iso(youth.followup_consent_at),
+            "chat_id": youth.followup_chat_id,
+            "answers": [
+                {"months": q.months, "answer": q.answer or None, "answered_at": _iso(q.answered_at)}
+                for q in youth.followups.all()
+            ],
+        },
         "telegram": {
             "user_id": youth.telegram_user_id,
             "chat_id": youth.telegram_chat_id,
@@ -231,6 +245,7 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
                 "end_date": _iso(p.end_date),
                 "reject_reason": p.reject_reason,
                 "end_reason": p.end_reason,
+                "outcome": p.outcome or None,
                 "previous_placement_id": p.previous_id,
                 "created_at": _iso(p.created_at),
                 "decided_at": _iso(p.decided_at),
@@ -343,6 +358,14 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     youth.consent_version = ""
     youth.consent_at = None
     youth.share_experiences = False
+    # Where they went stays, as a category, for the counts; erased before leaving is "unknown"
+    # (derived, never guessed). The group is kept as the one they left, for the group measures.
+    youth.destination = youth.destination or Destination.UNKNOWN
+    youth.destination_date = youth.destination_date or local_date(
+        youth.left_at or now, youth.municipality.timezone
+    )
+    youth.former_group_id = youth.former_group_id or youth.group_id
+    followups_forget(youth=youth)
     youth.group = None
     youth.status = Youth.Status.LEFT
     youth.left_at = youth.left_at or now
@@ -360,6 +383,12 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
             "consent_version",
             "consent_at",
             "share_experiences",
+            "destination",
+            "destination_date",
+            "former_group",
+            "followup_consent_version",
+            "followup_consent_at",
+            "followup_chat_id",
             "group",
             "status",
             "left_at",

@@ -57,8 +57,10 @@ def youth_mark_unreachable(*, youth_id: int, reason: str, now: datetime | None =
         if error.kind == Kind.NOT_FOUND:
             return False
         raise
-    # Unlinked, left or erased meanwhile: there is no Telegram account left to be unreachable.
-    if youth.unreachable_at is not None or youth.telegram_chat_id is None or youth.erased_at:
+    # Unlinked, left (unless kept for the follow-up) or erased meanwhile: there is no Telegram
+    # account left to be unreachable.
+    chat_id = youth.telegram_chat_id or youth.followup_chat_id
+    if youth.unreachable_at is not None or chat_id is None or youth.erased_at:
         return False
     youth.unreachable_at = now
     youth.save(update_fields=["unreachable_at"])

@@ -23,8 +23,10 @@ from domain.models.placements import MAX_HOURS_PER_WEEK
 from domain.models.youth import Language
 from domain.services.cleaning import clean_text
 from domain.services.departure import youth_release_commitments
+from domain.services.followups import followup_offer
 from domain.services.network import sector_from
 from domain.services.outbox import outbox_cancel_for_youth
+from domain.services.outcomes import clean_destination, clean_destination_date
 from domain.services.reminders import reminders_sync_youth
 from domain.timeutils import local_date
 from domain.validators import YOUTH_MAX_AGE, YOUTH_MIN_AGE, youth_age_is_allowed
@@ -306,13 +308,26 @@ def youth_resume(*, youth: Youth, actor: object, now: datetime | None = None) ->
 
 
 @transaction.atomic
-def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> Youth:
+def youth_leave(
+    *,
+    youth: Youth,
+    actor: object,
+    destination: str | None = None,
+    destination_date: date | None = None,
+    now: datetime | None = None,
+) -> Youth:
     """invited/active/paused → left: no more messages, out of their group, open invites revoked.
 
-    The record stays (for follow-up and statistics) until erased, at the latest after the
-    retention period (``youth_purge_expired``).
+    ``destination`` (a ``Destination``) is required: where they went is what the programme is
+    judged by; ``destination_date`` defaults to today and is never in the future. The record
+    stays (for follow-up and statistics) until erased, at the latest after the retention period
+    (``youth_purge_expired``).
     """
     now = now or timezone.now()
+    destination = clean_destination(destination)
+    destination_date = clean_destination_date(
+        destination_date, tz_name=youth.municipality.timezone, now=now
+    )
     youth, previous = _set_status(
         youth=youth,
         actor=actor,
@@ -321,7 +336,11 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
         now=now,
     )
     group_id = youth.group_id
+    chat_id = youth.telegram_chat_id
     youth.left_at = now
+    youth.destination = destination
+    youth.destination_date = destination_date
+    youth.former_group_id = group_id
     youth.group = None
     # No more messages go out, and a youth who comes back later (as a new record) must be able
     # to link the same Telegram account again.
@@ -331,6 +350,9 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
         update_fields=[
             "status",
             "left_at",
+            "destination",
+            "destination_date",
+            "former_group",
             "group",
             "telegram_user_id",
             "telegram_chat_id",
@@ -339,6 +361,7 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
     )
     youth_release_commitments(youth=youth, now=now)
     outbox_cancel_for_youth(youth=youth)
+    followup_offer(youth=youth, chat_id=chat_id, now=now)
     Invite.objects.filter(youth=youth, used_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )
@@ -347,7 +370,12 @@ def youth_leave(*, youth: Youth, actor: object, now: datetime | None = None) -> 
         action="youth.leave",
         target=youth,
         municipality_id=youth.municipality_id,
-        data={"from": previous, "to": youth.status, "group_id": group_id},
+        data={
+            "from": previous,
+            "to": youth.status,
+            "group_id": group_id,
+            "destination": destination,
+        },
         now=now,
     )
     _publish("youth.left", youth)

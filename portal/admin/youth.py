@@ -87,7 +87,19 @@ class YouthAdmin(BaseAdmin):
             },
         ),
         (_("Consent"), {"fields": ("consent_version", "consent_at", "share_experiences")}),
-        (_("Lifecycle"), {"fields": ("created_at", "left_at", "erased_at")}),
+        (
+            _("Lifecycle"),
+            {
+                "fields": (
+                    "created_at",
+                    "left_at",
+                    "destination",
+                    "destination_date",
+                    "former_group",
+                    "erased_at",
+                )
+            },
+        ),
     )
 
     @admin.display(boolean=True, description=_("linked"))

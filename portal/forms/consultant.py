@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from domain.models import (
     Company,
     Consultant,
+    Destination,
     GroupSchedule,
     Municipality,
     NetworkGroup,
+    PlacementOutcome,
     Sector,
+    Study,
     Youth,
 )
 from domain.models.youth import Language
@@ -187,6 +190,27 @@ class EraseConfirmForm(forms.Form):
     )
 
 
+class LeaveForm(forms.Form):
+    destination = forms.ChoiceField(
+        label=_("Where did they go?"),
+        choices=[("", "—"), *Destination.choices],
+        help_text=_("What the programme is measured by: choose “unknown” rather than guess."),
+    )
+    destination_date = forms.DateField(
+        label=_("Since"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for today."),
+    )
+
+
+class PlacementOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Did it lead to a job offer or paid hours at the company?"),
+        choices=[("", "—"), *PlacementOutcome.choices],
+    )
+
+
 class ScheduleForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Weekday"), choices=GroupSchedule.Weekday.choices, coerce=int
@@ -242,3 +266,12 @@ class StatisticsFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
+
+
+class ResearchExportForm(forms.Form):
+    study = forms.ModelChoiceField(
+        label=_("Research study"),
+        queryset=Study.objects.order_by("name"),
+        help_text=_("Its own key makes the pseudonyms: the same in every export of the study."),
+    )
+    municipality = _municipality_field()

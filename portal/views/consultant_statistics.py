@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from domain.models import Municipality, NetworkGroup, Youth
 from domain.selectors.groups import groups_visible_to_user
+from domain.selectors.outcomes import outcome_measures
 from domain.selectors.statistics import (
     CSV_HEADER,
     municipality_statistics,
@@ -71,13 +72,14 @@ def _filters(request: HttpRequest):
 @consultant_page
 def statistics(request: HttpRequest) -> HttpResponse:
     form, arguments = _filters(request)
-    stats = None
+    stats = measures = None
     if arguments is not None:
         stats = get_or_404(municipality_statistics, user=request.user, **arguments)
+        measures = get_or_404(outcome_measures, user=request.user, **arguments)
     return render(
         request,
         "portal/consultant/statistics.html",
-        {"form": form, "stats": stats, "query": request.GET.urlencode()},
+        {"form": form, "stats": stats, "measures": measures, "query": request.GET.urlencode()},
         status=200 if arguments is not None else 400,
     )
 

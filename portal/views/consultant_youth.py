@@ -7,6 +7,7 @@ import io
 import json
 
 import segno
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,12 +15,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from domain.models import Youth
+from domain.models import PlacementOutcome, Youth
 from domain.selectors.placements import placement_get_for_user
 from domain.selectors.timeline import youth_timeline
 from domain.selectors.youth import youth_get_for_user, youth_visible_to_user
 from domain.services.invites import invite_create
 from domain.services.notes import note_create
+from domain.services.outcomes import placement_record_outcome, youth_record_destination
 from domain.services.privacy import youth_erase, youth_export
 from domain.services.youth import (
     youth_create,
@@ -29,7 +31,13 @@ from domain.services.youth import (
     youth_update,
 )
 from portal.errors import attempt, get_or_404
-from portal.forms.consultant import EraseConfirmForm, NoteForm, YouthForm
+from portal.forms.consultant import (
+    EraseConfirmForm,
+    LeaveForm,
+    NoteForm,
+    PlacementOutcomeForm,
+    YouthForm,
+)
 from portal.views.consultant_common import consultant_page, own_municipality
 
 PAGE_SIZE = 50
@@ -129,7 +137,12 @@ def _render_detail(request, timeline, note_form, status=200):
     return render(
         request,
         "portal/consultant/youth_detail.html",
-        {"timeline": timeline, "youth": timeline.youth, "note_form": note_form},
+        {
+            "timeline": timeline,
+            "youth": timeline.youth,
+            "note_form": note_form,
+            "outcome_choices": PlacementOutcome.choices,
+        },
         status=status,
     )
 
@@ -186,15 +199,51 @@ def youth_resume_view(request: HttpRequest, youth_id: int) -> HttpResponse:
     return _status_change(request, youth_id, youth_resume, _("Active again."))
 
 
-@require_POST
 @consultant_page
 def youth_leave_view(request: HttpRequest, youth_id: int) -> HttpResponse:
-    return _status_change(
+    """Ending a youth's participation (GET: the form; POST: leave, recording where they went).
+    For a youth who has already left, the same page corrects the destination."""
+    youth = get_or_404(youth_get_for_user, user=request.user, youth_id=youth_id)
+    posted = request.method == "POST"
+    initial = {"destination": youth.destination, "destination_date": youth.destination_date}
+    form = LeaveForm(request.POST if posted else None, initial=initial)
+    if posted and form.is_valid():
+        service = youth_record_destination if youth.status == Youth.Status.LEFT else youth_leave
+        done = attempt(
+            request,
+            lambda: service(youth=youth, actor=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Saved: where they went is recorded.")
+            if youth.status == Youth.Status.LEFT
+            else _("Marked as left: no more messages, out of their group, open invites revoked."),
+        )
+        if done is not None:
+            return redirect("consultant:youth_detail", youth_id=youth.pk)
+    return render(
         request,
-        youth_id,
-        youth_leave,
-        _("Marked as left: no more messages, out of their group, open invites revoked."),
+        "portal/consultant/youth_leave.html",
+        {"youth": youth, "form": form},
+        status=400 if posted else 200,
     )
+
+
+@require_POST
+@consultant_page
+def placement_outcome_view(request: HttpRequest, placement_id: int) -> HttpResponse:
+    """Whether an ended placement led to a job offer or paid hours (from the youth's page)."""
+    placement = get_or_404(placement_get_for_user, user=request.user, placement_id=placement_id)
+    form = PlacementOutcomeForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: placement_record_outcome(
+                placement=placement, actor=request.user, outcome=form.cleaned_data["outcome"]
+            ),
+            success=_("Saved: what the placement led to."),
+        )
+    else:
+        messages.error(request, _("Choose what the placement led to."))
+    return redirect("consultant:youth_detail", youth_id=placement.youth_id)
 
 
 @require_POST

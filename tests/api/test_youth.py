@@ -75,7 +75,12 @@ MATRIX = {
     ),
     "youth-pause": Case("post", lambda o: f"/api/v1/youth/{o.active_x.pk}/pause/", STAFF_OF_X),
     "youth-resume": Case("post", lambda o: f"/api/v1/youth/{o.paused_x.pk}/resume/", STAFF_OF_X),
-    "youth-leave": Case("post", lambda o: f"/api/v1/youth/{o.active_x.pk}/leave/", STAFF_OF_X),
+    "youth-leave": Case(
+        "post",
+        lambda o: f"/api/v1/youth/{o.active_x.pk}/leave/",
+        STAFF_OF_X,
+        data=lambda o: {"destination": "education"},
+    ),
     "youth-invite": Case(
         "post",
         lambda o: f"/api/v1/youth/{o.youth_x.pk}/invite/",
@@ -255,6 +260,8 @@ def test_transitions_from_the_wrong_state_are_409_and_change_nothing(
     else:
         target = getattr(objs, youth)
     before = snapshot(Youth, Invite)
-    response = api_as("consultant_x").post(f"/api/v1/youth/{target.pk}/{verb}/")
+    response = api_as("consultant_x").post(
+        f"/api/v1/youth/{target.pk}/{verb}/", {"destination": "education"}, format="json"
+    )
     assert_error(response, 409, code)
     assert snapshot(Youth, Invite) == before

@@ -23,6 +23,7 @@ def _widest(kind: str) -> object:
         cb.LANG: "en",
         cb.ONOFF: False,
         cb.WHAT: "sector",
+        cb.ANSWER: "education",
     }[kind]
 
 

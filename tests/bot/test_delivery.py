@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from bot import callbacks as cb
 from bot import delivery
-from domain.models import OutboxMessage
+from domain.models import OutboxMessage, Youth
 from domain.services.delivery import outbox_claim_batch
-from domain.services.outbox import outbox_push
+from domain.services.outbox import FOLLOWUP_KINDS, outbox_push
 from tests.helpers import OUTBOX_SUBJECT_OF, outbox_row, outbox_subjects
 
 Kind = OutboxMessage.Kind
@@ -66,10 +66,36 @@ def test_a_claimed_row_renders_for_the_youths_chat(youth, subjects):
 def test_a_claimed_batch_of_every_kind_renders_without_a_query(
     youth, subjects, django_assert_num_queries
 ):
-    for kind in OutboxMessage.TELEGRAM_KINDS:
+    # The follow-up's kinds go only to youth who left (below).
+    kinds = [kind for kind in OutboxMessage.TELEGRAM_KINDS if kind not in FOLLOWUP_KINDS]
+    for kind in kinds:
         outbox_row(youth, kind, subjects[OUTBOX_SUBJECT_OF[kind]])
     _, rows = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
-    assert len(rows) == len(OutboxMessage.TELEGRAM_KINDS)
+    assert len(rows) == len(kinds)
     with django_assert_num_queries(0):
         batch = [delivery.outgoing(row) for row in rows]
     assert {m.chat_id for m in batch} == {youth.telegram_chat_id}
+
+
+def test_a_follow_up_goes_to_the_chat_kept_for_it_and_only_after_leaving(youth, subjects):
+    outbox_row(youth, Kind.FOLLOWUP_QUESTION, subjects["followup"])
+    _, claimed = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
+    assert claimed == []  # still taking part: not a follow-up's time
+    chat = youth.telegram_chat_id
+    Youth.objects.filter(pk=youth.pk).update(
+        status=Youth.Status.LEFT,
+        telegram_user_id=None,
+        telegram_chat_id=None,
+        followup_chat_id=chat,
+        followup_consent_at=timezone.now(),
+    )
+    OutboxMessage.objects.all().delete()
+    row = outbox_row(youth, Kind.FOLLOWUP_QUESTION, subjects["followup"])
+    _, (claimed,) = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
+    outgoing = delivery.outgoing(claimed)
+    assert (outgoing.message_id, outgoing.chat_id) == (row.pk, chat)
+    answers = [cb.parse(r[0].callback_data) for r in outgoing.keyboard.inline_keyboard]
+    assert [a.args for a in answers] == [
+        (subjects["followup"].pk, value)
+        for value in ("job", "education", "looking", "other", "not_say")
+    ]

@@ -12,7 +12,16 @@ from django.core.management import CommandError, call_command
 
 from domain.exceptions import DomainError
 from domain.management.commands import demo_data
-from domain.models import Interest, MatchEvent, Municipality, Placement, Slot, Youth, YouthSignup
+from domain.models import (
+    FollowUp,
+    Interest,
+    MatchEvent,
+    Municipality,
+    Placement,
+    Slot,
+    Youth,
+    YouthSignup,
+)
 from domain.services.invites import invite_redeem
 from tests import factories as f
 
@@ -48,6 +57,7 @@ def small_demo(monkeypatch):
     monkeypatch.setattr(demo_data, "COMPANIES", demo_data.COMPANIES[:5])
     keep = {"Asta", "Malik", "Noah", "Karl"}  # invited, browsing, intro, invited (in Vejle)
     monkeypatch.setattr(demo_data, "YOUTH", [y for y in demo_data.YOUTH if y[0] in keep])
+    monkeypatch.setattr(demo_data, "ALUMNI", demo_data.ALUMNI[:1])
 
 
 def test_demo_data_loads_a_believable_network_and_is_idempotent(db, invites_file):
@@ -81,6 +91,12 @@ def test_demo_data_loads_a_believable_network_and_is_idempotent(db, invites_file
         "completed",
         "ended_early",
     }
+    # Youth who left a year ago, with destinations and answered follow-ups: the measures show
+    # figures, not only "< 5".
+    left = Youth.objects.filter(status="left")
+    assert left.exclude(destination="").count() == left.count() >= 10
+    assert FollowUp.objects.exclude(answer="").count() >= 20
+    assert Placement.objects.exclude(outcome="").count() >= 10
     event = MatchEvent.objects.get()
     assert event.status == "published"
     assert YouthSignup.objects.filter(event=event, status="waitlisted").exists()

@@ -1032,9 +1032,11 @@ def test_a_youth_who_leaves_the_programme_gets_no_reminder_of_any_rule(youth, co
             build(rule, youth, WINTER_AT, now=now)
         build("checkin", youth, date(2027, 1, 11), now=now, until=date(2027, 1, 29))
         assert OutboxMessage.objects.filter(recipient=youth, status=P).count() == 9
-        youth_leave(youth=youth, actor=consultant.user)
+        youth_leave(youth=youth, actor=consultant.user, destination="unknown")
         reminders_sync_youth(Youth.objects.get(pk=youth.pk), now=now)
-    assert not OutboxMessage.objects.filter(recipient=youth, status=P).exists()
+    # Only the offer to ask again later waits (tests/domain/services/test_followups.py).
+    waiting = OutboxMessage.objects.filter(recipient=youth, status=P)
+    assert list(waiting.values_list("kind", flat=True)) == [OutboxMessage.Kind.FOLLOWUP_INVITE]
 
 
 # --- 9. sign-ups: waitlist, promotion, cancelling -------------------------------------------------

@@ -25,6 +25,7 @@ from domain.models import (
     CompanySignup,
     Consultant,
     EmailPreferences,
+    FollowUp,
     FollowUpNote,
     GroupSchedule,
     Interest,
@@ -38,6 +39,7 @@ from domain.models import (
     Placement,
     Sector,
     Slot,
+    Study,
     Youth,
     YouthSignup,
 )
@@ -45,7 +47,7 @@ from tests import factories as f
 
 PORTAL_MODELS = sorted(apps.get_app_config("portal").get_models(), key=lambda m: m.__name__)
 # Reference data a superuser may add by hand; every other row is born in a service.
-ADDABLE = {Municipality, Sector}
+ADDABLE = {Municipality, Sector, Study}
 INVITE_HASH = "5f" * 32
 FEED_HASH = "6e" * 32
 
@@ -86,6 +88,8 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
         CompanyMember: company_member,
         Consultant: consultant,
         Youth: youth,
+        Study: Study.objects.create(name="Opfølgning 2027"),
+        FollowUp: FollowUp.objects.create(youth=youth, months=3, due_at=now),
         Invite: Invite.objects.create(
             youth=youth, token_hash=INVITE_HASH, expires_at=now + timedelta(days=14)
         ),
@@ -408,3 +412,19 @@ def test_calendar_feed_hash_is_never_shown(admin_client, one_of_each):
         assert FEED_HASH not in page.content.decode()
     found = admin_client.get(_url(CalendarFeed, "changelist"), {"q": FEED_HASH}).context["cl"]
     assert list(found.result_list) == []
+
+
+def test_rotating_a_studys_key_is_an_audited_admin_action(admin_client, db):
+    study = Study.objects.create(name="Forsøg")
+    old_key = study.key
+    response = admin_client.post(
+        _url(Study, "changelist"),
+        {"action": "study_rotate_key", "_selected_action": [study.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    study.refresh_from_db()
+    assert study.key != old_key and study.key_rotated_at is not None
+    assert AuditEntry.objects.filter(action="study.rotate_key", target_id=study.pk).exists()
+    page = admin_client.get(_url(Study, "change", study.pk)).content.decode()
+    assert study.key not in page

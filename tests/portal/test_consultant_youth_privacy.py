@@ -20,30 +20,66 @@ def url(name: str, youth) -> str:
 POSTS = ("youth_leave", "youth_export", "youth_erase")
 
 
+LEAVING = {"destination": "supported_job", "destination_date": "2026-03-01"}
+
+
 def test_the_youth_page_offers_leave_export_and_erase(client_for, consultant, youth):
     page = client_for(consultant).get(url("youth_detail", youth)).content.decode()
-    for name in ("youth_leave", "youth_export"):
-        assert f'action="{url(name, youth)}"' in page
+    assert f'action="{url("youth_export", youth)}"' in page
+    assert f'href="{url("youth_leave", youth)}"' in page
     assert f'href="{url("youth_erase", youth)}"' in page
+
+
+def test_the_leaving_page_asks_where_they_went(client_for, consultant, youth):
+    response = client_for(consultant).get(url("youth_leave", youth))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="destination"' in page and 'name="destination_date"' in page
+    assert 'value="supported_job"' in page
+    assert Youth.objects.get(pk=youth.pk).status == Youth.Status.ACTIVE
 
 
 def test_leaving(client_for, consultant, municipality):
     youth = f.InvitedYouthFactory(municipality=municipality)
     invite_create(youth=youth, actor=consultant.user)
-    response = client_for(consultant).post(url("youth_leave", youth), follow=True)
+    response = client_for(consultant).post(url("youth_leave", youth), LEAVING, follow=True)
     youth.refresh_from_db()
     assert youth.status == Youth.Status.LEFT
+    assert (youth.destination, youth.destination_date.isoformat()) == (
+        "supported_job",
+        "2026-03-01",
+    )
     assert Invite.objects.get(youth=youth).revoked_at is not None
     assert "message--success" in response.content.decode()
     page = client_for(consultant).get(url("youth_detail", youth)).content.decode()
-    assert f'action="{url("youth_leave", youth)}"' not in page
+    assert 'id="destination"' in page
 
 
-def test_leaving_twice_says_why_not(client_for, consultant, youth):
+def test_leaving_without_a_destination_is_refused_at_the_field(client_for, consultant, youth):
+    response = client_for(consultant).post(url("youth_leave", youth), {})
+    assert response.status_code == 400
+    assert Youth.objects.get(pk=youth.pk).status == Youth.Status.ACTIVE
+    assert 'aria-invalid="true"' in response.content.decode() or "errorlist" in (
+        response.content.decode()
+    )
+
+
+def test_a_future_destination_date_is_refused_at_the_field(client_for, consultant, youth):
+    response = client_for(consultant).post(
+        url("youth_leave", youth), {"destination": "education", "destination_date": "2999-01-01"}
+    )
+    assert response.status_code == 400
+    assert Youth.objects.get(pk=youth.pk).status == Youth.Status.ACTIVE
+
+
+def test_the_same_page_corrects_the_destination_after_leaving(client_for, consultant, youth):
     client = client_for(consultant)
-    client.post(url("youth_leave", youth))
-    response = client.post(url("youth_leave", youth), follow=True)
-    assert "message--error" in response.content.decode()
+    client.post(url("youth_leave", youth), LEAVING)
+    response = client.post(url("youth_leave", youth), {"destination": "education"}, follow=True)
+    assert "message--success" in response.content.decode()
+    youth.refresh_from_db()
+    assert youth.destination == "education"
+    assert AuditEntry.objects.filter(action="youth.destination", target_id=youth.pk).exists()
 
 
 def test_the_export_is_a_json_file_and_is_audited(client_for, consultant, youth, slot):
@@ -150,3 +186,36 @@ def test_names_render_inert_on_the_confirmation_page(client_for, consultant, you
     page = client_for(consultant).get(url("youth_erase", youth)).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_ended_placement_records_what_it_led_to_from_the_youth_page(
+    client_for, consultant, youth, slot
+):
+    from domain.models import Placement
+
+    placement = f.PlacementFactory(youth=youth, slot=slot, status=Placement.Status.COMPLETED)
+    client = client_for(consultant)
+    page = client.get(url("youth_detail", youth)).content.decode()
+    outcome_url = reverse("consultant:placement_outcome", args=[placement.pk])
+    assert f'action="{outcome_url}"' in page
+    response = client.post(outcome_url, {"outcome": "job_offer"}, follow=True)
+    assert "message--success" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.outcome == "job_offer"
+    response = client.post(outcome_url, {"outcome": "maybe"}, follow=True)
+    assert "message--error" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.outcome == "job_offer"
+
+
+def test_another_municipalitys_placement_outcome_is_not_found(client_for, consultant, other_youth):
+    from domain.models import Placement
+
+    other_slot = f.SlotFactory()
+    placement = f.PlacementFactory(
+        youth=other_youth, slot=other_slot, status=Placement.Status.COMPLETED
+    )
+    outcome_url = reverse("consultant:placement_outcome", args=[placement.pk])
+    assert client_for(consultant).post(outcome_url, {"outcome": "nothing"}).status_code == 404
+    placement.refresh_from_db()
+    assert placement.outcome == ""

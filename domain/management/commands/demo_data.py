@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain.exceptions import DomainError
-from domain.models import Company, Consultant, Municipality, NetworkGroup, Slot, Youth
+from domain.models import Company, Consultant, Destination, Municipality, NetworkGroup, Slot, Youth
 from domain.services import events as event_services
 from domain.services.checkins import checkin_submit
+from domain.services.followups import followup_answer, followup_consent_give
 from domain.services.groups import group_create, group_member_add, schedule_add
 from domain.services.interests import interest_accept, interest_decline, interest_show
 from domain.services.invites import invite_check, invite_create, invite_redeem
@@ -32,6 +33,7 @@ from domain.services.meetings import attendance_record
 from domain.services.network import company_register, membership_accept, membership_request
 from domain.services.notes import note_create
 from domain.services.outbox import outbox_skip_overdue
+from domain.services.outcomes import placement_record_outcome
 from domain.services.placements import (
     placement_approve,
     placement_complete,
@@ -103,6 +105,29 @@ YOUTH = [
     ("Victor", date(2002, 12, 24), ["office"], "vejle", "interested"),
     ("Ella", date(2004, 8, 8), ["cultural"], "vejle", "active"),
     ("Karl", date(2006, 4, 4), ["cultural"], "vejle", "invited"),
+]
+
+
+# Youth who went through the programme a year ago and left: first name, birth year, weeks in
+# their placement, what it led to, where they went, their answers at 3 and 6 months ("" = no
+# answer, None = never accepted being asked). Enough of them that the measures show figures.
+ALUMNI = [
+    ("Anton", 2003, 12, "job_offer", "ordinary_job", "job", "job"),
+    ("Bella", 2004, 8, "paid_hours", "ordinary_job", "job", "job"),
+    ("Carl", 2001, 14, "job_offer", "ordinary_job", "job", "job"),
+    ("Dagmar", 2005, 6, "nothing", "education", "education", "education"),
+    ("Elias", 2002, 10, "paid_hours", "ordinary_job", "job", "job"),
+    ("Frida", 2006, 4, "nothing", "education", "education", "education"),
+    ("Gustav", 2000, 9, "job_offer", "ordinary_job", "job", "job"),
+    ("Hannah", 2004, 5, "nothing", "education", "education", "education"),
+    ("Ingrid", 2003, 7, "paid_hours", "supported_job", "job", "job"),
+    ("Johan", 2005, 3, "nothing", "education", "education", "education"),
+    ("Kamma", 2002, 11, "nothing", "supported_job", "looking", "other"),
+    ("Laurits", 2006, 4, "nothing", "education", "education", "not_say"),
+    ("Marie", 2001, 6, "nothing", "public_support", "looking", ""),
+    ("Nikolaj", 2003, 2, "nothing", "public_support", "", None),
+    ("Olga", 2004, 5, "nothing", "moved_away", None, None),
+    ("Palle", 2000, 3, "nothing", "unknown", None, None),
 ]
 
 
@@ -252,6 +277,7 @@ class Command(BaseCommand):
         self._network(demo, history)
         self._groups(demo, history)
         invites = self._youth(demo)
+        self._alumni(demo)
         self._event(demo)
         # History was written with past times; what it would have sent then is not sent now.
         outbox_skip_overdue(due_before=now, reason="demo history")
@@ -398,6 +424,94 @@ class Command(BaseCommand):
             self._journey(demo, youth, consultant, sectors[0], stage)
         return invites
 
+    def _alumni(self, demo: Demo) -> None:
+        """A cohort of a year ago, through the services as it would have happened: a placement,
+        what it led to, leaving with a destination, and the follow-up answers since."""
+        consultant = demo.consultants["mette"]
+        staff = consultant.user
+        municipality = demo.municipalities["roskilde"]
+        base = demo.now - timedelta(weeks=60)
+        company = demo.companies["bageriet"]
+        member = company.members.get().user
+        slot = slot_create(
+            company=company,
+            actor=member,
+            title="Butik og bageri",
+            description="Fyld op, pak brød og betjen kunder i et roligt tempo.",
+            kind=Slot.Kind.INTERNSHIP,
+            sector="retail",
+            address=company.address,
+            postcode=company.postcode,
+            hours_min=10,
+            hours_max=30,
+            earliest_start=timezone.localdate(base),
+            seats=len(ALUMNI),
+            now=base,
+        )
+        slot_publish(slot=slot, actor=member, now=base)
+        for number, (first, born, weeks, led_to, went, at_3, at_6) in enumerate(ALUMNI):
+            start = base + timedelta(days=number)
+            youth = youth_create(
+                municipality=municipality,
+                actor=staff,
+                first_name=first,
+                birth_date=date(born, 1 + number % 12, 10),
+                sectors=["retail"],
+                contact_consultant=consultant,
+                now=start,
+            )
+            issued = invite_create(youth=youth, actor=staff)
+            demo.telegram_id += 1
+            youth = invite_redeem(
+                token=issued.token,
+                telegram_user_id=demo.telegram_id,
+                telegram_chat_id=demo.telegram_id,
+                consent_version=settings.NEXTWORK_CONSENT_VERSION,
+                now=start,
+            )
+            group_member_add(group=demo.groups["roskilde"], youth=youth, actor=staff, now=start)
+            ended = self._alumni_placement(youth, slot, member, staff, start, weeks, led_to)
+            left = ended + timedelta(weeks=1)
+            youth_leave(youth=youth, actor=staff, destination=went, now=left)
+            if at_3 is None:
+                continue
+            questions = followup_consent_give(
+                youth=youth, chat_id=demo.telegram_id, now=left + timedelta(hours=2)
+            )
+            for question, answer in zip(questions, (at_3, at_6), strict=False):
+                if answer:
+                    followup_answer(
+                        question=question,
+                        chat_id=demo.telegram_id,
+                        answer=answer,
+                        now=question.due_at + timedelta(hours=3),
+                    )
+
+    def _alumni_placement(self, youth, slot, member, staff, start, weeks, led_to) -> datetime:
+        interest = interest_show(youth=youth, slot=slot, actor=youth, now=start)
+        interest_accept(
+            interest=interest,
+            actor=member,
+            intro_meeting_at=start + timedelta(days=3),
+            intro_meeting_place=slot.address,
+            now=start + timedelta(days=1),
+        )
+        starts = (start + timedelta(days=10)).date()
+        placement = placement_propose(
+            interest=interest,
+            actor=youth,
+            hours_per_week=15,
+            start_date=starts,
+            now=start + timedelta(days=4),
+        )
+        placement_approve(placement=placement, actor=staff, now=start + timedelta(days=5))
+        started = datetime.combine(starts, time(9, 0), tzinfo=start.tzinfo)
+        placement_start(placement=placement, now=started)
+        ended = started + timedelta(weeks=weeks)
+        placement_complete(placement=placement, actor=staff, now=ended)
+        placement_record_outcome(placement=placement, actor=staff, outcome=led_to, now=ended)
+        return ended
+
     def _attendance(self, demo: Demo, youth: Youth, consultant: Consultant) -> None:
         for number, meeting in enumerate(
             demo.groups[youth.municipality.slug].meetings.filter(starts_at__lt=demo.now)
@@ -418,7 +532,12 @@ class Command(BaseCommand):
             youth_pause(youth=youth, actor=staff, now=demo.now - timedelta(weeks=2))
             return
         if stage == "left":
-            youth_leave(youth=youth, actor=staff, now=demo.now - timedelta(weeks=1))
+            youth_leave(
+                youth=youth,
+                actor=staff,
+                destination=Destination.EDUCATION,
+                now=demo.now - timedelta(weeks=1),
+            )
             return
         if stage == "browsing":
             return

@@ -75,6 +75,6 @@ def test_a_company_loses_the_contact_of_a_youth_who_left(youth, company_member, 
     interest = f.AcceptedInterestFactory(youth=youth, slot=slot)
     f.PlacementFactory(youth=youth, slot=slot, interest=interest, status=Placement.Status.APPROVED)
     assert "contact" in youth_card_for_company(user=company_member.user, interest=interest)
-    youth_leave(youth=youth, actor=consultant.user)
+    youth_leave(youth=youth, actor=consultant.user, destination="unknown")
     interest.refresh_from_db()
     assert "contact" not in youth_card_for_company(user=company_member.user, interest=interest)

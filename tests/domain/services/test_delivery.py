@@ -25,7 +25,7 @@ from domain.services.delivery import (
     outbox_release,
     outbox_work_left,
 )
-from domain.services.outbox import outbox_push
+from domain.services.outbox import FOLLOWUP_KINDS, outbox_push
 from tests.helpers import OUTBOX_SUBJECT_OF, outbox_row, outbox_subjects
 
 Kind = OutboxMessage.Kind
@@ -269,12 +269,24 @@ def test_work_left(youth, subjects):
 def test_a_claim_loads_what_rendering_reads_in_a_constant_number_of_queries(
     youth, subjects, django_assert_max_num_queries
 ):
-    for kind in OutboxMessage.TELEGRAM_KINDS:
+    # The follow-up's kinds go only to youth who left (test_follow_ups_wait_for_leaving).
+    kinds = [kind for kind in OutboxMessage.TELEGRAM_KINDS if kind not in FOLLOWUP_KINDS]
+    for kind in kinds:
         outbox_row(youth, kind, subjects[OUTBOX_SUBJECT_OF[kind]])
     with django_assert_max_num_queries(12):
         claimed, batch = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
-    assert claimed == len(batch) == len(OutboxMessage.TELEGRAM_KINDS)
+    assert claimed == len(batch) == len(kinds)
     assert {m.recipient.telegram_chat_id for m in batch} == {youth.telegram_chat_id}
+
+
+def test_follow_ups_wait_for_leaving(youth, subjects):
+    """A follow-up row for a youth still taking part is cancelled at the claim, not sent."""
+    for kind in sorted(FOLLOWUP_KINDS):
+        outbox_row(youth, kind, subjects[OUTBOX_SUBJECT_OF[kind]])
+    OutboxMessage.objects.exclude(kind__in=FOLLOWUP_KINDS).delete()  # the fixture's own
+    claimed, batch = outbox_claim_batch(worker="a", now=timezone.now() + timedelta(seconds=1))
+    assert (claimed, batch) == (3, [])
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.CANCELLED}
 
 
 def test_several_rows_are_marked_sent_in_one_query(youth, subjects, django_assert_num_queries):

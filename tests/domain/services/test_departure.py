@@ -23,7 +23,7 @@ def frozen():
 
 
 def leave(youth, consultant):
-    youth_leave(youth=youth, actor=consultant.user)
+    youth_leave(youth=youth, actor=consultant.user, destination="unknown")
 
 
 def erase(youth, consultant):

@@ -202,7 +202,7 @@ def test_a_newer_invite_revokes_the_older_one(issued, invited, consultant):
 def test_invite_of_a_youth_who_left_is_closed(issued, invited, consultant):
     from domain.services.youth import youth_leave
 
-    youth_leave(youth=invited, actor=consultant.user, now=NOW)
+    youth_leave(youth=invited, actor=consultant.user, destination="unknown", now=NOW)
     with pytest.raises(DomainError) as exc:
         invite_check(token=issued.token, now=NOW)
     # Not "replaced by a newer link": there is none; the youth should talk to their consultant.

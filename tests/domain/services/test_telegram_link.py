@@ -67,7 +67,7 @@ def test_a_deadlock_is_reported_as_busy_not_as_a_crash(db):
 
 def test_a_youth_who_left_frees_their_telegram_account_for_a_new_record(municipality, consultant):
     first = link(f.InvitedYouthFactory(municipality=municipality), consultant, 4242)
-    youth_leave(youth=first, actor=consultant.user)
+    youth_leave(youth=first, actor=consultant.user, destination="unknown")
     first.refresh_from_db()
     assert (first.telegram_user_id, first.telegram_chat_id, first.telegram_username) == (
         None,

@@ -260,7 +260,11 @@ def test_youth_update_permissions(request, youth, actor_name, allowed):
 
 # --- status transitions ------------------------------------------------------------------------
 
-SERVICES = {"pause": youth_pause, "resume": youth_resume, "leave": youth_leave}
+SERVICES = {
+    "pause": youth_pause,
+    "resume": youth_resume,
+    "leave": lambda **kwargs: youth_leave(destination="education", **kwargs),
+}
 ALLOWED = {
     ("pause", Status.ACTIVE): Status.PAUSED,
     ("resume", Status.PAUSED): Status.ACTIVE,
@@ -351,10 +355,13 @@ def test_youth_leave_cancels_messages_leaves_group_and_revokes_invites(
 ):
     invite = Invite.objects.create(youth=youth, token_hash="a" * 64, expires_at=NOW)
     with django_capture_on_commit_callbacks(execute=True):
-        youth_leave(youth=youth, actor=consultant.user, now=NOW)
+        youth_leave(youth=youth, actor=consultant.user, destination="unknown", now=NOW)
     youth.refresh_from_db()
     assert (youth.status, youth.left_at, youth.group) == (Status.LEFT, NOW, None)
-    assert not OutboxMessage.objects.filter(recipient=youth, status="pending").exists()
+    # Everything waiting is cancelled; the one message left is the offer to ask again later
+    # (tests/domain/services/test_followups.py).
+    pending = OutboxMessage.objects.filter(recipient=youth, status="pending")
+    assert list(pending.values_list("kind", flat=True)) == [OutboxMessage.Kind.FOLLOWUP_INVITE]
     invite.refresh_from_db()
     assert invite.revoked_at == NOW
     types = [e.type for e in published]

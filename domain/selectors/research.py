@@ -1,0 +1,341 @@
+"""The research export: one row per youth of a municipality under a study's pseudonym, as a
+described table for a Frictionless Data Package (``domain.tabular``).
+
+No name, no id, no free text: the youth and their group appear only as HMACs under the study's
+own key (never ``SECRET_KEY``), so the pseudonyms link exports of one study and nothing else,
+and rotating the study's key breaks even that. An erased youth is a row with a fresh random
+pseudonym each time: counted, never linked. Admins only, and every export is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections import defaultdict
+from datetime import datetime
+
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from domain import policy
+from domain.audit import audit_log
+from domain.models import (
+    CheckIn,
+    Destination,
+    FollowUpAnswer,
+    Municipality,
+    Study,
+    Youth,
+    YouthSignup,
+)
+from domain.selectors.outcomes import (
+    AGE_BANDS,
+    FOLLOWUP_MONTHS,
+    NO_ANSWER,
+    YouthFacts,
+    age_band,
+    youth_facts,
+)
+from domain.tabular import Column, Table, data_package
+from domain.timeutils import local_date
+
+STATUSES = [Youth.Status.ACTIVE, Youth.Status.PAUSED, Youth.Status.LEFT]
+
+COLUMNS = (
+    Column(
+        "pseudonym",
+        "string",
+        "The young person under this study's pseudonym: the same in every export of the "
+        "study until its key is rotated; random for an erased young person.",
+        "Den unge under projektets pseudonym: det samme i alle projektets udtræk, indtil "
+        "nøglen skiftes; tilfældigt for en slettet ung.",
+        required=True,
+        unique=True,
+    ),
+    Column(
+        "municipality",
+        "string",
+        "The municipality (its short name).",
+        "Kommunen (dens korte navn).",
+        required=True,
+    ),
+    Column(
+        "age_band",
+        "string",
+        "Age at registration, in bands; empty once erased.",
+        "Alder ved registrering, i intervaller; tom, når den unge er slettet.",
+        enum=[label for label, _low, _high in AGE_BANDS],
+    ),
+    Column(
+        "group",
+        "string",
+        "The network group (now, or when they left) under this study's pseudonym.",
+        "Netværksgruppen (nu eller ved ophør) under projektets pseudonym.",
+    ),
+    Column(
+        "start_month",
+        "yearmonth",
+        "The month the young person was registered (their start).",
+        "Den måned, den unge blev registreret (start).",
+        required=True,
+    ),
+    Column(
+        "status",
+        "string",
+        "Taking part (active), paused, or left.",
+        "Deltager (active), på pause (paused) eller stoppet (left).",
+        enum=STATUSES,
+        required=True,
+    ),
+    Column(
+        "weeks_in_placement",
+        "number",
+        "Weeks spent in company placements (internships and paid hours) up to the export.",
+        "Uger i virksomhedsforløb (praktik og løntimer) op til udtrækket.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "placements",
+        "integer",
+        "Company placements started.",
+        "Påbegyndte virksomhedsforløb.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "switches",
+        "integer",
+        "Switches from one company to another.",
+        "Skift fra én virksomhed til en anden.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "hours",
+        "number",
+        "Hours in placements: weeks times the agreed hours per week, summed.",
+        "Timer i forløb: uger gange de aftalte timer om ugen, lagt sammen.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "days_to_first_placement",
+        "integer",
+        "Days from registration to the start of the first placement; empty if none.",
+        "Dage fra registrering til start på første forløb; tom, hvis intet forløb.",
+        minimum=0,
+    ),
+    Column(
+        "placement_job_offers",
+        "integer",
+        "Ended placements that led to a job offer at the company.",
+        "Afsluttede forløb, der førte til et jobtilbud i virksomheden.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "placement_paid_hours",
+        "integer",
+        "Ended placements that led to paid hours at the company.",
+        "Afsluttede forløb, der førte til løntimer i virksomheden.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "meetings_recorded",
+        "integer",
+        "Group meetings with attendance recorded for the young person.",
+        "Gruppemøder, hvor den unges fremmøde er registreret.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "attendance_rate",
+        "number",
+        "Share of those meetings attended (0–1); empty if none was recorded.",
+        "Andel af de møder, den unge mødte op til (0–1); tom, hvis intet er registreret.",
+        minimum=0,
+        maximum=1,
+    ),
+    Column(
+        "events_attended",
+        "integer",
+        "Match events attended.",
+        "Matcharrangementer, den unge deltog i.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "checkins",
+        "integer",
+        "Weekly check-ins answered during placements.",
+        "Besvarede ugentlige check-ins under forløb.",
+        minimum=0,
+        required=True,
+    ),
+    Column(
+        "checkin_mean",
+        "number",
+        "Mean check-in score (1–5); empty if none.",
+        "Gennemsnitlig check-in-score (1–5); tom, hvis ingen.",
+        minimum=1,
+        maximum=5,
+    ),
+    Column(
+        "destination",
+        "string",
+        "Where the young person went when they left; empty while taking part.",
+        "Hvad den unge gik videre til ved ophør; tom, mens den unge deltager.",
+        enum=Destination.values,
+    ),
+    Column(
+        "destination_month",
+        "yearmonth",
+        "The month the destination began.",
+        "Den måned, det den unge gik videre til, begyndte.",
+    ),
+    *(
+        Column(
+            f"followup_{months}m",
+            "string",
+            f"The answer to the question asked {months} months after leaving (job, education, "
+            "looking, other, not_say), no_answer when asked without an answer, empty when not "
+            "asked (not accepted, or not yet due).",
+            f"Svaret på spørgsmålet {months} måneder efter ophør (job, education, looking, "
+            "other, not_say), no_answer når der er spurgt uden svar, tom når der ikke er "
+            "spurgt (ikke accepteret eller ikke nået endnu).",
+            enum=[*FollowUpAnswer.values, NO_ANSWER],
+        )
+        for months in FOLLOWUP_MONTHS
+    ),
+    Column(
+        "erased",
+        "boolean",
+        "The young person's data was erased: the row is counted, never linked.",
+        "Den unges data er slettet: rækken tælles med, men kan aldrig kobles.",
+        required=True,
+    ),
+)
+
+
+def study_pseudonym(study: Study, kind: str, pk: int, *, length: int = 12) -> str:
+    """An HMAC-SHA256 of ``kind:pk`` under the study's key, shortened."""
+    digest = hmac.new(study.key.encode(), f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+    return digest[:length]
+
+
+def _checkins(youth_ids: list[int]) -> dict[int, tuple[int, float | None]]:
+    rows = (
+        CheckIn.objects.filter(placement__youth_id__in=youth_ids)
+        .order_by()
+        .values("placement__youth_id")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+    )
+    return {row["placement__youth_id"]: (row["n"], row["mean"]) for row in rows}
+
+
+def _events_attended(youth_ids: list[int]) -> dict[int, int]:
+    rows = (
+        YouthSignup.objects.filter(youth_id__in=youth_ids, status=YouthSignup.Status.ATTENDED)
+        .order_by()
+        .values("youth_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["youth_id"]: row["n"] for row in rows}
+
+
+def _row(study: Study, municipality: Municipality, fact: YouthFacts, checkins, events) -> list:
+    outcomes = defaultdict(int)
+    for outcome in fact.outcomes:
+        outcomes[outcome] += 1
+    n_checkins, checkin_mean = checkins.get(fact.id, (0, None))
+    pseudonym = (
+        f"X-{secrets.token_hex(6)}"
+        if fact.erased
+        else f"R-{study_pseudonym(study, 'youth', fact.id)}"
+    )
+    group = (
+        f"G-{study_pseudonym(study, 'group', fact.group_id, length=8)}" if fact.group_id else None
+    )
+    rate = fact.attendance_rate
+    return [
+        pseudonym,
+        municipality.slug,
+        age_band(fact.age_at_start),
+        group,
+        fact.start,
+        fact.status,
+        round(fact.weeks_in_placement, 2),
+        fact.placements,
+        fact.switches,
+        round(fact.hours, 1),
+        fact.days_to_first_placement,
+        outcomes["job_offer"],
+        outcomes["paid_hours"],
+        fact.meetings_recorded,
+        round(rate, 3) if rate is not None else None,
+        events.get(fact.id, 0),
+        n_checkins,
+        round(checkin_mean, 2) if checkin_mean is not None else None,
+        fact.destination or None,
+        fact.destination_date,
+        *(fact.followups.get(months) for months in FOLLOWUP_MONTHS),
+        fact.erased,
+    ]
+
+
+def research_export(
+    *, user: object, study_id: int, municipality_id: int, now: datetime | None = None
+) -> tuple[dict, list[Table]]:
+    """The package's ``datapackage.json`` content and its tables, for an admin (anyone else:
+    ``forbidden``; an unknown study or municipality: ``not_found``). Audited as
+    ``research.export`` with the study, the municipality and the number of rows."""
+    now = now or timezone.now()
+    if policy.role_of(user) != "admin":
+        raise policy.forbidden()
+    study = Study.objects.filter(pk=study_id).first()
+    municipality = Municipality.objects.filter(pk=municipality_id).first()
+    if study is None or municipality is None:
+        raise policy.not_found()
+    youth = (
+        Youth.objects.filter(municipality=municipality)
+        .exclude(status=Youth.Status.INVITED)
+        .order_by("pk")
+    )
+    facts = youth_facts(
+        youth, tz_name=municipality.timezone, today=local_date(now, municipality.timezone), now=now
+    )
+    ids = [fact.id for fact in facts]
+    checkins, events = _checkins(ids), _events_attended(ids)
+    rows = [_row(study, municipality, fact, checkins, events) for fact in facts]
+    # Sorted by pseudonym: the row order says nothing about who registered first.
+    rows.sort(key=lambda row: row[0])
+    table = Table(
+        name="youth",
+        title="Young people in NExTWORK / Unge i NExTWORK",
+        description="One row per young person who took part (beyond an unanswered invite). "
+        "/ Én række pr. ung, der deltog (mere end en ubesvaret invitation).",
+        columns=COLUMNS,
+        rows=rows,
+    )
+    descriptor = data_package(
+        name=f"nextwork-{municipality.slug}-research",
+        title=f"NExTWORK: {study.name} ({municipality.name})",
+        description="Pseudonymised research export of the NExTWORK programme's measures. "
+        "Measures are defined in docs/evaluation.md. / Pseudonymiseret forskningsudtræk af "
+        "NExTWORK-programmets effektmål.",
+        tables=[table],
+        created=now,
+        extra={"keywords": ["NExTWORK", "youth employment", "RCT"], "x_study": study.name},
+    )
+    audit_log(
+        actor=user,
+        action="research.export",
+        target=study,
+        municipality_id=municipality.pk,
+        data={"rows": len(rows)},
+        now=now,
+    )
+    return descriptor, [table]
