@@ -37,6 +37,7 @@ from bot.handlers import (
     privacy,
     slots,
     start,
+    talk,
     text,
 )
 from bot.handlers import settings as settings_handlers
@@ -90,6 +91,8 @@ BUTTONS = {
     (cb.CHECKIN, "score"): checkins.checkin_score,
     (cb.CHECKIN, "skip"): checkins.checkin_skip,
     (cb.CHECKIN, "share"): checkins.checkin_share,
+    (cb.TALK, "send"): talk.talk_send,
+    (cb.TALK, "drop"): talk.talk_drop,
 }
 
 

@@ -27,6 +27,7 @@ SETTINGS = "set"
 HELP = "help"
 PRIVACY = "priv"
 CHECKIN = "chk"
+TALK = "talk"
 
 # Argument kinds: a positive id, a small number, a choice, a browse filter, an invite token.
 ID = "id"
@@ -87,6 +88,8 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (CHECKIN, "score"): (ID, SCORE),
     (CHECKIN, "skip"): (ID, SCORE),
     (CHECKIN, "share"): (ID, ONOFF),
+    (TALK, "send"): (),
+    (TALK, "drop"): (),
 }
 
 FEATURES = tuple(sorted({feature for feature, _ in ACTIONS}))

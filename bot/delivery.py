@@ -214,6 +214,15 @@ def _render_checkin_prompt(message: OutboxMessage) -> tuple[str, InlineKeyboardM
     return text, keyboards.checkin_scores(placement.pk)
 
 
+def _render_consultant_message(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    # The words travel in the payload (emptied when the youth's data is erased), so rendering
+    # needs no query.
+    text = str(texts.PUSH_CONSULTANT_MESSAGE).format(
+        sender=message.payload.get("sender") or "", text=message.payload.get("text") or ""
+    )
+    return text, _menu_only()
+
+
 RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]] = {
     Kind.MEETING_REMINDER: _render_meeting_reminder,
     Kind.EVENT_REMINDER: _render_event_reminder,
@@ -228,6 +237,7 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.MEETING_MOVED: _render_meeting_moved,
     Kind.MEETING_CANCELLED: _render_meeting_cancelled,
     Kind.EVENT_CANCELLED: _render_event_cancelled,
+    Kind.CONSULTANT_MESSAGE: _render_consultant_message,
 }
 
 

@@ -83,6 +83,8 @@ EVENT_TYPES = frozenset(
         # Telegram reachability (added with domain/services/reachability.py)
         "youth.unreachable",
         "youth.reachable",
+        # the conversation between a youth and their consultants (domain/services/conversation.py)
+        "message.created",
     }
 )
 

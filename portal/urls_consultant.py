@@ -9,6 +9,7 @@ from portal.views import consultant_approvals as approvals
 from portal.views import consultant_dashboard as dashboard
 from portal.views import consultant_events as events
 from portal.views import consultant_groups as groups
+from portal.views import consultant_messages as talk
 from portal.views import consultant_network as network
 from portal.views import consultant_statistics as statistics
 from portal.views import consultant_youth as youth
@@ -34,6 +35,11 @@ urlpatterns = [
     path("unge/<int:youth_id>/eksport/", youth.youth_export_view, name="youth_export"),
     path("unge/<int:youth_id>/slet/", youth.youth_erase_view, name="youth_erase"),
     path("unge/<int:youth_id>/note/", youth.youth_note, name="youth_note"),
+    path("unge/<int:youth_id>/besked/", talk.youth_message, name="youth_message"),
+    path("unge/<int:youth_id>/tidslinje/", talk.youth_timeline_fragment, name="youth_timeline"),
+    # the conversation with young people
+    path("beskeder/", talk.inbox, name="messages"),
+    path("beskeder/liste/", talk.inbox_fragment, name="messages_list"),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),
     path("grupper/<int:group_id>/", groups.group_detail, name="group_detail"),

@@ -74,6 +74,7 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.MEETING_MOVED: "meeting",
     OutboxMessage.Kind.MEETING_CANCELLED: "meeting",
     OutboxMessage.Kind.EVENT_CANCELLED: "event",
+    OutboxMessage.Kind.CONSULTANT_MESSAGE: "message",
 }
 
 
@@ -88,6 +89,7 @@ def outbox_subjects(*, municipality, company, youth) -> dict:
         "meeting": f.MeetingFactory(group=group, place="Ungehuset"),
         "event": event,
         "signup": youth_signup(event=event, youth=youth, actor=youth),
+        "message": f.YouthMessageFactory(youth=youth),
     }
 
 
@@ -101,6 +103,8 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         "place": "Ungehuset",
         "start_date": timezone.localdate().isoformat(),
         "hours_per_week": 15,
+        "text": "Hej, vi ses tirsdag.",
+        "sender": "Mette",
     }
     return OutboxMessage.objects.create(
         recipient=youth,

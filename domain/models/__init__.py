@@ -3,6 +3,7 @@ goes through ``domain.services``."""
 
 from .audit import AuditEntry
 from .calendar import CalendarFeed
+from .conversation import YouthMessage
 from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import OutboxMessage
@@ -33,5 +34,6 @@ __all__ = [
     "Sector",
     "Slot",
     "Youth",
+    "YouthMessage",
     "YouthSignup",
 ]

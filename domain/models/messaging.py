@@ -26,6 +26,7 @@ class OutboxMessage(models.Model):
         MEETING_MOVED = "meeting_moved", _("meeting moved")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
         EVENT_CANCELLED = "event_cancelled", _("match event cancelled")
+        CONSULTANT_MESSAGE = "consultant_message", _("message from a consultant")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

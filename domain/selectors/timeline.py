@@ -1,6 +1,7 @@
 """One youth's history for their consultant: interests, placements (with check-ins and
-follow-up notes), event sign-ups and group attendance, newest first. Reading it is a read of
-the youth's record, so it is audited (through ``youth_get_for_user``)."""
+follow-up notes), event sign-ups, group attendance and the messages between the youth and
+their consultants, newest first. Reading it is a read of the youth's record, so it is audited
+(through ``youth_get_for_user``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from domain.models import (
     Interest,
     Placement,
     Youth,
+    YouthMessage,
     YouthSignup,
 )
+from domain.selectors.conversation import messages_of_youth
 from domain.selectors.placements import INTEREST_RELATED, PLACEMENT_RELATED
 from domain.selectors.youth import youth_get_for_user
 
@@ -25,7 +28,7 @@ from domain.selectors.youth import youth_get_for_user
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
-    kind: str  # "interest", "placement", "checkin", "note", "signup", "attendance"
+    kind: str  # "interest", "placement", "checkin", "note", "signup", "attendance", "message"
     item: object
 
 
@@ -36,6 +39,7 @@ class YouthTimeline:
     placements: list[Placement] = field(default_factory=list)
     signups: list[YouthSignup] = field(default_factory=list)
     attendance: list[Attendance] = field(default_factory=list)
+    messages: list[YouthMessage] = field(default_factory=list)
     entries: list[TimelineEntry] = field(default_factory=list)
 
 
@@ -71,7 +75,9 @@ def youth_timeline(*, user: object, youth_id: int, now: datetime | None = None) 
         .select_related("meeting__group")
         .order_by("-meeting__starts_at", "-pk")
     )
+    messages = list(messages_of_youth(youth=youth))
     entries = [TimelineEntry(item.created_at, "interest", item) for item in interests]
+    entries.extend(TimelineEntry(item.created_at, "message", item) for item in messages)
     for placement in placements:
         entries.append(TimelineEntry(placement.created_at, "placement", placement))
         entries.extend(
@@ -90,5 +96,6 @@ def youth_timeline(*, user: object, youth_id: int, now: datetime | None = None) 
         placements=placements,
         signups=signups,
         attendance=attendance,
+        messages=messages,
         entries=entries,
     )

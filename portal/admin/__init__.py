@@ -14,10 +14,20 @@ registers every table when Django's autodiscovery imports ``portal.admin``.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, calendar, events, groups, messaging, network, placements, youth
+from . import audit, calendar, conversation, events, groups, messaging, network, placements, youth
 
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
 admin.site.index_title = _("Tables")
 
-__all__ = ["audit", "calendar", "events", "groups", "messaging", "network", "placements", "youth"]
+__all__ = [
+    "audit",
+    "calendar",
+    "conversation",
+    "events",
+    "groups",
+    "messaging",
+    "network",
+    "placements",
+    "youth",
+]

@@ -242,3 +242,9 @@ class StatisticsFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data
+
+
+class MessageForm(forms.Form):
+    """A consultant's message to a youth, delivered by the bot."""
+
+    text = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea({"rows": 3}))

@@ -10,6 +10,7 @@ import segno
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from domain.services.youth import (
     youth_update,
 )
 from portal.errors import attempt, get_or_404
-from portal.forms.consultant import EraseConfirmForm, NoteForm, YouthForm
+from portal.forms.consultant import EraseConfirmForm, MessageForm, NoteForm, YouthForm
 from portal.views.consultant_common import consultant_page, own_municipality
 
 PAGE_SIZE = 50
@@ -125,11 +126,18 @@ def youth_edit(request: HttpRequest, youth_id: int) -> HttpResponse:
     )
 
 
-def _render_detail(request, timeline, note_form, status=200):
+def render_detail(request, timeline, *, note_form=None, message_form=None, status=200):
+    """The youth's page, with the forms as given (bound, with their errors) or fresh."""
     return render(
         request,
         "portal/consultant/youth_detail.html",
-        {"timeline": timeline, "youth": timeline.youth, "note_form": note_form},
+        {
+            "timeline": timeline,
+            "youth": timeline.youth,
+            "note_form": note_form or NoteForm(placements=timeline.placements),
+            "message_form": message_form or MessageForm(),
+            "now": timezone.now(),
+        },
         status=status,
     )
 
@@ -138,7 +146,7 @@ def _render_detail(request, timeline, note_form, status=200):
 def youth_detail(request: HttpRequest, youth_id: int) -> HttpResponse:
     """The youth's record and timeline (an audited read), with the follow-up note form."""
     timeline = get_or_404(youth_timeline, user=request.user, youth_id=youth_id)
-    return _render_detail(request, timeline, NoteForm(placements=timeline.placements))
+    return render_detail(request, timeline)
 
 
 @require_POST
@@ -165,7 +173,7 @@ def youth_note(request: HttpRequest, youth_id: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("consultant:youth_detail", youth_id=timeline.youth.pk)
-    return _render_detail(request, timeline, form, status=400)
+    return render_detail(request, timeline, note_form=form, status=400)
 
 
 def _status_change(request: HttpRequest, youth_id: int, service, message: str) -> HttpResponse:

@@ -38,6 +38,7 @@ from domain.models import (
     Sector,
     Slot,
     Youth,
+    YouthMessage,
     YouthSignup,
 )
 from tests import factories as f
@@ -118,6 +119,7 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
             created_at=now,
         ),
         OutboxMessage: _outbox(youth, meeting, "meeting_reminder:test"),
+        YouthMessage: f.YouthMessageFactory(youth=youth, author=consultant.user),
         CalendarFeed: CalendarFeed.objects.create(
             user=company_member.user, token_hash=FEED_HASH, created_at=now
         ),
