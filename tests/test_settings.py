@@ -77,6 +77,7 @@ def settings_under(fresh_settings):
             "conn_max_age": db.get("CONN_MAX_AGE"),
             "layer": layer["BACKEND"],
             "layer_config": layer.get("CONFIG", {}),
+            "relay": settings.NEXTWORK_LIVE_RELAY,
             "debug": settings.DEBUG,
             "time_zone": settings.TIME_ZONE,
             "language": settings.LANGUAGE_CODE,
@@ -108,7 +109,22 @@ def test_database_url_switches_to_postgresql(settings_under):
 def test_redis_url_switches_the_channel_layer_to_redis(settings_under):
     settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
     assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert settings["layer_config"] == {"hosts": ["redis://cache.internal:6379/2"]}
+    # No read timeout: redis-py 8's default 5 s would end an idle websocket's receive.
+    assert settings["layer_config"] == {
+        "hosts": [
+            {
+                "address": "redis://cache.internal:6379/2",
+                "socket_timeout": None,
+                "socket_connect_timeout": 5,
+            }
+        ]
+    }
+    assert settings["relay"] is False
+
+
+def test_without_redis_the_database_relay_carries_live_news_between_processes(settings_under):
+    assert settings_under()["relay"] is True
+    assert settings_under(NEXTWORK_LIVE_RELAY="0")["relay"] is False
 
 
 def test_production_without_a_secret_key_refuses_to_start(fresh_settings):

@@ -1,4 +1,5 @@
-"""Channels: the in-memory layer by default, channels-redis when REDIS_URL is set."""
+"""Channels: the in-memory layer by default, channels-redis when REDIS_URL is set; without
+Redis, the database relay carries live news between processes (portal/relay.py)."""
 
 from .env import env
 
@@ -8,9 +9,20 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, which ends a websocket's
+            # blocking receive on an idle page every 5 s (channels_redis#422): no read timeout,
+            # but a bounded connect.
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}
+                ]
+            },
         }
     }
 else:
-    # One process only: enough for the embedded default and the tests.
+    # One process only; the relay (NEXTWORK_LIVE_RELAY below) carries news between processes.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live pages across processes (bot, worker, management commands → the web's websockets): by
+# default on exactly when there is no Redis to carry them.
+NEXTWORK_LIVE_RELAY = env.bool("NEXTWORK_LIVE_RELAY", default=not REDIS_URL)
