@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from domain.models import Youth
+from domain.selectors.outbox import HELD_AFTER, held_pushes_about
 from domain.timeutils import to_local
-
-# A message due within this is "on its way", not held.
-HELD_AFTER = timedelta(minutes=1)
 
 
 def clock(moment: datetime, tz_name: str) -> str:
@@ -50,3 +48,12 @@ def tell_when_held(
         return False
     messages.info(request, text)
     return True
+
+
+def tell_held_pushes(request: HttpRequest, *, subject: object, now: datetime | None = None) -> int:
+    """After a change that pushes news to youth (an interest answered, a placement decided):
+    one page message per youth whose message quiet hours hold. Returns how many."""
+    told = 0
+    for row in held_pushes_about(subject=subject, now=now):
+        told += tell_when_held(request, youth=row.recipient, due_at=row.due_at, now=now)
+    return told

@@ -15,12 +15,14 @@ from domain.models import (
     CheckIn,
     FollowUpNote,
     Interest,
+    OutboxMessage,
     Placement,
     Youth,
     YouthMessage,
     YouthSignup,
 )
 from domain.selectors.conversation import messages_of_youth
+from domain.selectors.outbox import held_pushes_for_youth
 from domain.selectors.placements import INTEREST_RELATED, PLACEMENT_RELATED
 from domain.selectors.youth import youth_get_for_user
 
@@ -28,7 +30,8 @@ from domain.selectors.youth import youth_get_for_user
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
-    kind: str  # "interest", "placement", "checkin", "note", "signup", "attendance", "message"
+    # "interest", "placement", "checkin", "note", "signup", "attendance", "message", "held"
+    kind: str
     item: object
 
 
@@ -78,6 +81,12 @@ def youth_timeline(*, user: object, youth_id: int, now: datetime | None = None) 
     messages = list(messages_of_youth(youth=youth))
     entries = [TimelineEntry(item.created_at, "interest", item) for item in interests]
     entries.extend(TimelineEntry(item.created_at, "message", item) for item in messages)
+    # News quiet hours hold (a consultant's own message shows its state on its entry instead).
+    entries.extend(
+        TimelineEntry(row.created_at, "held", row)
+        for row in held_pushes_for_youth(youth=youth, now=now)
+        if row.kind != OutboxMessage.Kind.CONSULTANT_MESSAGE
+    )
     for placement in placements:
         entries.append(TimelineEntry(placement.created_at, "placement", placement))
         entries.extend(

@@ -126,3 +126,53 @@ def test_the_live_timeline_fragment_is_an_audited_read(client_for, consultant, a
     page = client_for(consultant).get(url("youth_timeline", asta)).content.decode()
     assert "Besked fra Asta" in page
     assert AuditEntry.objects.filter(action="youth.read").count() == before + 1
+
+
+# --- other pushed news held by quiet hours (the page that caused it says when it arrives) --------
+
+
+def test_approving_a_placement_at_night_says_when_the_youth_hears(
+    client_for, consultant, asta, company
+):
+    from domain.models import Placement
+
+    placement = f.PlacementFactory(
+        youth=asta, slot=f.SlotFactory(company=company), status=Placement.Status.PROPOSED
+    )
+    with time_machine.travel(NIGHT, tick=False):
+        response = client_for(consultant).post(
+            reverse("consultant:approve", args=[placement.pk]), follow=True
+        )
+        page = response.content.decode()
+        assert "Asta får besked i morgen kl. 8.00 (stilletid)." in page
+        timeline = client_for(consultant).get(url("youth_timeline", asta)).content.decode()
+    assert "holdt tilbage af stilletiden til 28. Nov 08:00" in timeline
+
+
+def test_a_company_accepting_at_night_is_told_when_the_youth_hears(
+    client_for, company_member, asta, company
+):
+    from domain.models import Interest
+
+    interest = f.InterestFactory(youth=asta, slot=f.SlotFactory(company=company))
+    assert interest.status == Interest.Status.PENDING
+    with time_machine.travel(NIGHT, tick=False):
+        response = client_for(company_member).post(
+            reverse("company_interest_accept", args=[interest.pk]),
+            {"intro_meeting_at": "2026-12-02T10:00", "intro_meeting_place": "Algade 1"},
+            follow=True,
+        )
+    assert "Asta får besked i morgen kl. 8.00 (stilletid)." in response.content.decode()
+
+
+def test_by_day_nothing_is_said_about_quiet_hours(client_for, consultant, asta, company):
+    from domain.models import Placement
+
+    placement = f.PlacementFactory(
+        youth=asta, slot=f.SlotFactory(company=company), status=Placement.Status.PROPOSED
+    )
+    with time_machine.travel(DAY, tick=False):
+        response = client_for(consultant).post(
+            reverse("consultant:approve", args=[placement.pk]), follow=True
+        )
+    assert "stilletid" not in response.content.decode()
