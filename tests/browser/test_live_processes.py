@@ -1,6 +1,7 @@
 """The product started the way ``python3 dev.py run`` starts it (web, Telegram stand-in, bot and
 worker as separate processes, demo data loaded), with and without Redis: a youth accepting their
-invite in the bot chat reaches the consultant's open dashboard within a second.
+invite in the bot chat reaches the consultant's open dashboard within a second, and what she
+then writes to her consultant appears on the consultant's open page about her.
 
 Without Redis the bot's process and the web's share nothing but the database, so this is the
 database relay's test (portal/relay.py); with Redis it is channels-redis'.
@@ -54,6 +55,14 @@ def linked_at(database: Path, first_name: str) -> float:
             "SELECT consent_at FROM portal_youth WHERE first_name = ?", (first_name,)
         ).fetchone()
     return datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp()
+
+
+def youth_id(database: Path, first_name: str) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        (value,) = db.execute(
+            "SELECT id FROM portal_youth WHERE first_name = ?", (first_name,)
+        ).fetchone()
+    return value
 
 
 def load() -> str:
@@ -157,5 +166,16 @@ def test_a_bot_action_reaches_the_open_dashboard_within_a_second(product):
             assert arrived - changed < WITHIN_SECONDS, (arrived - changed, payload, load())
             # …and the page reloads its lists from it.
             dashboard.wait_for_selector("html[data-live-reloaded]")
+
+            # The conversation, live: Asta writes to Mette, whose page about Asta is open.
+            dashboard.goto(f"/konsulent/unge/{youth_id(database, 'Asta')}/")
+            dashboard.wait_for_selector("[data-ws-state=open]")
+            words = "hej, hvornår får jeg svar fra bageriet?"
+            chat.fill("#text", words)
+            chat.locator("#send-form button[type=submit]").click()
+            chat.get_by_role("button", name="✉️ Ja, send den").click()
+            timeline = dashboard.locator("#youth-timeline")
+            timeline.get_by_text(words).wait_for(timeout=5_000)
+            assert "Besked fra Asta" in timeline.inner_text()
         finally:
             browser.close()
