@@ -50,10 +50,36 @@ def tell_when_held(
     return True
 
 
+def _several_text(*, count: int, youth: Youth, due_at: datetime, now: datetime) -> str:
+    tz = youth.municipality.timezone
+    day, today = to_local(due_at, tz).date(), to_local(now, tz).date()
+    values = {"count": count, "time": clock(due_at, tz)}
+    if day == today:
+        return _("%(count)s young people get the message at %(time)s (quiet hours).") % values
+    if day == today + timedelta(days=1):
+        return (
+            _("%(count)s young people get the message tomorrow at %(time)s (quiet hours).") % values
+        )
+    values["day"] = f"{day.day}/{day.month}"
+    return (
+        _("%(count)s young people get the message on %(day)s at %(time)s (quiet hours).") % values
+    )
+
+
 def tell_held_pushes(request: HttpRequest, *, subject: object, now: datetime | None = None) -> int:
-    """After a change that pushes news to youth (an interest answered, a placement decided):
-    one page message per youth whose message quiet hours hold. Returns how many."""
-    told = 0
-    for row in held_pushes_about(subject=subject, now=now):
-        told += tell_when_held(request, youth=row.recipient, due_at=row.due_at, now=now)
-    return told
+    """After a change that pushes news to youth (an interest answered, a placement decided, a
+    meeting moved): one page message naming the youth whose message quiet hours hold, or their
+    number when there are several (a group's meeting). Returns how many youth are held."""
+    now = now or timezone.now()
+    held = held_pushes_about(subject=subject, now=now)
+    youth = {row.recipient_id: row for row in held}
+    if len(youth) == 1:
+        (row,) = youth.values()
+        tell_when_held(request, youth=row.recipient, due_at=row.due_at, now=now)
+    elif youth:
+        first = held[0]  # the earliest: quiet hours end at the same moment for all of them
+        messages.info(
+            request,
+            _several_text(count=len(youth), youth=first.recipient, due_at=first.due_at, now=now),
+        )
+    return len(youth)

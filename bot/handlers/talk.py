@@ -32,7 +32,8 @@ def offer(ctx: Context, text: str) -> Screen:
     youth = ctx.require_youth()
     if len(text) > TEXT_MAX_LENGTH:
         return Screen(str(texts.TALK_TOO_LONG).format(length=len(text)), keyboards.main_menu())
-    state_set(ctx.who.chat_id, **{DRAFT: text})
+    # The youth's id beside the words: erasure finds the draft by it (bot.subscribers).
+    state_set(ctx.who.chat_id, **{DRAFT: text, "youth_id": youth.pk})
     name = message_addressee(youth=youth)
     if name is None:
         question = str(texts.TALK_CONFIRM_CONSULTANTS).format(text=text)

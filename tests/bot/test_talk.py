@@ -10,6 +10,7 @@ from bot.models import ChatState
 from domain.models import Municipality, OutboxMessage, YouthMessage
 from domain.selectors.conversation import conversations_for_user
 from domain.services.conversation import message_to_youth
+from domain.services.privacy import youth_erase
 from domain.timeutils import to_local
 
 from .conftest import sent_row
@@ -117,3 +118,11 @@ def test_a_company_member_is_never_part_of_it(linked_chat, consultant, company_m
     chat.press(SEND)
     assert YouthMessage.objects.filter(youth=youth).count() == 1
     assert conversations_for_user(user=company_member.user) == []
+
+
+def test_an_unsent_draft_goes_with_an_erasure_by_staff(linked_chat, consultant):
+    chat, youth = linked_chat()
+    chat.say("mit nummer er 12 34 56 78, ring")
+    assert "12 34 56 78" in str(ChatState.objects.get(chat_id=chat.user.id).data)
+    youth_erase(youth=youth, actor=consultant.user)
+    assert not ChatState.objects.filter(chat_id=chat.user.id).exists()

@@ -1,7 +1,7 @@
 """The conversation on the portal: the inbox, writing from the youth's page (with the time a
 held message will arrive), the live timeline fragment, and who may reach any of it."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -176,3 +176,20 @@ def test_by_day_nothing_is_said_about_quiet_hours(client_for, consultant, asta, 
             reverse("consultant:approve", args=[placement.pk]), follow=True
         )
     assert "stilletid" not in response.content.decode()
+
+
+def test_cancelling_a_groups_meeting_at_night_counts_the_youth_who_hear_in_the_morning(
+    client_for, consultant, municipality, asta
+):
+    from domain.services.groups import group_member_add
+
+    group = f.GroupFactory(municipality=municipality)
+    bo = f.YouthFactory(municipality=municipality, first_name="Bo")
+    for member in (asta, bo):
+        group_member_add(group=group, youth=member, actor=consultant.user)
+    meeting = f.MeetingFactory(group=group, starts_at=NIGHT + timedelta(days=2))
+    with time_machine.travel(NIGHT, tick=False):
+        response = client_for(consultant).post(
+            reverse("consultant:meeting_cancel", args=[meeting.pk]), {"reason": ""}, follow=True
+        )
+    assert "2 unge får besked i morgen kl. 8.00 (stilletid)." in response.content.decode()
