@@ -65,6 +65,14 @@ def youth_id(database: Path, first_name: str) -> int:
     return value
 
 
+def within() -> float:
+    """The bound: WITHIN_SECONDS on a machine with a core to spare. On one running more than it
+    has cores for (the other helpers' tests, the other parameter's product) every process waits
+    its turn, so the bound grows with the load per core, which the failure message prints."""
+    per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return WITHIN_SECONDS * max(1.0, per_core)
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
@@ -101,6 +109,11 @@ def product(request, tmp_path, monkeypatch):
         monkeypatch.setenv("REDIS_URL", TEST_REDIS_URL)
         redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     python = Path(sys.executable)
+    # demo_data keeps its invite links per database under var/: this test's go with it.
+    before = set(dev.ROOT.glob("var/demo-invites-*.txt"))
+    request.addfinalizer(
+        lambda: [p.unlink() for p in set(dev.ROOT.glob("var/demo-invites-*.txt")) - before]
+    )
     dev.call([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], "Migrating")
     demo = dev.load_demo_data(python)
     assert demo, "the demo data did not load"
@@ -163,7 +176,7 @@ def test_a_bot_action_reaches_the_open_dashboard_within_a_second(product):
             # stored) to the moment the open page heard of it: the live path, not the time a
             # busy machine takes to run the bot's handler.
             changed = linked_at(database, "Asta")
-            assert arrived - changed < WITHIN_SECONDS, (arrived - changed, payload, load())
+            assert arrived - changed < within(), (arrived - changed, payload, load())
             # …and the page reloads its lists from it.
             dashboard.wait_for_selector("html[data-live-reloaded]")
 
