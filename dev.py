@@ -385,6 +385,15 @@ def cmd_run(args: list[str]) -> int:
         supervisor.stop_all()  # also on an unexpected error: never leave servers behind
 
 
+def live_path(environ: Mapping[str, str]) -> str:
+    """How the bot's and the worker's changes reach open pages (config/settings/channels.py)."""
+    if environ.get("REDIS_URL"):
+        return "through Redis (REDIS_URL)"
+    if environ.get("NEXTWORK_LIVE_RELAY", "").lower() in ("0", "false", "no", "off"):
+        return "this process only (NEXTWORK_LIVE_RELAY is off)"
+    return "through the database (no Redis needed)"
+
+
 def banner(port: int, started: list[Process], demo: str | None, environ: Mapping[str, str]) -> str:
     """What a newcomer needs once everything runs: where to click, and the demo logins."""
     lines = [
@@ -406,6 +415,7 @@ def banner(port: int, started: list[Process], demo: str | None, environ: Mapping
         lines.append("  bot             on Telegram (TELEGRAM_BOT_TOKEN is set)")
     if "bot" not in names:
         lines.append("  (the bot itself starts here once bot/management/commands/runbot.py exists)")
+    lines.append(f"  live pages      {live_path(environ)}")
     if demo is None:
         lines += ["", "Demo data was not loaded: see the warning above."]
     elif demo:

@@ -38,6 +38,7 @@ from bot.handlers import (
     privacy,
     slots,
     start,
+    talk,
     text,
 )
 from bot.handlers import settings as settings_handlers
@@ -95,6 +96,8 @@ BUTTONS = {
     (cb.FOLLOWUP, "yes"): followups.followup_yes,
     (cb.FOLLOWUP, "no"): followups.followup_no,
     (cb.FOLLOWUP, "answer"): followups.followup_reply,
+    (cb.TALK, "send"): talk.talk_send,
+    (cb.TALK, "drop"): talk.talk_drop,
 }
 
 

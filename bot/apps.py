@@ -6,4 +6,7 @@ class BotConfig(AppConfig):
     verbose_name = "Telegram bot"
 
     def ready(self) -> None:
-        from bot import checks  # noqa: F401  (registers the deployment check)
+        from bot import (
+            checks,  # noqa: F401  (registers the deployment check)
+            subscribers,  # noqa: F401  (registers its domain-event subscribers)
+        )

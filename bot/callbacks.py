@@ -28,6 +28,7 @@ HELP = "help"
 PRIVACY = "priv"
 CHECKIN = "chk"
 FOLLOWUP = "fu"
+TALK = "talk"
 
 # Argument kinds: a positive id, a small number, a choice, a browse filter, an invite token.
 ID = "id"
@@ -95,6 +96,8 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (FOLLOWUP, "yes"): (ID,),
     (FOLLOWUP, "no"): (ID,),
     (FOLLOWUP, "answer"): (ID, ANSWER),
+    (TALK, "send"): (),
+    (TALK, "drop"): (),
 }
 
 FEATURES = tuple(sorted({feature for feature, _ in ACTIONS}))

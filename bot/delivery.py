@@ -257,6 +257,15 @@ def _render_followup_question(message: OutboxMessage) -> tuple[str, InlineKeyboa
     return text, keyboards.followup_answers(message.object_id)
 
 
+def _render_consultant_message(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    # The words travel in the payload (emptied when the youth's data is erased), so rendering
+    # needs no query.
+    text = str(texts.PUSH_CONSULTANT_MESSAGE).format(
+        sender=message.payload.get("sender") or "", text=message.payload.get("text") or ""
+    )
+    return text, _menu_only()
+
+
 RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]] = {
     Kind.MEETING_REMINDER: _render_meeting_reminder,
     Kind.EVENT_REMINDER: _render_event_reminder,
@@ -276,6 +285,7 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.FOLLOWUP_INVITE: _render_followup_invite,
     Kind.FOLLOWUP_QUESTION: _render_followup_question,
     Kind.FOLLOWUP_REMINDER: _render_followup_question,
+    Kind.CONSULTANT_MESSAGE: _render_consultant_message,
 }
 
 

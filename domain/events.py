@@ -87,6 +87,8 @@ EVENT_TYPES = frozenset(
         "interest.overdue",
         "interest.expired",
         "interest.kept_waiting",
+        # the conversation between a youth and their consultants (domain/services/conversation.py)
+        "message.created",
     }
 )
 

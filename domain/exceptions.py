@@ -46,6 +46,7 @@ KINDS: dict[str, Kind] = {
         "too_early",
         "youth_already_linked",
         "telegram_already_linked",
+        "youth_unreachable",
     ),
     **_all(
         Kind.INVALID,

@@ -170,3 +170,12 @@ def can_follow_up(actor: object, municipality_id: int) -> bool:
     return role == "admin" or (
         role == "consultant" and consultant_municipality_id(actor) == municipality_id
     )
+
+
+# --- The conversation between a youth and their consultants (domain/services/conversation.py) ----
+
+
+def can_talk_with_youth(actor: object, youth: Youth) -> bool:
+    """The consultants of the youth's municipality (every one of them, so a youth without a
+    contact consultant still reaches someone) and admins. Never a company, never the system."""
+    return can_follow_up(actor, youth.municipality_id)

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from domain import policy
 from domain.exceptions import DomainError
 from domain.selectors.events import event_get_for_user
-from portal import realtime
+from portal import realtime, relay
 
 # Events after which a socket asks again whether its user may still listen: a colleague
 # removed from a company keeps their account (and session), but not the company's news.
@@ -80,6 +80,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer, ABC):
         return await database_sync_to_async(self._groups_now)()
 
     async def connect(self) -> None:
+        # Without Redis, news from the bot's and the worker's processes comes by the database.
+        relay.relay_listen()
         self.live_groups: list[str] = []
         self.granted = await self._allowed_now()
         if not self.granted:

@@ -17,6 +17,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
 from domain.events import DomainEvent, subscribe
+from portal.relay import relay_write
 
 ADMINS = "admins"
 
@@ -110,25 +111,36 @@ def payload_for(event: DomainEvent, group: str) -> dict:
 
 
 async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
-    for group, payload in messages:
-        await layer.group_send(group, {"type": MESSAGE_TYPE, "event": payload})
+    for group, message in messages:
+        await layer.group_send(group, message)
+
+
+def send_to_groups(messages: list[tuple[str, dict]]) -> None:
+    """Hand (group, Channels message) pairs to this process's layer, and to the other
+    processes through the database relay when it is on (portal/relay.py: the embedded default
+    without Redis, where the bot and the worker run in processes of their own)."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+    async_to_sync(_send_all)(layer, messages)
+    relay_write(messages)
 
 
 @subscribe("*")
 def fan_out(event: DomainEvent) -> None:
     """Runs after the commit (see domain.events), in the thread that committed; a failure here
     is logged by the event bus and leaves the committed change alone."""
-    layer = get_channel_layer()
-    messages = [(group, payload_for(event, group)) for group in groups_for(event)]
-    if layer is None or not messages:
-        return
-    async_to_sync(_send_all)(layer, messages)
+    send_to_groups(
+        [
+            (group, {"type": MESSAGE_TYPE, "event": payload_for(event, group)})
+            for group in groups_for(event)
+        ]
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="portal.realtime.close_sockets_on_logout")
 def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
     """A tab left open after logging out (say, on a shared computer) stops listening."""
-    layer = get_channel_layer()
-    if layer is None or user is None:
+    if user is None:
         return
-    async_to_sync(layer.group_send)(user_group(user.pk), {"type": CLOSE_TYPE})
+    send_to_groups([(user_group(user.pk), {"type": CLOSE_TYPE})])

@@ -9,6 +9,7 @@ from portal.views import consultant_approvals as approvals
 from portal.views import consultant_dashboard as dashboard
 from portal.views import consultant_events as events
 from portal.views import consultant_groups as groups
+from portal.views import consultant_messages as talk
 from portal.views import consultant_network as network
 from portal.views import consultant_research as research
 from portal.views import consultant_statistics as statistics
@@ -40,6 +41,11 @@ urlpatterns = [
         youth.placement_outcome_view,
         name="placement_outcome",
     ),
+    path("unge/<int:youth_id>/besked/", talk.youth_message, name="youth_message"),
+    path("unge/<int:youth_id>/tidslinje/", talk.youth_timeline_fragment, name="youth_timeline"),
+    # the conversation with young people
+    path("beskeder/", talk.inbox, name="messages"),
+    path("beskeder/liste/", talk.inbox_fragment, name="messages_list"),
     # groups and meetings
     path("grupper/", groups.group_list, name="groups"),
     path("grupper/<int:group_id>/", groups.group_detail, name="group_detail"),

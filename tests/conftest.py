@@ -32,6 +32,14 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _no_live_relay(request, settings):
+    # The database relay carries live news between processes (portal/relay.py); a test runs
+    # in one, so only the tests of the relay (marked live_relay) keep it on.
+    if request.node.get_closest_marker("live_relay") is None:
+        settings.NEXTWORK_LIVE_RELAY = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -224,3 +224,15 @@ class FollowUpNoteFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     text = "Met the workplace contact; agreed on Tuesdays and Thursdays."
     created_at = factory.LazyFunction(timezone.now)
+
+
+class YouthMessageFactory(factory.django.DjangoModelFactory):
+    """A consultant's message to a youth (the outbox row is the test's business)."""
+
+    class Meta:
+        model = models.YouthMessage
+
+    youth = factory.SubFactory(YouthFactory)
+    direction = models.YouthMessage.Direction.TO_YOUTH
+    text = "Hej, vi ses tirsdag."
+    created_at = factory.LazyFunction(timezone.now)

@@ -79,6 +79,7 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.FOLLOWUP_INVITE: "youth",
     OutboxMessage.Kind.FOLLOWUP_QUESTION: "followup",
     OutboxMessage.Kind.FOLLOWUP_REMINDER: "followup",
+    OutboxMessage.Kind.CONSULTANT_MESSAGE: "message",
 }
 
 
@@ -95,6 +96,7 @@ def outbox_subjects(*, municipality, company, youth) -> dict:
         "signup": youth_signup(event=event, youth=youth, actor=youth),
         "youth": youth,
         "followup": FollowUp.objects.create(youth=youth, months=3, due_at=timezone.now()),
+        "message": f.YouthMessageFactory(youth=youth),
     }
 
 
@@ -109,6 +111,8 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         "start_date": timezone.localdate().isoformat(),
         "hours_per_week": 15,
         "months": 3,
+        "text": "Hej, vi ses tirsdag.",
+        "sender": "Mette",
     }
     return OutboxMessage.objects.create(
         recipient=youth,

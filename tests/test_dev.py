@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -201,3 +203,16 @@ def test_stop_all_stops_the_last_started_first_and_signals_each_once(monkeypatch
         ("signal", "web", signal.SIGINT),
         ("exited", "web"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("environ", "says"),
+    [
+        ({}, "through the database (no Redis needed)"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, "through Redis (REDIS_URL)"),
+        ({"NEXTWORK_LIVE_RELAY": "0"}, "this process only"),
+    ],
+)
+def test_the_banner_says_how_live_pages_hear_of_the_bot_and_the_worker(monkeypatch, environ, says):
+    dev = load_dev(monkeypatch)
+    assert f"  live pages      {says}" in dev.banner(8000, [dev.WEB], "", environ)

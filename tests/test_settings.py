@@ -77,6 +77,7 @@ def settings_under(fresh_settings):
             "conn_max_age": db.get("CONN_MAX_AGE"),
             "layer": layer["BACKEND"],
             "layer_config": layer.get("CONFIG", {}),
+            "relay": settings.NEXTWORK_LIVE_RELAY,
             "debug": settings.DEBUG,
             "time_zone": settings.TIME_ZONE,
             "language": settings.LANGUAGE_CODE,
@@ -128,6 +129,7 @@ def test_redis_url_switches_the_channel_layer_to_redis(settings_under):
     assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
     [host] = settings["layer_config"]["hosts"]
     assert host["address"] == "redis://cache.internal:6379/2"
+    assert settings["relay"] is False
 
 
 def test_the_redis_layer_reads_longer_than_one_brpop_wait(settings_under):
@@ -138,6 +140,11 @@ def test_the_redis_layer_reads_longer_than_one_brpop_wait(settings_under):
     [host] = settings["layer_config"]["hosts"]
     assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
     assert host["socket_connect_timeout"] > 0
+
+
+def test_without_redis_the_database_relay_carries_live_news_between_processes(settings_under):
+    assert settings_under()["relay"] is True
+    assert settings_under(NEXTWORK_LIVE_RELAY="0")["relay"] is False
 
 
 def test_production_without_a_secret_key_refuses_to_start(fresh_settings):

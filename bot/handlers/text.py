@@ -1,4 +1,5 @@
-"""Typed text: the answer the bot is waiting for (a message, a sentence), or a kind word."""
+"""Typed text: the answer the bot is waiting for (a message, a sentence), or else words for the
+youth's consultant (sent once the youth confirms)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.chat_state import state_get
-from bot.handlers import checkins, slots
+from bot.handlers import checkins, slots, talk
 from bot.handlers.common import on_message
 
 WAITING_FOR = {
@@ -24,7 +25,10 @@ def _text(ctx: Context, text: str) -> Screen:
     answer = WAITING_FOR.get(state.get("awaiting"))
     if answer is not None:
         return answer(ctx, state, text.strip())
-    return Screen(str(texts.FREE_TEXT), keyboards.main_menu())
+    if not text.strip():
+        return Screen(str(texts.FREE_TEXT), keyboards.main_menu())
+    # Anything else is for the consultant, once the youth says yes.
+    return talk.offer(ctx, text.strip())
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

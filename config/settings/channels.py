@@ -1,4 +1,5 @@
-"""Channels: the in-memory layer by default, channels-redis when REDIS_URL is set."""
+"""Channels: the in-memory layer by default, channels-redis when REDIS_URL is set; without
+Redis, the database relay carries live news between processes (portal/relay.py)."""
 
 from .env import env
 
@@ -30,5 +31,9 @@ def redis_channel_layer(url: str, **config: object) -> dict:
 if REDIS_URL:
     CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
-    # One process only: enough for the embedded default and the tests.
+    # One process only; the relay (NEXTWORK_LIVE_RELAY below) carries news between processes.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# Live pages across processes (bot, worker, management commands → the web's websockets): by
+# default on exactly when there is no Redis to carry them.
+NEXTWORK_LIVE_RELAY = env.bool("NEXTWORK_LIVE_RELAY", default=not REDIS_URL)

@@ -3,6 +3,7 @@ goes through ``domain.services``."""
 
 from .audit import AuditEntry
 from .calendar import CalendarFeed
+from .conversation import YouthMessage
 from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import EmailPreferences, OutboxMessage
@@ -40,5 +41,6 @@ __all__ = [
     "Slot",
     "Study",
     "Youth",
+    "YouthMessage",
     "YouthSignup",
 ]

@@ -46,6 +46,8 @@ class OutboxMessage(models.Model):
         FOLLOWUP_INVITE = "followup_invite", _("may we ask later?")
         FOLLOWUP_QUESTION = "followup_question", _("follow-up question")
         FOLLOWUP_REMINDER = "followup_reminder", _("follow-up reminder")
+        # A consultant writes to a youth (domain.services.conversation)
+        CONSULTANT_MESSAGE = "consultant_message", _("message from a consultant")
 
     # What a youth can get over Telegram (bot.delivery renders each of them); the other kinds
     # are e-mails to portal users (portal.emails writes them), and a few kinds are both.
@@ -68,6 +70,7 @@ class OutboxMessage(models.Model):
         Kind.FOLLOWUP_INVITE,
         Kind.FOLLOWUP_QUESTION,
         Kind.FOLLOWUP_REMINDER,
+        Kind.CONSULTANT_MESSAGE,
     )
 
     class Channel(models.TextChoices):

@@ -176,3 +176,41 @@ def outbox_queue_summary(
             _fill(email, per_municipality[None], now)
         _add(overall, email)
     return {"generated_at": now, "overall": overall, "municipalities": blocks, "email": email}
+
+
+# --- Pushed messages held by quiet hours ---------------------------------------------------------
+
+Kind = OutboxMessage.Kind
+# News due the moment it happens (as opposed to reminders, timed before their object): quiet
+# hours hold these until morning, and the page that caused one says so.
+PUSHED_KINDS = (
+    Kind.INTEREST_ACCEPTED,
+    Kind.INTEREST_DECLINED,
+    Kind.PLACEMENT_APPROVED,
+    Kind.PLACEMENT_REJECTED,
+    Kind.WAITLIST_PROMOTED,
+    Kind.MEETING_MOVED,
+    Kind.MEETING_CANCELLED,
+    Kind.EVENT_CANCELLED,
+    Kind.CONSULTANT_MESSAGE,
+)
+# Due later than this counts as held, not as on its way.
+HELD_AFTER = timedelta(minutes=1)
+
+
+def _held(now: datetime | None):
+    now = now or timezone.now()
+    return OutboxMessage.objects.filter(
+        status=Status.PENDING, kind__in=PUSHED_KINDS, due_at__gt=now + HELD_AFTER
+    ).select_related("recipient__municipality")
+
+
+def held_pushes_about(*, subject, now: datetime | None = None) -> list[OutboxMessage]:
+    """The pushed messages about ``subject`` that quiet hours hold (for the page that just
+    caused them: "Asta gets the message at 8.00")."""
+    return list(_held(now).filter(OutboxMessage.subject_filter(subject)).order_by("due_at", "pk"))
+
+
+def held_pushes_for_youth(*, youth: Youth, now: datetime | None = None) -> list[OutboxMessage]:
+    """One youth's pushed messages that quiet hours hold, for their timeline."""
+    return list(_held(now).filter(recipient=youth).order_by("due_at", "pk"))

@@ -1,6 +1,7 @@
 """One youth's history for their consultant: interests, placements (with check-ins and
-follow-up notes), event sign-ups and group attendance, newest first. Reading it is a read of
-the youth's record, so it is audited (through ``youth_get_for_user``)."""
+follow-up notes), event sign-ups, group attendance and the messages between the youth and
+their consultants, newest first. Reading it is a read of the youth's record, so it is audited
+(through ``youth_get_for_user``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ from domain.models import (
     CheckIn,
     FollowUpNote,
     Interest,
+    OutboxMessage,
     Placement,
     Youth,
+    YouthMessage,
     YouthSignup,
 )
+from domain.selectors.conversation import messages_of_youth
+from domain.selectors.outbox import held_pushes_for_youth
 from domain.selectors.placements import INTEREST_RELATED, PLACEMENT_RELATED
 from domain.selectors.youth import youth_get_for_user
 
@@ -25,7 +30,8 @@ from domain.selectors.youth import youth_get_for_user
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime
-    kind: str  # "interest", "placement", "checkin", "note", "signup", "attendance"
+    # "interest", "placement", "checkin", "note", "signup", "attendance", "message", "held"
+    kind: str
     item: object
 
 
@@ -36,6 +42,7 @@ class YouthTimeline:
     placements: list[Placement] = field(default_factory=list)
     signups: list[YouthSignup] = field(default_factory=list)
     attendance: list[Attendance] = field(default_factory=list)
+    messages: list[YouthMessage] = field(default_factory=list)
     entries: list[TimelineEntry] = field(default_factory=list)
 
 
@@ -71,7 +78,15 @@ def youth_timeline(*, user: object, youth_id: int, now: datetime | None = None) 
         .select_related("meeting__group")
         .order_by("-meeting__starts_at", "-pk")
     )
+    messages = list(messages_of_youth(youth=youth))
     entries = [TimelineEntry(item.created_at, "interest", item) for item in interests]
+    entries.extend(TimelineEntry(item.created_at, "message", item) for item in messages)
+    # News quiet hours hold (a consultant's own message shows its state on its entry instead).
+    entries.extend(
+        TimelineEntry(row.created_at, "held", row)
+        for row in held_pushes_for_youth(youth=youth, now=now)
+        if row.kind != OutboxMessage.Kind.CONSULTANT_MESSAGE
+    )
     for placement in placements:
         entries.append(TimelineEntry(placement.created_at, "placement", placement))
         entries.extend(
@@ -90,5 +105,6 @@ def youth_timeline(*, user: object, youth_id: int, now: datetime | None = None) 
         placements=placements,
         signups=signups,
         attendance=attendance,
+        messages=messages,
         entries=entries,
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from domain import events
 from domain.models import Municipality, OutboxMessage, Youth
+from domain.selectors.outbox import PUSHED_KINDS
 from domain.timeutils import local_datetime, to_local, zone
 
 Kind = OutboxMessage.Kind
@@ -276,3 +277,37 @@ def outbox_retime(
     OutboxMessage.objects.filter(pk=message_id).update(
         due_at=due_at, expires_at=expires_at, updated_at=now or timezone.now()
     )
+
+
+def outbox_retime_held_pushes(*, municipality: Municipality, now: datetime | None = None) -> int:
+    """Pushed messages of ``municipality``'s youth that quiet hours hold, re-timed under its quiet
+    hours as they are now (after a change in the admin), as reminders are: each is due at the
+    moment it was pushed or now, whichever is later, moved to the end of the quiet hours if it
+    falls inside them, and skipped if that is past its expiry. Rows a worker holds or has tried
+    keep their own time. Returns how many rows changed."""
+    now = now or timezone.now()
+    rows = (
+        OutboxMessage.objects.select_for_update()
+        .filter(
+            recipient__municipality=municipality,
+            status=Status.PENDING,
+            kind__in=PUSHED_KINDS,
+            due_at__gt=now,
+            attempts=0,
+            send_started_at__isnull=True,
+        )
+        .filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
+    )
+    changed = 0
+    for row in rows:
+        due = quiet_hours_adjust(due_at=max(row.created_at, now), municipality=municipality)
+        if due == row.due_at:
+            continue
+        row.due_at = due
+        if row.expires_at is not None and due >= row.expires_at:
+            row.status, row.last_error = Status.SKIPPED, "quiet hours"
+        row.save(update_fields=["due_at", "status", "last_error", "updated_at"])
+        if row.status == Status.PENDING:
+            events.publish("outbox.enqueued", id=row.pk, due_at=row.due_at.isoformat())
+        changed += 1
+    return changed

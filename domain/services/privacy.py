@@ -28,8 +28,10 @@ from domain.models import (
     OutboxMessage,
     Placement,
     Youth,
+    YouthMessage,
     YouthSignup,
 )
+from domain.services.conversation import messages_erase
 from domain.services.departure import youth_release_commitments
 from domain.services.followups import followups_forget
 from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
@@ -148,6 +150,9 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
     )
     invites = list(Invite.objects.filter(youth=youth).order_by("pk"))
     outbox = list(OutboxMessage.objects.filter(recipient=youth).order_by("pk"))
+    conversation = list(
+        YouthMessage.objects.filter(youth=youth).select_related("delivery").order_by("pk")
+    )
 
     def about(model: type, ids: list[int]) -> Q:
         return Q(target_type=model._meta.label_lower, target_id__in=ids)
@@ -159,6 +164,7 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             | about(Placement, [p.pk for p in placements])
             | about(Invite, [i.pk for i in invites])
             | about(YouthSignup, [s.pk for s in signups])
+            | about(YouthMessage, [m.pk for m in conversation])
             # Entries about other records that concern the youth (attendance, group membership)
             # and what the youth did themself.
             | Q(data__youth_id=youth.pk)
@@ -303,6 +309,15 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             }
             for m in outbox
         ],
+        "conversation": [
+            {
+                "direction": m.direction,
+                "text": m.text,
+                "written_at": _iso(m.created_at),
+                "delivery": m.delivery.status if m.delivery else None,
+            }
+            for m in conversation
+        ],
         "audit": [
             {
                 "action": e.action,
@@ -412,6 +427,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     ).update(object_repr=f"(erased) #{youth.pk}", change_message="")
     outbox_cancel_for_youth(youth=youth)
     outbox_forget_payloads(youth=youth, now=now)
+    messages_erase(youth=youth)
 
     audit_log(
         actor=actor,

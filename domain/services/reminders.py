@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from domain.models import (
@@ -28,6 +29,7 @@ from domain.services.outbox import (
     STALE_AFTER,
     outbox_cancel,
     outbox_cancel_for_meetings_left,
+    outbox_retime_held_pushes,
     outbox_schedule,
     quiet_hours_adjust,
     youth_can_receive,
@@ -379,7 +381,8 @@ def reminders_sync_active_placements(*, now: datetime | None = None) -> int:
 
 def reminders_sync_municipality(municipality: Municipality, *, now: datetime | None = None) -> int:
     """Re-derive every coming reminder of one municipality, after its lead times, quiet hours
-    or time zone changed (rows already pending keep the times they were given otherwise).
+    or time zone changed (rows already pending keep the times they were given otherwise), and
+    re-time the pushed messages quiet hours hold.
     Returns how many objects were synced."""
     now = now or timezone.now()
     objects_and_syncs = [
@@ -420,4 +423,7 @@ def reminders_sync_municipality(municipality: Municipality, *, now: datetime | N
         for row in rows.iterator():
             sync(row, now=now)
             count += 1
+    # News held until the end of the old quiet hours follows the new ones too.
+    with transaction.atomic():
+        outbox_retime_held_pushes(municipality=municipality, now=now)
     return count

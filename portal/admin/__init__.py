@@ -14,7 +14,18 @@ registers every table when Django's autodiscovery imports ``portal.admin``.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, calendar, events, groups, messaging, network, outcomes, placements, youth
+from . import (
+    audit,
+    calendar,
+    conversation,
+    events,
+    groups,
+    messaging,
+    network,
+    outcomes,
+    placements,
+    youth,
+)
 
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
@@ -23,6 +34,7 @@ admin.site.index_title = _("Tables")
 __all__ = [
     "audit",
     "calendar",
+    "conversation",
     "events",
     "groups",
     "messaging",

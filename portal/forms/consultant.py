@@ -275,3 +275,9 @@ class ResearchExportForm(forms.Form):
         help_text=_("Its own key makes the pseudonyms: the same in every export of the study."),
     )
     municipality = _municipality_field()
+
+
+class MessageForm(forms.Form):
+    """A consultant's message to a youth, delivered by the bot."""
+
+    text = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea({"rows": 3}))

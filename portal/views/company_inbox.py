@@ -15,6 +15,7 @@ from domain.services.interests import interest_accept, interest_decline, interes
 from portal.access import company_required
 from portal.errors import attempt, get_or_404
 from portal.forms.company import InterestAcceptForm, InterestDeclineForm, IntroMoveForm
+from portal.held import tell_held_pushes
 
 
 def _inbox(request: HttpRequest) -> dict:
@@ -91,6 +92,7 @@ def interest_accept_view(request: HttpRequest, interest_id: int) -> HttpResponse
             % {"name": interest.youth.first_name},
         )
         if accepted is not None:
+            tell_held_pushes(request, subject=interest)
             return redirect("company_inbox")
     return _interest_page(request, interest, accept_form=form)
 
@@ -112,6 +114,7 @@ def interest_decline_view(request: HttpRequest, interest_id: int) -> HttpRespons
             % {"name": interest.youth.first_name},
         )
         if declined is not None:
+            tell_held_pushes(request, subject=interest)
             return redirect("company_inbox")
     return _interest_page(request, interest, decline_form=form)
 
@@ -138,5 +141,6 @@ def interest_move_view(request: HttpRequest, interest_id: int) -> HttpResponse:
             % {"name": interest.youth.first_name},
         )
         if moved is not None:
+            tell_held_pushes(request, subject=interest)
             return redirect("company_interest_detail", interest_id=interest.pk)
     return _interest_page(request, interest, move_form=form)

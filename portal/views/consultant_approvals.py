@@ -15,6 +15,7 @@ from domain.selectors.timeline import youth_timeline
 from domain.services.placements import placement_approve, placement_reject
 from portal.errors import attempt, get_or_404
 from portal.forms.consultant import ReasonForm
+from portal.held import tell_held_pushes
 from portal.views.consultant_common import consultant_page
 
 
@@ -53,6 +54,7 @@ def approval(request: HttpRequest, placement_id: int) -> HttpResponse:
             success=_("The placement was rejected. The young person is told why."),
         )
         if done is not None:
+            tell_held_pushes(request, subject=placement)
             return redirect("consultant:approvals")
     status = 400 if request.method == "POST" else 200
     return _render_detail(request, placement, form, status)
@@ -69,4 +71,5 @@ def approve(request: HttpRequest, placement_id: int) -> HttpResponse:
     )
     if done is None:
         return redirect("consultant:approval", placement_id=placement.pk)
+    tell_held_pushes(request, subject=placement)
     return redirect("consultant:approvals")

@@ -39,6 +39,7 @@ from portal.forms.consultant import (
     MemberAddForm,
     OptionalReasonForm,
 )
+from portal.held import tell_held_pushes
 from portal.views.consultant_common import (
     consultant_page,
     local_time,
@@ -308,6 +309,7 @@ def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
             success=_("The event is cancelled. Everyone signed up is told."),
         )
         if done is not None:
+            tell_held_pushes(request, subject=event)
             return redirect("consultant:event_detail", event_id=event.pk)
     return render(
         request,

@@ -36,6 +36,7 @@ from portal.forms.consultant import (
     OptionalReasonForm,
     ScheduleForm,
 )
+from portal.held import tell_held_pushes
 from portal.views.consultant_common import (
     consultant_page,
     local_time,
@@ -270,6 +271,7 @@ def meeting_move_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 success=_("The meeting is moved. Every member is told."),
             )
             if done is not None:
+                tell_held_pushes(request, subject=meeting)
                 return redirect("consultant:group_detail", group_id=meeting.group_id)
         return render(
             request,
@@ -293,6 +295,7 @@ def meeting_cancel_view(request: HttpRequest, meeting_id: int) -> HttpResponse:
             success=_("The meeting is cancelled. Every member is told."),
         )
         if done is not None:
+            tell_held_pushes(request, subject=meeting)
             return redirect("consultant:group_detail", group_id=meeting.group_id)
     with local_time(meeting.group.municipality):
         return render(

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from portal.errors import attempt, get_or_404
 from portal.forms.consultant import (
     EraseConfirmForm,
     LeaveForm,
+    MessageForm,
     NoteForm,
     PlacementOutcomeForm,
     YouthForm,
@@ -133,14 +135,17 @@ def youth_edit(request: HttpRequest, youth_id: int) -> HttpResponse:
     )
 
 
-def _render_detail(request, timeline, note_form, status=200):
+def render_detail(request, timeline, *, note_form=None, message_form=None, status=200):
+    """The youth's page, with the forms as given (bound, with their errors) or fresh."""
     return render(
         request,
         "portal/consultant/youth_detail.html",
         {
             "timeline": timeline,
             "youth": timeline.youth,
-            "note_form": note_form,
+            "note_form": note_form or NoteForm(placements=timeline.placements),
+            "message_form": message_form or MessageForm(),
+            "now": timezone.now(),
             "outcome_choices": PlacementOutcome.choices,
         },
         status=status,
@@ -151,7 +156,7 @@ def _render_detail(request, timeline, note_form, status=200):
 def youth_detail(request: HttpRequest, youth_id: int) -> HttpResponse:
     """The youth's record and timeline (an audited read), with the follow-up note form."""
     timeline = get_or_404(youth_timeline, user=request.user, youth_id=youth_id)
-    return _render_detail(request, timeline, NoteForm(placements=timeline.placements))
+    return render_detail(request, timeline)
 
 
 @require_POST
@@ -178,7 +183,7 @@ def youth_note(request: HttpRequest, youth_id: int) -> HttpResponse:
         )
         if done is not None:
             return redirect("consultant:youth_detail", youth_id=timeline.youth.pk)
-    return _render_detail(request, timeline, form, status=400)
+    return render_detail(request, timeline, note_form=form, status=400)
 
 
 def _status_change(request: HttpRequest, youth_id: int, service, message: str) -> HttpResponse:

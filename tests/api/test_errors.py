@@ -69,12 +69,17 @@ CONFLICTS_BEFORE_KINDS = [
     "youth_already_linked",
     "telegram_already_linked",
 ]
+# Conflict codes added since, by kind.
+CONFLICTS_SINCE = [
+    "youth_unreachable",  # a consultant writes to a youth the bot cannot reach
+]
 
 
 def test_the_conflicts_of_before_are_still_409_and_the_rest_400_or_their_access_status():
     special = {"not_found": 404, "forbidden": 403, "busy": 503}
     for code in KINDS:
-        expected = special.get(code, 409 if code in CONFLICTS_BEFORE_KINDS else 400)
+        conflict = code in CONFLICTS_BEFORE_KINDS or code in CONFLICTS_SINCE
+        expected = special.get(code, 409 if conflict else 400)
         assert domain_status(DomainError("x", code=code)) == expected, code
 
 

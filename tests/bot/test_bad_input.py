@@ -265,12 +265,27 @@ def test_pressing_the_same_button_twice_is_harmless(linked_chat, slot):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["hej", "x" * 5000, "🙂🎉👍🏽", "مرحبا، أريد وظيفة", "שלום", "\u202ehidden\u202c", "/unknown"],
+    "text", ["hej", "🙂🎉👍🏽", "مرحبا، أريد وظيفة", "שלום", "\u202ehidden\u202c"]
 )
-def test_free_text_at_the_menu_gets_a_kind_answer(linked_chat, text):
+def test_free_text_at_the_menu_is_offered_to_the_consultant(linked_chat, text):
     chat, _youth = linked_chat()
     (reply,) = chat.say(text)
+    assert reply.text.startswith("Skal jeg sende det her til Test?")
+    assert text in reply.text
+    assert labels(reply) == ["✉️ Ja, send den", "Nej, send ikke"]
+
+
+@pytest.mark.parametrize(("text", "answer"), [("x" * 5000, "Beskeden er lidt lang (5000 tegn)")])
+def test_free_text_too_long_for_the_consultant_gets_a_kind_answer(linked_chat, text, answer):
+    chat, _youth = linked_chat()
+    (reply,) = chat.say(text)
+    assert reply.text.startswith(answer)
+    assert labels(reply) == MENU_LABELS
+
+
+def test_an_unknown_command_gets_a_kind_answer(linked_chat):
+    chat, _youth = linked_chat()
+    (reply,) = chat.say("/unknown")
     assert reply.text == "Tak for din besked! Jeg er bedst til knapperne. Her er menuen."
     assert labels(reply) == MENU_LABELS
 
@@ -298,9 +313,9 @@ def test_the_interest_message_step_takes_emoji_and_rtl_and_refuses_5000_characte
     (done,) = chat.say("مرحبا 🙂 שלום")
     assert "kan nu se" in done.text
     assert Interest.objects.get(youth=youth).message == "مرحبا 🙂 שלום"
-    # The step is over: the next text is free text again.
+    # The step is over: the next text is for the consultant again.
     (reply,) = chat.say("tak!")
-    assert reply.text.startswith("Tak for din besked!")
+    assert reply.text.startswith("Skal jeg sende det her til")
 
 
 def test_a_sticker_or_photo_gets_a_kind_answer(linked_chat):
@@ -358,7 +373,7 @@ def test_an_unexpected_failure_is_never_silent(linked_chat, monkeypatch):
     assert reply.text == "Undskyld, noget gik galt hos os. Prøv igen om lidt."
     monkeypatch.undo()
     (reply,) = chat.say("hej")
-    assert reply.text.startswith("Tak for din besked!")
+    assert reply.text.startswith("Skal jeg sende det her til")
 
 
 def test_a_consent_button_pressed_in_a_group_links_nothing(running_bot, new_chat, invite_for):

@@ -1,5 +1,6 @@
 """The demo command fills an empty database once; a second run changes nothing."""
 
+import json
 import re
 from io import StringIO
 from pathlib import Path
@@ -46,6 +47,13 @@ def run_demo() -> str:
 def invites_file(tmp_path, monkeypatch):
     path = tmp_path / "demo-invites.txt"
     monkeypatch.setattr(demo_data, "invites_file", lambda: path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def standin_users(tmp_path, monkeypatch):
+    path = tmp_path / "standin-users.json"
+    monkeypatch.setattr(demo_data, "standin_chats_file", lambda: path)
     return path
 
 
@@ -198,3 +206,15 @@ def test_a_domain_error_while_loading_becomes_a_command_error_and_rolls_back(
     assert not Municipality.objects.exists()
     assert not get_user_model().objects.exists()
     assert not invites_file.exists()
+
+
+def test_the_linked_demo_youth_are_written_for_the_standin(db, small_demo, standin_users):
+    """So that approving a demo youth's placement reaches a chat, not "400 Chat not found"."""
+    run_demo()
+    users = json.loads(standin_users.read_text(encoding="utf-8"))
+    linked = Youth.objects.filter(telegram_chat_id__isnull=False).order_by("telegram_chat_id")
+    assert users == [
+        {"id": y.telegram_chat_id, "first_name": y.first_name, "language_code": y.language}
+        for y in linked
+    ]
+    assert {u["first_name"] for u in users} == {"Malik", "Noah"}  # the invited two are not linked

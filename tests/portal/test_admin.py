@@ -41,6 +41,7 @@ from domain.models import (
     Slot,
     Study,
     Youth,
+    YouthMessage,
     YouthSignup,
 )
 from tests import factories as f
@@ -124,6 +125,7 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
         ),
         OutboxMessage: _outbox(youth, meeting, "meeting_reminder:test"),
         EmailPreferences: EmailPreferences.objects.create(user=company_member.user),
+        YouthMessage: f.YouthMessageFactory(youth=youth, author=consultant.user),
         CalendarFeed: CalendarFeed.objects.create(
             user=company_member.user, token_hash=FEED_HASH, created_at=now
         ),

@@ -11,6 +11,7 @@ prints those that still work in this database.
 """
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -149,6 +150,29 @@ def invites_file(database: dict | None = None) -> Path:
     return Path(settings.BASE_DIR) / "var" / f"demo-invites-{digest}.txt"
 
 
+def standin_chats_file() -> Path:
+    """The demo youth's Telegram identities for the loopback stand-in (standin/), which reads
+    this file when it starts (``manage.py telegram_standin --users``)."""
+    return Path(settings.BASE_DIR) / "var" / "standin-users.json"
+
+
+def write_standin_chats() -> Path:
+    """Tell the stand-in about the youth who linked Telegram (the demo's own, and anyone linked
+    through the web chat before a restart), so that messages to them (a placement approved, a
+    consultant's answer) reach a chat instead of "chat not found"."""
+    linked = Youth.objects.filter(telegram_chat_id__isnull=False, erased_at__isnull=True).order_by(
+        "telegram_chat_id"
+    )
+    users = [
+        {"id": y.telegram_chat_id, "first_name": y.first_name, "language_code": y.language}
+        for y in linked
+    ]
+    path = standin_chats_file()
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(users, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
 def _token(link: str) -> str:
     return link.rpartition("start=")[2]
 
@@ -185,6 +209,7 @@ class Command(BaseCommand):
             path.parent.mkdir(exist_ok=True)
             path.write_text("".join(f"{name}\t{link}\n" for name, link in invites))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        write_standin_chats()
         self._print_logins()
 
     def _existing_admin(self):

@@ -4,7 +4,7 @@
  * its fragment URL (data-live-url, else its data-hx-get), then says so politely to screen
  * readers.
  * The socket carries only a type and ids; the fragment is rendered by the server for whoever
- * is looking.
+ * is looking. data-live-youth="<id>" on the source narrows it to events about that youth.
  */
 (function () {
   "use strict";
@@ -123,6 +123,13 @@
     }, 0);
   });
 
+  // A page about one youth (data-live-youth="12") reloads only for events about them: the
+  // fragment's read is audited, and the municipality's other news is not its business.
+  function concerns(event) {
+    var youth = source.getAttribute("data-live-youth");
+    return !youth || String(event.youth_id) === youth;
+  }
+
   function setState(state) {
     source.setAttribute("data-ws-state", state);
   }
@@ -148,7 +155,7 @@
       } catch (error) {
         return;
       }
-      if (event && typeof event.type === "string") {
+      if (event && typeof event.type === "string" && concerns(event)) {
         soon();
       }
     });
