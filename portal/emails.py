@@ -170,6 +170,18 @@ def _youth_unreachable(p: dict) -> Item:
     )
 
 
+def _youth_message(p: dict) -> Item:
+    return Item(
+        _("A young person has written to you"),
+        _(
+            "One of your young people wrote to you through the NExTWORK bot. Read the message "
+            "and answer it on the portal."
+        ),
+        _page("consultant:youth_detail", p.get("youth_id", 0)),
+        _("Read and answer"),
+    )
+
+
 def _reset_link(row: OutboxMessage) -> str:
     uid = urlsafe_base64_encode(force_bytes(row.user.pk))
     token = default_token_generator.make_token(row.user)
@@ -222,6 +234,7 @@ def item_for(row: OutboxMessage) -> Item:
         Kind.NETWORK_ANSWERED: lambda: _network_answered(p),
         Kind.NETWORK_REQUESTED: lambda: _network_requested(p),
         Kind.YOUTH_UNREACHABLE: lambda: _youth_unreachable(p),
+        Kind.YOUTH_MESSAGE: lambda: _youth_message(p),
         Kind.PASSWORD_RESET: lambda: _password_reset(row),
         Kind.COLLEAGUE_INVITED: lambda: _colleague_invited(row),
     }

@@ -40,6 +40,7 @@ class OutboxMessage(models.Model):
         NETWORK_REQUESTED = "network_requested", _("new network request")
         NETWORK_ANSWERED = "network_answered", _("network request answered")
         YOUTH_UNREACHABLE = "youth_unreachable", _("youth unreachable")
+        YOUTH_MESSAGE = "youth_message", _("message from a young person")
         PASSWORD_RESET = "password_reset", _("password reset")
         COLLEAGUE_INVITED = "colleague_invited", _("colleague invitation")
         # Asking afterwards (domain.services.followups): to a youth who left, over Telegram

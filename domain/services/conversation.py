@@ -20,6 +20,7 @@ from domain.audit import audit_log
 from domain.exceptions import DomainError
 from domain.models import OutboxMessage, Youth, YouthMessage
 from domain.services.cleaning import tidy
+from domain.services.notify import notify_youth_message
 from domain.services.outbox import outbox_push, youth_can_receive
 
 TEXT_MAX_LENGTH = 2000
@@ -72,6 +73,7 @@ def message_from_youth(*, youth: Youth, text: str, now: datetime | None = None) 
         created_at=now,
     )
     _announce(message, actor=youth, now=now)
+    notify_youth_message(message=message, now=now)
     return message
 
 

@@ -193,3 +193,18 @@ def notify_youth_unreachable(*, youth: Youth, now: datetime | None = None) -> No
         dedupe_key=f"youth_unreachable:{youth.pk}:{youth.unreachable_at.isoformat()}",
         now=now,
     )
+
+
+def notify_youth_message(*, message, now: datetime | None = None) -> None:
+    """A youth wrote through the bot: their contact consultant (or, without one, the
+    municipality's consultants) hears by e-mail, as they chose. The e-mail carries neither the
+    youth's name nor the words: the consultant reads them on the portal."""
+    youth = message.youth
+    email_notify_all(
+        users=consultant_recipients(municipality=youth.municipality_id, youth=youth),
+        kind=Kind.YOUTH_MESSAGE,
+        subject=message,
+        payload={"youth_id": youth.pk},
+        dedupe_key=f"youth_message:{message.pk}",
+        now=now,
+    )

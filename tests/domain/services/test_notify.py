@@ -1,6 +1,7 @@
 """Company members and consultants hear of changes by e-mail: the rows are written in the same
 transaction as the change, to exactly the people concerned, as each of them chose."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,12 +9,14 @@ import time_machine
 
 from domain.exceptions import DomainError
 from domain.models import EmailPreferences, OutboxMessage, Placement
+from domain.services.conversation import message_from_youth
 from domain.services.events import event_cancel, event_update
 from domain.services.interests import interest_show
 from domain.services.mail import email_preferences_save
 from domain.services.network import membership_accept, membership_reject, membership_request
 from domain.services.placements import placement_approve, placement_reject
 from domain.services.reachability import youth_mark_unreachable
+from portal.emails import item_for
 from tests import factories as f
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # Monday 10:00 in Copenhagen
@@ -177,3 +180,26 @@ def test_a_youth_without_a_contact_consultant_makes_every_consultant_of_the_muni
     youth = f.YouthFactory(municipality=municipality)
     youth_mark_unreachable(youth_id=youth.pk, reason="Forbidden: bot was blocked")
     assert emails() == [("consultant", "youth_unreachable"), ("second", "youth_unreachable")]
+
+
+def test_a_youths_message_emails_their_contact_consultant_without_name_or_words(
+    youth, consultant, municipality, other_consultant
+):
+    f.ConsultantFactory(municipality=municipality, user__username="second")
+    message_from_youth(youth=youth, text="Hej, hvornår får jeg svar fra bageriet?")
+
+    assert emails() == [("consultant", "youth_message")]
+    row = OutboxMessage.objects.get(kind=Kind.YOUTH_MESSAGE)
+    item = item_for(row)
+    written = json.dumps(row.payload) + str(item.title) + str(item.text)
+    assert "bageriet" not in written
+    assert youth.first_name not in written
+    assert item.url.endswith(f"/{youth.pk}/")
+
+
+def test_a_consultant_who_turned_youth_messages_off_hears_nothing(youth, consultant):
+    email_preferences_save(
+        user=consultant.user, language="da", digest_hour=8, modes={Kind.YOUTH_MESSAGE: Mode.OFF}
+    )
+    message_from_youth(youth=youth, text="Hej")
+    assert emails() == []
