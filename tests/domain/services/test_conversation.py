@@ -44,15 +44,24 @@ def test_a_youths_message_reaches_their_consultant_at_once_even_at_night(
     assert message.direction == YouthMessage.Direction.FROM_YOUTH
     assert message.consultant == consultant
     assert message.created_at == NIGHT
-    # Nothing is queued for the youth, and no quiet hours stand between it and the consultant.
-    assert not OutboxMessage.objects.exists()
+    # Nothing is queued for the youth, and no quiet hours stand between it and the consultant:
+    # the only row is the consultant's e-mail, due at once (unless they chose a digest or off).
+    assert not OutboxMessage.objects.filter(channel=OutboxMessage.Channel.TELEGRAM).exists()
+    [email] = OutboxMessage.objects.filter(channel=OutboxMessage.Channel.EMAIL)
+    assert (email.user, email.kind, email.due_at) == (
+        consultant.user,
+        OutboxMessage.Kind.YOUTH_MESSAGE,
+        NIGHT,
+    )
     # No company_id: the conversation is never routed to a company, not even as an event.
-    assert [(e.type, e.data) for e in published] == [
+    # (The e-mail's own "outbox.enqueued" carries no company either.)
+    assert [(e.type, e.data) for e in published if e.type != "outbox.enqueued"] == [
         (
             "message.created",
             {"id": message.pk, "municipality_id": youth.municipality_id, "youth_id": youth.pk},
         )
     ]
+    assert all("company_id" not in e.data for e in published)
 
 
 def test_the_audit_trail_records_that_a_message_was_sent_never_its_words(youth, consultant):
