@@ -8,20 +8,23 @@ consultants and admins, the login page for anyone anonymous.
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
+from portal.ratelimit import limit_posts
 from portal.views import auth, calendar, home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", home.home, name="home"),
-    path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/", limit_posts("login")(auth.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="portal/auth/password_reset_form.html",
-            email_template_name="portal/auth/password_reset_email.txt",
-            subject_template_name="portal/auth/password_reset_subject.txt",
-            success_url=reverse_lazy("password_reset_done"),
+        limit_posts("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                template_name="portal/auth/password_reset_form.html",
+                email_template_name="portal/auth/password_reset_email.txt",
+                subject_template_name="portal/auth/password_reset_subject.txt",
+                success_url=reverse_lazy("password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

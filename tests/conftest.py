@@ -32,6 +32,15 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The limiter's counts live in memory (or Redis) across tests: one test's attempts must
+    # not refuse the next one's.
+    from domain.ratelimit import rate_limits_reset
+
+    rate_limits_reset()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,11 +10,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.schema import errors
 from api.serializers.accounts import MeSerializer, TokenRequestSerializer, TokenSerializer
+from api.throttling import SharedScopedThrottle
 from domain import policy
 
 
@@ -46,7 +46,7 @@ class AuthTokenView(APIView):
     def get_throttles(self):
         throttles = super().get_throttles()
         if self.request.method == "POST":
-            throttles.append(ScopedRateThrottle())
+            throttles.append(SharedScopedThrottle())
         return throttles
 
     def get_authenticators(self):

@@ -224,8 +224,8 @@ def test_authenticated_callers_are_throttled_per_user(monkeypatch, api_as, world
     assert api_as("member_b").get("/api/v1/me/").status_code == 200
 
 
-def test_token_logins_are_throttled_per_address(monkeypatch, user):
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "2/minute")
+def test_token_logins_are_throttled_per_address(settings, user):
+    settings.NEXTWORK_RATE_LIMITS = {**settings.NEXTWORK_RATE_LIMITS, "login": "2/minute"}
     client = APIClient()
     assert login(client).status_code == 200
     assert login(client).status_code == 200
