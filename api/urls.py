@@ -1,8 +1,11 @@
 """The REST API's routes: /api/v1/…, the OpenAPI schema and its interactive docs."""
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import exceptions
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
@@ -39,9 +42,34 @@ class NotFoundView(APIView):
         raise exceptions.NotFound()
 
 
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: for logged-in callers (session or token) unless ``API_DOCS_PUBLIC``.
+    It maps every operation and field, which helps an attacker more than a partner who can log
+    in anyway."""
+
+    schema = None
+
+    def get_permissions(self):
+        return [AllowAny()] if settings.API_DOCS_PUBLIC else [IsAuthenticated()]
+
+
+class DocsView(SpectacularSwaggerView):
+    """The interactive docs: an anonymous visitor is sent to the login page and back."""
+
+    schema = None
+
+    def get_permissions(self):
+        return [AllowAny()]
+
+    def get(self, request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().get(request, *args, **kwargs)
+
+
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^", NotFoundView.as_view()),
 ]

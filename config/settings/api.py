@@ -44,6 +44,9 @@ NEXTWORK_RATE_LIMITS = {
     "invite_redeem": env.str("NEXTWORK_RATE_INVITE_REDEEM", default="10/hour"),
 }
 
+# The schema and the interactive docs are for logged-in callers unless this says otherwise.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "NExTWORK API",
     "DESCRIPTION": "The youth employment network of Danish municipalities.",

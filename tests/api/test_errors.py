@@ -148,7 +148,8 @@ def test_unknown_api_path_is_a_404(db, client):
     assert client.get("/api/v1/does-not-exist/").status_code == 404
 
 
-def test_schema_and_docs_are_served(db, client):
+def test_schema_and_docs_are_served(db, client, settings):
+    settings.API_DOCS_PUBLIC = True
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
