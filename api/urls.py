@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.routers import SimpleRouter
@@ -53,10 +53,12 @@ class SchemaView(SpectacularAPIView):
         return [AllowAny()] if settings.API_DOCS_PUBLIC else [IsAuthenticated()]
 
 
-class DocsView(SpectacularSwaggerView):
-    """The interactive docs: an anonymous visitor is sent to the login page and back."""
+class DocsView(SpectacularSwaggerSplitView):
+    """The interactive docs: an anonymous visitor is sent to the login page and back. The split
+    view serves its start-up script from a URL (``?script``), so the CSP needs no inline one."""
 
     schema = None
+    template_name = "api/swagger_ui.html"
 
     def get_permissions(self):
         return [AllowAny()]
