@@ -63,6 +63,8 @@ KINDS: dict[str, Kind] = {
         "seats_out_of_range",
         "consent_invalid",
         "consent_required",
+        "otp_invalid",
+        "otp_required",
         "consultant_invalid",
         "cvr_invalid",
         "email_invalid",

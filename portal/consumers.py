@@ -33,6 +33,7 @@ from domain import policy
 from domain.exceptions import DomainError
 from domain.selectors.events import event_get_for_user
 from portal import realtime
+from portal.twofactor import session_passed_second_factor
 
 # Events after which a socket asks again whether its user may still listen: a colleague
 # removed from a company keeps their account (and session), but not the company's news.
@@ -120,7 +121,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer, ABC):
         fresh = get_user_model().objects.filter(pk=user.pk, is_active=True).first()
         if fresh is None:
             return Standing(session_valid=False, groups=[])
-        valid, ends = session_is_valid(self.scope.get("session"), fresh)
+        session = self.scope.get("session")
+        valid, ends = session_is_valid(session, fresh)
+        # A staff session that has not passed the second factor sees no page, nor a socket.
+        valid = valid and session_passed_second_factor(session, fresh)
         groups = self.allowed_groups(fresh, **self.scope["url_route"]["kwargs"])
         return Standing(session_valid=valid, groups=groups, session_ends=ends)
 

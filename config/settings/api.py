@@ -40,6 +40,8 @@ NEXTWORK_RATE_LIMITS = {
     "register": env.str("API_THROTTLE_REGISTER", default="10/hour"),
     # Each request may send an e-mail to someone else's address.
     "password_reset": env.str("NEXTWORK_RATE_PASSWORD_RESET", default="5/hour"),
+    # Second-factor codes per user (a six-digit code must not be guessable by trying).
+    "otp_verify": env.str("NEXTWORK_RATE_OTP", default="5/minute"),
     # Invite links tried in the bot: a real person needs one or two.
     "invite_redeem": env.str("NEXTWORK_RATE_INVITE_REDEEM", default="10/hour"),
 }

@@ -11,6 +11,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("NEXTWORK_TOTP_ISSUER", default="NExTWORK")
+
 # Content-Security-Policy (django-csp), in development too so a violation shows up at once: no
 # inline script or style without the page's nonce, nothing from another origin, no framing.
 # Websockets (live pages) are same-origin: 'self' covers ws:/wss: to this host.

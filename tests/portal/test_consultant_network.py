@@ -115,5 +115,5 @@ def test_list_queries_do_not_grow(
         f.MembershipFactory(municipality=municipality, status=M.PENDING)
         f.MembershipFactory(municipality=municipality, status=M.ACCEPTED)
     client = client_for(consultant)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(LIST).status_code == 200

@@ -139,7 +139,7 @@ def test_queries_do_not_grow(
         )
         f.CheckInFactory(placement=placement)
     client = client_for(consultant)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(PAGE).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(CSV).status_code == 200
