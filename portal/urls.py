@@ -9,12 +9,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from portal.ratelimit import limit_posts
-from portal.views import auth, calendar, home, two_factor
+from portal.views import auth, calendar, home, municipal_login, two_factor
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", home.home, name="home"),
     path("login/", limit_posts("login")(auth.LoginView.as_view()), name="login"),
+    path("login/kommune/<slug:slug>/", municipal_login.start, name="municipal_login"),
+    path(
+        "login/kommune/<slug:slug>/svar/",
+        municipal_login.callback,
+        name="municipal_login_callback",
+    ),
     path("login/bekraeft/", two_factor.verify, name="two_factor_verify"),
     path("login/totrin/", two_factor.setup, name="two_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

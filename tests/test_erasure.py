@@ -245,6 +245,8 @@ NOT_ABOUT_A_YOUTH: dict[str, str] = {
     "otp_static.StaticDevice": _STAFF,
     "otp_static.StaticToken": _STAFF,
     "portal.Municipality": _ORGANISATION,
+    "portal.MunicipalSignIn": _ORGANISATION,
+    "portal.MunicipalIdentity": _STAFF,
     "portal.Sector": _ORGANISATION,
     "portal.Company": _ORGANISATION,
     "portal.NetworkMembership": _ORGANISATION,

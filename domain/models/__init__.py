@@ -8,6 +8,7 @@ from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
 from .messaging import OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
+from .signin import MunicipalIdentity, MunicipalSignIn
 from .youth import Invite, Youth
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "Invite",
     "MatchEvent",
     "Meeting",
+    "MunicipalIdentity",
+    "MunicipalSignIn",
     "Municipality",
     "NetworkGroup",
     "NetworkMembership",

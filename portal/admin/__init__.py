@@ -14,7 +14,17 @@ registers every table when Django's autodiscovery imports ``portal.admin``.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, calendar, events, groups, messaging, network, placements, youth
+from . import (  # noqa: F401
+    audit,
+    calendar,
+    events,
+    groups,
+    messaging,
+    network,
+    placements,
+    signin,
+    youth,
+)
 
 admin.site.site_header = _("NExTWORK administration")
 admin.site.site_title = _("NExTWORK administration")
