@@ -37,6 +37,10 @@ CONSENT_DECLINED = _(
 )
 LINKED = _("Welcome, {name}! You are all set. 🎉")
 LINK_TOO_LONG = _("This link is not valid. Please ask your consultant for a new one.")
+LINK_TOO_MANY_TRIES = _(
+    "You have tried many links in a short time, so let's take a break. "
+    "Please try again in {minutes} minutes, or ask your consultant for help."
+)
 
 COMMAND_START = _("Start, or open your link")
 COMMAND_MENU = _("Show the menu")

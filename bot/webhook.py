@@ -27,11 +27,12 @@ from telegram.ext import Application
 from bot import bridge
 from bot.app import build_application
 from bot.models import WebhookUpdate
+from bot.privacy import UPDATE_RETENTION, updates_prune
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-KEEP = timedelta(hours=24)
+KEEP = UPDATE_RETENTION
 LEASE = timedelta(seconds=60)
 MAX_BODY = 1_000_000
 
@@ -41,7 +42,7 @@ MAX_BODY = 1_000_000
 def inbox_store(*, update_id: int, payload: dict, now: datetime | None = None) -> bool:
     """Store an update; False when it is already there (a redelivery)."""
     now = now or timezone.now()
-    WebhookUpdate.objects.filter(received_at__lt=now - KEEP).delete()
+    updates_prune(now=now)  # the worker's housekeeping prunes too, hourly
     try:
         with transaction.atomic():
             WebhookUpdate.objects.create(update_id=update_id, payload=payload, received_at=now)

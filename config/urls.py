@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 
+from portal.ratelimit import limit_posts
+
 
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and docker-compose health checks."""
@@ -13,6 +15,8 @@ def health(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     # The local mailbox of the embedded default (404 unless it is the e-mail backend).
     path("postkasse/", include("standin.mailbox")),
+    # The admin's login counts against the same budget as the portal's and the API's.
+    path("admin/login/", limit_posts("login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/", include("api.urls")),

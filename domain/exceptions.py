@@ -24,7 +24,7 @@ def _all(kind: Kind, *codes: str) -> dict[str, Kind]:
 # silently get the wrong answer.
 KINDS: dict[str, Kind] = {
     **_all(Kind.NOT_FOUND, "not_found"),
-    **_all(Kind.FORBIDDEN, "forbidden"),
+    **_all(Kind.FORBIDDEN, "forbidden", "sign_in_refused"),
     **_all(Kind.BUSY, "busy"),
     **_all(
         Kind.CONFLICT,
@@ -64,6 +64,8 @@ KINDS: dict[str, Kind] = {
         "seats_out_of_range",
         "consent_invalid",
         "consent_required",
+        "otp_invalid",
+        "otp_required",
         "consultant_invalid",
         "cvr_invalid",
         "email_invalid",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 from domain.exceptions import DomainError
 from domain.models import Company, Consultant, NetworkMembership, Youth
@@ -37,6 +38,16 @@ def role_of(actor: object) -> Role:
     if hasattr(actor, "company_member"):
         return "company"
     return "none"
+
+
+def second_factor_required(user: object) -> bool:
+    """Consultants and admins read the records of vulnerable youth: they must pass a second
+    factor (TOTP or a recovery code). Company members may choose to; once they have a device,
+    it is required for them too."""
+    role = role_of(user)
+    if role in ("admin", "consultant"):
+        return True
+    return role == "company" and user_has_device(user, confirmed=True)
 
 
 def actor_label(actor: object) -> str:

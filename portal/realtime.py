@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_out
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from domain.events import DomainEvent, subscribe
+from domain.models import CompanyMember, Consultant
 from portal.relay import relay_write
 
 ADMINS = "admins"
@@ -24,6 +28,7 @@ ADMINS = "admins"
 # The Channels message types; the consumers handle them in ``live_event`` and ``live_close``.
 MESSAGE_TYPE = "live.event"
 CLOSE_TYPE = "live.close"
+RECHECK_TYPE = "live.recheck"
 
 # Families of events that a company's members may hear about when the event names their
 # company. Check-ins, follow-up notes, youth, groups and meetings are never among them (those
@@ -144,3 +149,27 @@ def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
     if user is None:
         return
     send_to_groups([(user_group(user.pk), {"type": CLOSE_TYPE})])
+
+
+def recheck_sockets_of(user_id: int) -> None:
+    """After the commit, have every socket of the user ask again whether it may go on: its
+    session (a changed password invalidates the others) and its roles."""
+    transaction.on_commit(lambda: send_to_groups([(user_group(user_id), {"type": RECHECK_TYPE})]))
+
+
+# Not a state change: the signals only wake the sockets of whoever's account or role changed,
+# whichever door changed it (a service, the admin, ``manage.py changepassword``).
+@receiver(post_save, sender=get_user_model(), dispatch_uid="portal.realtime.user_saved")
+@receiver(post_delete, sender=get_user_model(), dispatch_uid="portal.realtime.user_deleted")
+def recheck_on_account_change(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # every login writes this; nothing a socket depends on
+    recheck_sockets_of(instance.pk)
+
+
+@receiver(post_save, sender=Consultant, dispatch_uid="portal.realtime.consultant_saved")
+@receiver(post_delete, sender=Consultant, dispatch_uid="portal.realtime.consultant_deleted")
+@receiver(post_save, sender=CompanyMember, dispatch_uid="portal.realtime.member_saved")
+@receiver(post_delete, sender=CompanyMember, dispatch_uid="portal.realtime.member_deleted")
+def recheck_on_role_change(sender, instance, **kwargs) -> None:
+    recheck_sockets_of(instance.user_id)

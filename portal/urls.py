@@ -9,19 +9,30 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from portal.forms.email import OutboxPasswordResetForm
-from portal.views import auth, calendar, email_preferences, home
+from portal.ratelimit import limit_posts
+from portal.views import auth, calendar, email_preferences, home, municipal_login, two_factor
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", home.home, name="home"),
-    path("login/", auth.LoginView.as_view(), name="login"),
+    path("login/", limit_posts("login")(auth.LoginView.as_view()), name="login"),
+    path("login/kommune/<slug:slug>/", municipal_login.start, name="municipal_login"),
+    path(
+        "login/kommune/<slug:slug>/svar/",
+        municipal_login.callback,
+        name="municipal_login_callback",
+    ),
+    path("login/bekraeft/", two_factor.verify, name="two_factor_verify"),
+    path("login/totrin/", two_factor.setup, name="two_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="portal/auth/password_reset_form.html",
-            form_class=OutboxPasswordResetForm,
-            success_url=reverse_lazy("password_reset_done"),
+        limit_posts("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                template_name="portal/auth/password_reset_form.html",
+                form_class=OutboxPasswordResetForm,
+                success_url=reverse_lazy("password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

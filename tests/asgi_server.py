@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import uvicorn
 from asgiref.sync import sync_to_async
+from csp.exceptions import CSPNonceError
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -114,6 +115,8 @@ def _close_stray_connections() -> None:
         try:
             is_wrapper = isinstance(candidate, BaseDatabaseWrapper)
         except ReferenceError:  # a weak proxy whose object is gone: nothing to close
+            continue
+        except CSPNonceError:  # a finished response's nonce: django-csp refuses to be read
             continue
         if is_wrapper:
             if id(candidate) not in own and candidate.connection is not None:

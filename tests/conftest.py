@@ -40,6 +40,33 @@ def _no_live_relay(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The limiter's counts live in memory (or Redis) across tests: one test's attempts must
+    # not refuse the next one's.
+    from domain.ratelimit import rate_limits_reset
+
+    rate_limits_reset()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``force_login`` stands for a whole login, the second factor included: staff sessions
+    are marked as having passed it with a device of their own. tests/portal/test_two_factor.py
+    logs in through the real pages instead."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from tests.helpers import pass_second_factor
+
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -130,3 +130,34 @@ def deliver_emails() -> int:
     from worker.email import EmailSettings, EmailWorker
 
     return EmailWorker(EmailSettings(name="test:email")).run_once()
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark the test ``client``'s session as having passed the second factor, with a confirmed
+    app device of ``user`` (made if missing), when the user must pass one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from domain import policy
+
+    if not policy.second_factor_required(user):
+        return
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="tests", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def recovery_code(user) -> str:
+    """A fresh single-use recovery code of ``user`` (a second factor that, unlike an app's
+    code, can be used several times within one 30-second step)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="recovery codes", defaults={"confirmed": True}
+    )
+    code = StaticToken.random_token()
+    StaticToken.objects.create(device=device, token=code)
+    return code

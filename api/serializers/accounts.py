@@ -8,6 +8,14 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="The second factor: the six digits of the user's authenticator app, or one of "
+        "their recovery codes. Required for consultants and admins, and for anyone who has set "
+        "up two-step login.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

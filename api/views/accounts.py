@@ -4,18 +4,21 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from api.schema import errors
 from api.serializers.accounts import MeSerializer, TokenRequestSerializer, TokenSerializer
+from api.throttling import SharedScopedThrottle
 from domain import policy
+from domain.exceptions import DomainError
+from domain.ratelimit import rate_limit_hit
 
 
 class LockedOut(exceptions.APIException):
@@ -46,7 +49,7 @@ class AuthTokenView(APIView):
     def get_throttles(self):
         throttles = super().get_throttles()
         if self.request.method == "POST":
-            throttles.append(ScopedRateThrottle())
+            throttles.append(SharedScopedThrottle())
         return throttles
 
     def get_authenticators(self):
@@ -62,7 +65,9 @@ class AuthTokenView(APIView):
             "Log in with a username and password and receive the user's API token (the same "
             "token until it is revoked). After 5 failed attempts for a username from one "
             "address the login is locked for a while, even with the right password (code "
-            "`locked_out`). Throttled per address."
+            "`locked_out`). Throttled per address. Consultants, admins and anyone who has set "
+            "up two-step login also send `otp`, the code of their authenticator app or a "
+            "recovery code (`otp_required`, `otp_invalid`)."
         ),
         request=TokenRequestSerializer,
         responses={200: TokenSerializer, **errors(400, 403, 429)},
@@ -73,16 +78,40 @@ class AuthTokenView(APIView):
         data.is_valid(raise_exception=True)
         # django-axes counts failures through this call; it needs the request. The DRF request
         # keeps axes' flags to itself, so the lock-out is answered here in the API's format.
-        user = authenticate(request=request, **data.validated_data)
+        credentials = dict(data.validated_data)
+        code = credentials.pop("otp", "")
+        user = authenticate(request=request, **credentials)
         if getattr(request, "axes_locked_out", False):
             raise LockedOut()
         if user is None:
             raise InvalidCredentials()
+        self._require_second_factor(user, code)
         # What django.contrib.auth.login() announces, without starting a session: axes resets
         # the failure count (AXES_RESET_ON_SUCCESS) and Django records last_login.
         user_logged_in.send(sender=type(user), request=request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    def _require_second_factor(self, user, code: str) -> None:
+        """Staff (and anyone who set up two-step login) pass the second factor here too, or the
+        token would be a way around it. Tries are limited per user."""
+        if not policy.second_factor_required(user):
+            return
+        if not code:
+            raise DomainError(
+                _("Enter the code of your authenticator app (or a recovery code)."),
+                code="otp_required",
+                field="otp",
+            )
+        verdict = rate_limit_hit(scope="otp_verify", key=f"user:{user.pk}")
+        if not verdict.allowed:
+            raise exceptions.Throttled(wait=verdict.retry_after)
+        if match_token(user, code) is None:
+            raise DomainError(
+                _("That code is not right. Try the one the app shows now."),
+                code="otp_invalid",
+                field="otp",
+            )
 
     @extend_schema(
         operation_id="auth_token_destroy",

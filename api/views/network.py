@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import ScopedRateThrottle
 
 from api.filters.network import CompanyFilter, MembershipFilter
 from api.permissions import IsPortalUser
@@ -24,6 +23,7 @@ from api.serializers.network import (
     MunicipalitySerializer,
     SectorSerializer,
 )
+from api.throttling import SharedScopedThrottle
 from domain import policy
 from domain.exceptions import DomainError
 from domain.models import Municipality, Sector
@@ -154,7 +154,7 @@ class CompanyViewSet(
     def get_throttles(self):
         throttles = super().get_throttles()
         if self.action == "register":
-            throttles.append(ScopedRateThrottle())
+            throttles.append(SharedScopedThrottle())
         return throttles
 
     @property

@@ -11,7 +11,19 @@ from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.handlers.common import on_button, on_message
+from domain.ratelimit import rate_limit_hit
 from domain.services.invites import invite_check, invite_redeem
+
+
+def _too_many_tries(ctx: Context) -> Screen | None:
+    """Invite links are guessed nowhere near 128 bits, but each try is counted per Telegram
+    account all the same (the limiter the portal and the API share): anonymous writes are
+    limited everywhere."""
+    verdict = rate_limit_hit(scope="invite_redeem", key=f"telegram:{ctx.who.user_id}")
+    if verdict.allowed:
+        return None
+    minutes = max(1, -(-verdict.retry_after // 60))
+    return Screen(str(texts.LINK_TOO_MANY_TRIES).format(minutes=minutes))
 
 
 def _start(ctx: Context, token: str) -> Screen:
@@ -22,6 +34,8 @@ def _start(ctx: Context, token: str) -> Screen:
         return Screen(welcome, keyboards.main_menu())
     if not token:
         return Screen(str(texts.WELCOME_NO_TOKEN))
+    if refused := _too_many_tries(ctx):
+        return refused
     # Each bad kind of link (unknown, used, expired, replaced, closed, linked to someone else)
     # raises its own DomainError with its own kind explanation.
     invite = invite_check(token=token)
@@ -34,6 +48,8 @@ def _start(ctx: Context, token: str) -> Screen:
 def _accept(ctx: Context, token: str) -> Screen:
     if ctx.youth is not None:
         return Screen(str(texts.LINK_FOR_SOMEONE_ELSE), keyboards.main_menu())
+    if refused := _too_many_tries(ctx):
+        return refused
     youth = invite_redeem(
         token=token,
         telegram_user_id=ctx.who.user_id,

@@ -18,10 +18,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
-        # Per client address, on top of django-axes' lock-out of a username.
-        "login": env.str("API_THROTTLE_LOGIN", default="20/minute"),
-        # Anonymous company self-registration: a handful an hour per address is plenty.
-        "register": env.str("API_THROTTLE_REGISTER", default="10/hour"),
     },
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 20,
@@ -38,6 +34,24 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# Anonymous writes, per client address (per Telegram account for invite links), counted by the
+# one limiter of domain/ratelimit.py that the portal, the API and the bot share.
+NEXTWORK_RATE_LIMITS = {
+    # Logins (portal, admin, API token), on top of django-axes' lock-out of a username.
+    "login": env.str("API_THROTTLE_LOGIN", default="20/minute"),
+    # Company self-registration: a handful an hour per address is plenty.
+    "register": env.str("API_THROTTLE_REGISTER", default="10/hour"),
+    # Each request may send an e-mail to someone else's address.
+    "password_reset": env.str("NEXTWORK_RATE_PASSWORD_RESET", default="5/hour"),
+    # Second-factor codes per user (a six-digit code must not be guessable by trying).
+    "otp_verify": env.str("NEXTWORK_RATE_OTP", default="5/minute"),
+    # Invite links tried in the bot: a real person needs one or two.
+    "invite_redeem": env.str("NEXTWORK_RATE_INVITE_REDEEM", default="10/hour"),
+}
+
+# The schema and the interactive docs are for logged-in callers unless this says otherwise.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "NExTWORK API",

@@ -37,3 +37,7 @@ else:
 # Live pages across processes (bot, worker, management commands → the web's websockets): by
 # default on exactly when there is no Redis to carry them.
 NEXTWORK_LIVE_RELAY = env.bool("NEXTWORK_LIVE_RELAY", default=not REDIS_URL)
+
+# How often a websocket rechecks its session and roles even without news (the session's end,
+# logout, a password or role change close it at once anyway).
+NEXTWORK_LIVE_RECHECK_SECONDS = env.int("NEXTWORK_LIVE_RECHECK_SECONDS", default=300)

@@ -10,6 +10,7 @@ from .messaging import EmailPreferences, OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
 from .outcomes import Destination, FollowUp, FollowUpAnswer, PlacementOutcome, Study
 from .placements import CheckIn, FollowUpNote, Interest, Placement, Slot
+from .signin import MunicipalIdentity, MunicipalSignIn
 from .youth import Invite, Youth
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "Invite",
     "MatchEvent",
     "Meeting",
+    "MunicipalIdentity",
+    "MunicipalSignIn",
     "Municipality",
     "NetworkGroup",
     "NetworkMembership",

@@ -1,6 +1,12 @@
-"""The periodic domain jobs, in one call: run daily by cron today, by the worker later."""
+"""The periodic jobs, in one call: run hourly by the worker, or daily by cron.
+
+The domain's own jobs are listed here; other parts add theirs with ``housekeeping_register``
+from their AppConfig.ready() (the bot prunes its stored webhook updates), since the domain
+never imports a front door.
+"""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from django.utils import timezone
@@ -21,6 +27,11 @@ JOBS = {
     "youth erased after the retention period": youth_purge_expired,
     "unanswered interests chased": lambda *, now: sum(interests_chase_unanswered(now=now).values()),
 }
+
+
+def housekeeping_register(name: str, job: Callable[..., int]) -> None:
+    """Add ``job(now=...)`` (returning how much it did) to every housekeeping run."""
+    JOBS[name] = job
 
 
 def housekeeping_run(*, now: datetime | None = None) -> dict[str, int | None]:

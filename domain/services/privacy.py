@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -342,6 +343,22 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
 
 # --- erasure -----------------------------------------------------------------------------------
 
+# Other parts keep data about a youth that the domain cannot see (the bot's stored webhook
+# updates and chat state). Each registers an eraser here from its AppConfig.ready(); every
+# erasure calls them inside its transaction, before the youth's Telegram ids are blanked, so an
+# eraser can still find the rows by them. tests/test_erasure.py proves the whole database clean.
+Eraser = Callable[[Youth], None]
+_ERASERS: dict[str, Eraser] = {}
+
+
+def erasure_register(name: str, eraser: Eraser) -> None:
+    """Have ``eraser(youth)`` called by every erasure (idempotent by ``name``)."""
+    _ERASERS[name] = eraser
+
+
+def erasers() -> dict[str, Eraser]:
+    return dict(_ERASERS)
+
 
 def youth_erase(*, youth: Youth, actor: object, now: datetime | None = None) -> Youth:
     """Anonymise the youth: every personal field and free text is emptied, while the rows that
@@ -361,6 +378,8 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
         raise invalid_state(_STATE_REFUSED)
     previous = youth.status
     youth_release_commitments(youth=youth, now=now)
+    for eraser in _ERASERS.values():
+        eraser(youth)
 
     youth.first_name = ""
     youth.last_name = ""

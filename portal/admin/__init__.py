@@ -24,6 +24,7 @@ from . import (
     network,
     outcomes,
     placements,
+    signin,
     youth,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "network",
     "outcomes",
     "placements",
+    "signin",
     "youth",
 ]

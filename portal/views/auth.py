@@ -8,10 +8,20 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from domain.models import Municipality
+
 
 class LoginView(auth_views.LoginView):
     template_name = "portal/auth/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Municipalities whose consultants may log in with their own identity provider.
+        context["municipal_sign_ins"] = Municipality.objects.filter(sign_in__enabled=True).order_by(
+            "name"
+        )
+        return context
 
 
 def locked_out(

@@ -14,8 +14,10 @@ from domain.services.network import company_register, membership_request
 from portal.access import company_admin_required
 from portal.errors import attempt
 from portal.forms.company import CompanyRegisterForm, MembershipRequestForm
+from portal.ratelimit import limit_posts
 
 
+@limit_posts("register")
 def register(request: HttpRequest) -> HttpResponse:
     """Anyone not logged in may register a company; the new user is logged in at once."""
     if request.user.is_authenticated:

@@ -286,10 +286,8 @@ def test_registration_creates_company_first_member_and_pending_request(api_as, o
     assert "password" not in response.json()
 
 
-def test_registration_is_throttled(api_as, objs, monkeypatch):
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "register", "2/hour")
+def test_registration_is_throttled(api_as, objs, settings):
+    settings.NEXTWORK_RATE_LIMITS = {**settings.NEXTWORK_RATE_LIMITS, "register": "2/hour"}
     client = api_as("anonymous")
     for n in range(2):
         data = registration(objs, cvr=fresh_cvr(n + 1), username=f"firma{n}")

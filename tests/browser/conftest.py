@@ -14,6 +14,7 @@ import pytest
 
 from config.asgi import application
 from tests.asgi_server import AsgiServer
+from tests.browser.policy import watch_policy
 from tests.portal.live_support import session_cookie
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,6 +56,7 @@ def new_page(transactional_db, server):
     from playwright.sync_api import sync_playwright
 
     running: dict = {}
+    violations: list[str] = []
 
     def make(user=None, *, width: int = 1280, height: int = 900):
         if not running:
@@ -66,6 +68,8 @@ def new_page(transactional_db, server):
             base_url=server.url, viewport={"width": width, "height": height}, locale="da-DK"
         )
         context.set_default_timeout(TIMEOUT_MS)
+        # The same list for every context of the test: checked once the test is over.
+        watch_policy(context, into=violations)
         if user is not None:
             name, value = server.call(session_cookie, user=user).split("=", 1)
             context.add_cookies([{"name": name, "value": value, "url": server.url}])
@@ -75,6 +79,7 @@ def new_page(transactional_db, server):
     if running:
         running["browser"].close()  # closes its contexts and pages too
         running["playwright"].stop()
+    assert not violations, "the page broke its own security policy:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> None:

@@ -32,7 +32,9 @@ from domain.models import (
     Invite,
     MatchEvent,
     Meeting,
+    MunicipalIdentity,
     Municipality,
+    MunicipalSignIn,
     NetworkGroup,
     NetworkMembership,
     OutboxMessage,
@@ -48,7 +50,7 @@ from tests import factories as f
 
 PORTAL_MODELS = sorted(apps.get_app_config("portal").get_models(), key=lambda m: m.__name__)
 # Reference data a superuser may add by hand; every other row is born in a service.
-ADDABLE = {Municipality, Sector, Study}
+ADDABLE = {Municipality, Sector, Study, MunicipalSignIn}
 INVITE_HASH = "5f" * 32
 FEED_HASH = "6e" * 32
 
@@ -128,6 +130,17 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
         YouthMessage: f.YouthMessageFactory(youth=youth, author=consultant.user),
         CalendarFeed: CalendarFeed.objects.create(
             user=company_member.user, token_hash=FEED_HASH, created_at=now
+        ),
+        MunicipalSignIn: (
+            sign_in := MunicipalSignIn.objects.create(
+                municipality=municipality,
+                issuer="https://login.example.dk",
+                client_id="nextwork",
+                client_secret="s3cret",
+            )
+        ),
+        MunicipalIdentity: MunicipalIdentity.objects.create(
+            sign_in=sign_in, subject="abc-123", user=consultant.user, created_at=now
         ),
         AuditEntry: AuditEntry.objects.create(
             actor_label="system",

@@ -212,5 +212,5 @@ def test_the_company_form_does_not_grow_the_queries(
         f.MembershipFactory(company=company, municipality=municipality)
         f.SlotFactory(company=company)
     client = client_for(consultant)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(url("event_detail", event)).status_code == 200

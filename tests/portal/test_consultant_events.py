@@ -270,11 +270,11 @@ def test_event_pages_queries_do_not_grow(
         f.EventFactory(municipality=municipality)
     client = client_for(consultant)
     # 13: two of them fill the company sign-up form (the candidate companies, their slots).
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         assert client.get(url("event_detail", event)).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(url("event_board", event)).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
 
 

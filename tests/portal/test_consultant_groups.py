@@ -232,9 +232,9 @@ def test_group_page_queries_do_not_grow(
         f.MeetingFactory(group=group, starts_at=timezone.now() + timedelta(days=i + 1))
         f.MeetingFactory(group=group, starts_at=timezone.now() - timedelta(days=i + 1))
     client = client_for(consultant)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(url("group_detail", group)).status_code == 200
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
 
 

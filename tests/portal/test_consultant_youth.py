@@ -227,7 +227,7 @@ def test_list_queries_do_not_grow(
     for _ in range(n):
         f.YouthFactory(municipality=municipality, group=group, contact_consultant=consultant)
     client = client_for(consultant)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
 
 
@@ -241,7 +241,7 @@ def test_timeline_queries_do_not_grow(
         f.CheckInFactory(placement=placement, week=date(2026, 1, 5))
         f.FollowUpNoteFactory(placement=placement)
     client = client_for(consultant)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get(url("youth_detail", youth)).status_code == 200
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.policy import watch_policy
 from tests.standin.conftest import call, keyboard
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a browser download
@@ -25,7 +26,11 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    return browser.new_page()
+    context = browser.new_context()
+    violations = watch_policy(context)
+    yield context.new_page()
+    context.close()
+    assert not violations, "the chat broke its own security policy:\n" + "\n".join(violations)
 
 
 def first_update(standin, offset=None):
