@@ -30,6 +30,7 @@ from bot.webhook import inbox_done, inbox_store
 from domain.models import Invite, OutboxMessage, Placement, Youth
 from domain.selectors.youth import youth_get_for_user
 from domain.services.checkins import checkin_submit
+from domain.services.conversation import message_from_youth, message_to_youth
 from domain.services.housekeeping import housekeeping_run
 from domain.services.interests import interest_decline, interest_show
 from domain.services.notes import note_create
@@ -55,6 +56,8 @@ VALUES = {
     "bot_text": "mit cpr står på sedlen zanzibarfisk",
     "bot_callback": "v1:slot:open:zanzibar",
     "chat_draft": "halvskrevet besked om krokodillefrø",
+    "message_from_youth": "hvornår svarer Bjarkilds bageri mon",
+    "message_to_youth": "Vi ses ved Quarnstrøm-bænken tirsdag",
 }
 TELEGRAM_ID = int(VALUES["telegram_id"])
 BIRTH_DATE = date(2008, 2, 29)
@@ -203,6 +206,15 @@ def _seed_webhook_updates(world: World) -> None:
     )
 
 
+def _seed_conversation(world: World) -> None:
+    """Both ways: the youth writes through the bot (and the consultant hears by e-mail), the
+    consultant answers from the portal (delivered by the bot through the outbox)."""
+    message_from_youth(youth=world.youth, text=VALUES["message_from_youth"])
+    message_to_youth(
+        youth=world.youth, actor=world.consultant.user, text=VALUES["message_to_youth"]
+    )
+
+
 def _seed_chat_state(world: World) -> None:
     state_set(
         TELEGRAM_ID, awaiting="interest_message", slot_id=world.slot.pk, draft=VALUES["chat_draft"]
@@ -219,6 +231,7 @@ SEEDERS: dict[str, Seeder] = {
     "portal.CheckIn": _seed_checkins,
     "portal.FollowUpNote": _seed_notes,
     "portal.OutboxMessage": _seed_outbox,
+    "portal.YouthMessage": _seed_conversation,
     "portal.AuditEntry": _seed_audit,
     "admin.LogEntry": _seed_admin_log,
     "bot.WebhookUpdate": _seed_webhook_updates,
@@ -256,6 +269,11 @@ NOT_ABOUT_A_YOUTH: dict[str, str] = {
     "portal.NetworkGroup": _ORGANISATION,
     "portal.GroupSchedule": _ORGANISATION,
     "portal.Meeting": _ORGANISATION,
+    "portal.EmailPreferences": _STAFF,
+    "portal.Study": "a research study's name and pseudonym key, set by an admin",
+    "web.LiveRelayMessage": (
+        "live-page wake-ups between processes: event names and ids only, kept a minute"
+    ),
 }
 
 
