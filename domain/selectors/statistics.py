@@ -241,7 +241,11 @@ class _MunicipalityScope:
         if group is not None:
             youth_q &= Q(youth__group=group)
         self.youth_q = youth_q
-        self.interests = Interest.objects.filter(youth_q, period.moments("created_at"))
+        # Interests carry the municipality on the row (an index of their own).
+        self.interests = Interest.objects.filter(
+            Q(municipality=municipality) & (Q(youth__group=group) if group is not None else Q()),
+            period.moments("created_at"),
+        )
         self.placements_created = Placement.objects.filter(youth_q, period.moments("created_at"))
         # Time in placement counts every placement that ran during the period, whenever it
         # was proposed; overlap with the period is cut in Python.
