@@ -48,8 +48,35 @@ def test_the_page_draws_four_accessible_charts_with_tables(client_for, consultan
     for chart in ("funnel", "weeks", "checkins", "events"):
         assert f'aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in page
     assert page.count("<table") >= 4
-    assert youth_pseudonym(history.youth_id) in page
     assert history.youth.first_name not in page
+
+
+def test_weeks_in_placement_are_folded_into_counted_bands(
+    client_for, consultant, history, municipality, slot
+):
+    """One row per band of weeks, not one per youth: the page stays the same size however many
+    youth were placed; each youth's own figure is in the CSV."""
+    from domain.selectors.statistics import WEEK_BANDS
+
+    def weeks_rows(page: str) -> int:
+        section = page.split('id="weeks-heading"')[1].split("</section>")[0]
+        return section.count("<tr>") - 1  # less the heading row
+
+    client = client_for(consultant)
+    before = client.get(PAGE).content.decode()
+    for _ in range(12):
+        youth = f.YouthFactory(municipality=municipality)
+        f.PlacementFactory(
+            youth=youth,
+            slot=slot,
+            status="active",
+            start_date=history.start_date,
+            started_at=history.started_at,
+        )
+    after = client.get(PAGE).content.decode()
+    assert weeks_rows(before) == weeks_rows(after) == len(WEEK_BANDS)
+    assert youth_pseudonym(history.youth_id) not in after
+    assert youth_pseudonym(history.youth_id) in client.get(CSV).content.decode()
 
 
 def test_the_page_offers_the_csv_with_the_same_filters(client_for, consultant, history):
