@@ -3,14 +3,57 @@ hand; related rows show read-only on their parent's page; transitions are action
 services."""
 
 from collections.abc import Callable
+from functools import cached_property
 
 from django.contrib import admin, messages
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connections, models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from domain.exceptions import DomainError
+
+
+class EstimatedCountPaginator(Paginator):
+    """Pages of a table that grows without bound (audit entries, outgoing messages,
+    attendance): the unfiltered list takes PostgreSQL's estimate of the table's rows
+    (``pg_class.reltuples``, kept by autovacuum's ANALYZE) instead of counting them all on
+    every page. A filtered list, a small table, or another database counts exactly.
+    """
+
+    #: Below this many rows (by the estimate) an exact count is cheap and shown instead.
+    EXACT_BELOW = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        estimate = self._estimate()
+        if estimate is None or estimate < self.EXACT_BELOW:
+            return super().count
+        return estimate
+
+    def _estimate(self) -> int | None:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or rows.query.where:
+            return None
+        connection = connections[rows.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [rows.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        # -1: never analysed yet (PostgreSQL 14+); then count.
+        return int(row[0]) if row and row[0] >= 0 else None
+
+
+class GrowingTableAdmin(admin.ModelAdmin):
+    """The list of a table that grows without bound: estimated total, no second count."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
 
 class BaseAdmin(admin.ModelAdmin):
