@@ -17,36 +17,39 @@ from domain.exceptions import DomainError
 
 class EstimatedCountPaginator(Paginator):
     """Pages of a table that grows without bound (audit entries, outgoing messages,
-    attendance): the unfiltered list takes PostgreSQL's estimate of the table's rows
-    (``pg_class.reltuples``, kept by autovacuum's ANALYZE) instead of counting them all on
-    every page. A filtered list, a small table, or another database counts exactly.
+    attendance): the unfiltered list counts at most ``EXACT_UP_TO`` rows and, past that, takes
+    PostgreSQL's estimate of the table's rows (``pg_class.reltuples``, kept by autovacuum's
+    ANALYZE) instead of counting them all on every page. Both come from one query, so a page
+    costs the same number of queries at any size. A filtered list, or another database,
+    counts exactly.
     """
 
-    #: Below this many rows (by the estimate) an exact count is cheap and shown instead.
-    EXACT_BELOW = 10_000
+    #: Up to this many rows the count is exact (and reading them is cheap).
+    EXACT_UP_TO = 10_000
 
     @cached_property
     def count(self) -> int:
-        estimate = self._estimate()
-        if estimate is None or estimate < self.EXACT_BELOW:
-            return super().count
-        return estimate
-
-    def _estimate(self) -> int | None:
         rows = self.object_list
         if not isinstance(rows, QuerySet) or rows.query.where:
-            return None
+            return super().count
         connection = connections[rows.db]
         if connection.vendor != "postgresql":
-            return None
+            return super().count
+        head_sql, params = (
+            rows.order_by().values("pk")[: self.EXACT_UP_TO + 1].query.sql_with_params()
+        )
         with connection.cursor() as cursor:
+            # head_sql is the ORM's own compiled query; every value in it is a parameter.
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [rows.model._meta.db_table],
+                f"SELECT (SELECT COUNT(*) FROM ({head_sql}) AS head), "  # noqa: S608
+                "(SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass)",
+                [*params, rows.model._meta.db_table],
             )
-            row = cursor.fetchone()
-        # -1: never analysed yet (PostgreSQL 14+); then count.
-        return int(row[0]) if row and row[0] >= 0 else None
+            head, estimate = cursor.fetchone()
+        if head <= self.EXACT_UP_TO:
+            return head
+        # Never fewer than the rows seen (an estimate can lag behind, or be -1: never analysed).
+        return max(estimate, head)
 
 
 class GrowingTableAdmin(admin.ModelAdmin):

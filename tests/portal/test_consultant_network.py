@@ -115,5 +115,23 @@ def test_list_queries_do_not_grow(
         f.MembershipFactory(municipality=municipality, status=M.PENDING)
         f.MembershipFactory(municipality=municipality, status=M.ACCEPTED)
     client = client_for(consultant)
-    with django_assert_max_num_queries(5):
+    # The requests and the companies are a page each: a count and a page for both.
+    with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
+
+
+def test_the_network_is_paged_and_counted(client_for, consultant, municipality):
+    from portal.paging import PAGE_SIZE
+
+    companies = [
+        f.MembershipFactory(municipality=municipality, status=M.ACCEPTED).company
+        for _ in range(PAGE_SIZE + 3)
+    ]
+    f.MembershipFactory(status=M.ACCEPTED)  # another municipality's: never counted
+    client = client_for(consultant)
+    first = client.get(LIST).content.decode()
+    assert f'<span class="badge">{PAGE_SIZE + 3}</span>' in first
+    assert 'href="?page=2" rel="next"' in first
+    second = client.get(LIST, {"page": 2}).content.decode()
+    shown = [c for c in companies if c.name in first] + [c for c in companies if c.name in second]
+    assert len(shown) == PAGE_SIZE + 3
