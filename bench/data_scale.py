@@ -174,7 +174,11 @@ def _targets():
         .first()
     )
     group = NetworkGroup.objects.filter(municipality=first).order_by("pk").first()
-    youth = Youth.objects.filter(municipality=first).order_by("pk").first()
+    # A youth with the same kinds of history at every size (an active placement, its check-ins,
+    # interests, attendance): their page's queries depend on what there is to show.
+    youth = (
+        Youth.objects.filter(municipality=first, placements__status="active").order_by("pk").first()
+    )
     admin, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
     )
@@ -190,7 +194,8 @@ def _targets():
         return lambda: c.get(url)
 
     who = Who(user_id=youth.telegram_user_id, chat_id=youth.telegram_chat_id)
-    search = reverse("consultant:group_member_search", args=[group.pk]) + "?q=Ung1"
+    # A last name the builder gives about a fifth of the youth: matches at every size.
+    search = reverse("consultant:group_member_search", args=[group.pk]) + "?q=Holm"
     return [
         ("consultant", "portal: dashboard", get(staff, reverse("consultant:dashboard"))),
         ("consultant", "portal: youth list", get(staff, reverse("consultant:youth_list"))),
@@ -345,7 +350,9 @@ def main() -> int:
     rounds: dict[str, list[dict]] = {size: [] for size in sizes}
     loads = []
     for number in range(args.rounds):
-        for size in sizes:
+        # Every other round backwards, so that a machine getting busier or quieter during the
+        # run does not favour one size.
+        for size in sizes if number % 2 == 0 else reversed(sizes):
             out = _child(["--measure", "--repeats", str(args.repeats)], database=runs[size])
             rounds[size].append(json.loads(out.strip().splitlines()[-1]))
             loads.append(os.getloadavg()[0])
