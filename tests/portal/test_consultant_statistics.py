@@ -170,3 +170,17 @@ def test_queries_do_not_grow(
         assert client.get(PAGE).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(CSV).status_code == 200
+
+
+def test_the_group_filter_costs_the_same_queries_for_1_and_30_groups(
+    client_for, consultant, municipality, history, queries_for
+):
+    f.GroupFactory(municipality=municipality)
+    client = client_for(consultant)
+    client.get(PAGE)
+    one = queries_for(client, PAGE)
+    for _ in range(29):
+        f.GroupFactory(municipality=municipality)
+    html = client.get(PAGE).content.decode()
+    assert queries_for(client, PAGE) == one
+    assert html.count('<option value="') >= 30
