@@ -10,7 +10,7 @@ PostgreSQL template database named after its size and a key of the builder's cod
 migrations (``<prefix>_<size>_<key>``); later runs copy the template (seconds) instead of
 building again, and a changed builder or migration builds afresh. ``--rebuild`` forces it.
 
-Then, in a process per size and in alternating rounds, it measures the portal's pages, the
+Then, in a process per size that stays up for the whole run, it measures the portal's pages, the
 API's lists, the admin's lists over the growing tables and the bot's browse list, as a
 consultant of the first municipality, a member of its first company, an admin and a youth:
 the median time of several requests and the number of database queries of each.
@@ -116,17 +116,20 @@ def fresh_copy(template: str, prefix: str, size: str) -> str:
     return name
 
 
-def _child(args: list[str], *, database: str) -> str:
-    env = {
+def _child_env(database: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DATABASE_URL": _server_url(database),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         # The benchmark makes many requests as one user; the API's throttle is not measured.
         "API_THROTTLE_USER": "1000000/minute",
     }
+
+
+def _child(args: list[str], *, database: str) -> str:
     result = subprocess.run(  # noqa: S603 (our own script and arguments)
         [sys.executable, __file__, *args],
-        env=env,
+        env=_child_env(database),
         cwd=ROOT,
         check=True,
         stdout=subprocess.PIPE,
@@ -244,7 +247,10 @@ def _targets():
     ]
 
 
-def child_measure(repeats: int) -> None:
+def child_serve(repeats: int) -> None:
+    """Measure target number N for each line N read from stdin (one JSON line back each), until
+    stdin closes: the parent asks the three sizes for the same target one after the other, so
+    that the machine's load at that moment weighs on all three alike."""
     _setup_django()
     import logging
 
@@ -255,8 +261,10 @@ def child_measure(repeats: int) -> None:
     # As the test suite runs: DEBUG off at run time (no query log but the one we capture),
     # while the settings keep the plain static files storage (no collectstatic needed).
     setup_test_environment(debug=False)
-    results = {}
-    for who, name, call in _targets():
+    targets = _targets()
+    print(json.dumps([f"{who} · {name}" for who, name, _ in targets]), flush=True)
+    for line in sys.stdin:
+        who, name, call = targets[int(line)]
         answer = call()
         status = getattr(answer, "status_code", 200)
         if status != 200:
@@ -271,12 +279,31 @@ def child_measure(repeats: int) -> None:
             answer = call()
             times.append((time.perf_counter() - started) * 1000)
         size = len(getattr(answer, "content", b"") or str(getattr(answer, "text", "")).encode())
-        results[f"{who} · {name}"] = {
-            "ms": statistics.median(times),
-            "queries": query_count,
-            "bytes": size,
-        }
-    print(json.dumps(results))
+        result = {"ms": statistics.median(times), "queries": query_count, "bytes": size}
+        print(json.dumps(result), flush=True)
+
+
+def _servers(runs: dict[str, str], repeats: int) -> dict[str, subprocess.Popen]:
+    servers = {}
+    for size, database in runs.items():
+        servers[size] = subprocess.Popen(  # noqa: S603 (our own script and arguments)
+            [sys.executable, __file__, "--serve", "--repeats", str(repeats)],
+            env=_child_env(database),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    return servers
+
+
+def _ask(server: subprocess.Popen, index: int) -> dict:
+    server.stdin.write(f"{index}\n")
+    server.stdin.flush()
+    line = server.stdout.readline()
+    if not line:
+        raise SystemExit(f"a measuring process died (exit {server.wait()})")
+    return json.loads(line)
 
 
 # --- the verdict ----------------------------------------------------------------------------------
@@ -319,7 +346,7 @@ def report(figures: dict[str, dict[str, dict]], loads: list[float]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", help=argparse.SUPPRESS)
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--sizes", default="S,M,L", help="which sizes (default S,M,L)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (median)")
     parser.add_argument("--repeats", type=int, default=7, help="requests per page per round")
@@ -330,8 +357,8 @@ def main() -> int:
     if args.build:
         child_build(args.build)
         return 0
-    if args.measure:
-        child_measure(args.repeats)
+    if args.serve:
+        child_serve(args.repeats)
         return 0
     if "DATABASE_URL" not in os.environ or not os.environ["DATABASE_URL"].startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL server (see the docstring).")
@@ -349,14 +376,25 @@ def main() -> int:
 
     rounds: dict[str, list[dict]] = {size: [] for size in sizes}
     loads = []
-    for number in range(args.rounds):
-        # Every other round backwards, so that a machine getting busier or quieter during the
-        # run does not favour one size.
-        for size in sizes if number % 2 == 0 else reversed(sizes):
-            out = _child(["--measure", "--repeats", str(args.repeats)], database=runs[size])
-            rounds[size].append(json.loads(out.strip().splitlines()[-1]))
+    servers = _servers(runs, args.repeats)
+    try:
+        listed = [json.loads(server.stdout.readline()) for server in servers.values()]
+        names = listed[0]
+        for number in range(args.rounds):
+            for size in sizes:
+                rounds[size].append({})
+            for index, name in enumerate(names):
+                # The sizes one after the other for each target, in turn forwards and
+                # backwards, so that a machine getting busier or quieter favours no size.
+                order = sizes if (number + index) % 2 == 0 else list(reversed(sizes))
+                for size in order:
+                    rounds[size][-1][name] = _ask(servers[size], index)
             loads.append(os.getloadavg()[0])
-        print(f"round {number + 1}/{args.rounds} done (load {loads[-1]:.1f})", flush=True)
+            print(f"round {number + 1}/{args.rounds} done (load {loads[-1]:.1f})", flush=True)
+    finally:
+        for server in servers.values():
+            server.stdin.close()
+            server.wait()
     figures = {
         size: {
             name: {
