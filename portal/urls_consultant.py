@@ -56,6 +56,11 @@ urlpatterns = [
         name="group_member_add",
     ),
     path(
+        "grupper/<int:group_id>/medlemmer/soeg/",
+        groups.group_member_search,
+        name="group_member_search",
+    ),
+    path(
         "grupper/<int:group_id>/medlemmer/<int:youth_id>/fjern/",
         groups.group_member_remove_view,
         name="group_member_remove",

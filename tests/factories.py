@@ -144,6 +144,7 @@ class InterestFactory(factory.django.DjangoModelFactory):
         model = models.Interest
 
     youth = factory.SubFactory(YouthFactory)
+    municipality = factory.LazyAttribute(lambda interest: interest.youth.municipality)
     slot = factory.SubFactory(SlotFactory)
     created_at = factory.LazyFunction(timezone.now)
 

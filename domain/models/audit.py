@@ -26,7 +26,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # Newest first, page after page (keyset), without sorting the whole trail.
+            models.Index(fields=["-created_at", "-id"], name="audit_newest"),
+        ]
 
     def __str__(self) -> str:
         target = f"{self.target_type}#{self.target_id}"

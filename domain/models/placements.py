@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .network import Company, Sector
+from .network import Company, Municipality, Sector
 from .outcomes import PlacementOutcome
 from .youth import Youth
 
@@ -83,6 +83,14 @@ class Interest(models.Model):
     LIVE = (Status.PENDING, Status.ACCEPTED)
 
     youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="interests")
+    # The youth's municipality, copied onto the row so that a municipality's reads (dashboard,
+    # statistics, CSV, the API list) walk an index of their own instead of the national table.
+    # A youth never changes municipality, so the copy made by interest_show stays true
+    # (docs/scaling.md).
+    # No index of its own: (municipality, -created_at, -id) below serves every read by it.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="interests")
     message = models.CharField(_("message"), max_length=500, blank=True)
     status = models.CharField(
@@ -115,6 +123,13 @@ class Interest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="company_accepted") | Q(intro_meeting_at__isnull=False),
                 name="interest_accepted_has_intro_meeting",
+            ),
+        ]
+        indexes = [
+            # The municipality's lists, newest first; its counts by status and a period's
+            # interests read the same index by its first column (docs/scaling.md).
+            models.Index(
+                fields=["municipality", "-created_at", "-id"], name="interest_muni_newest"
             ),
         ]
 

@@ -27,14 +27,19 @@ EXPERIENCES_MIN_AUTHORS = 2
 EXPERIENCES_SHOWN = 3
 
 
-def _scoped(queryset: QuerySet, user: object) -> QuerySet:
+def _scoped(
+    queryset: QuerySet, user: object, *, municipality_field: str = "youth__municipality_id"
+) -> QuerySet:
     """Admin: all. Consultant: their municipality's youth. Company member: their company's
-    slots. Anyone else (youth, anonymous, inactive, the system): nothing."""
+    slots. Anyone else (youth, anonymous, inactive, the system): nothing.
+
+    ``municipality_field`` is the path to the youth's municipality: interests hold a copy of
+    it on the row, with an index of their own."""
     role = role_of(user)
     if role == "admin":
         return queryset
     if role == "consultant":
-        return queryset.filter(youth__municipality_id=consultant_municipality_id(user))
+        return queryset.filter(**{municipality_field: consultant_municipality_id(user)})
     if role == "company":
         return queryset.filter(slot__company_id=member_company_id(user))
     return queryset.none()
@@ -53,7 +58,11 @@ def _get(queryset: QuerySet, pk: object):
 def interests_visible_to_user(*, user: object) -> QuerySet[Interest]:
     """Interests on the company's own slots, of the consultant's municipality's youth, or all
     for an admin; newest first."""
-    return _scoped(Interest.objects.select_related(*INTEREST_RELATED), user)
+    return _scoped(
+        Interest.objects.select_related(*INTEREST_RELATED),
+        user,
+        municipality_field="municipality_id",
+    )
 
 
 def interest_get_for_user(*, user: object, interest_id: int) -> Interest:

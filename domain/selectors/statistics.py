@@ -202,6 +202,23 @@ def _placement_weeks(placements: QuerySet[Placement], period: _Period) -> dict[i
     return per_youth
 
 
+# Where the weeks-in-placement distribution is cut (weeks): a page shows how many youth fall
+# in each band, whatever the municipality's size; each youth's own figure is in the CSV.
+WEEK_BANDS = (0, 4, 8, 13, 26)
+
+
+def _week_bands(youth_rows: list[dict]) -> list[dict]:
+    """How many youth spent [from, to) weeks in placement; the last band has no end."""
+    ends = (*WEEK_BANDS[1:], None)
+    bands = [
+        {"from": start, "to": end, "youth": 0} for start, end in zip(WEEK_BANDS, ends, strict=True)
+    ]
+    for row in youth_rows:
+        band = next(b for b in reversed(bands) if row["weeks"] >= b["from"])
+        band["youth"] += 1
+    return bands
+
+
 def _weeks(days: int) -> float:
     return round(days / 7, 1)
 
@@ -241,7 +258,11 @@ class _MunicipalityScope:
         if group is not None:
             youth_q &= Q(youth__group=group)
         self.youth_q = youth_q
-        self.interests = Interest.objects.filter(youth_q, period.moments("created_at"))
+        # Interests carry the municipality on the row (an index of their own).
+        self.interests = Interest.objects.filter(
+            Q(municipality=municipality) & (Q(youth__group=group) if group is not None else Q()),
+            period.moments("created_at"),
+        )
         self.placements_created = Placement.objects.filter(youth_q, period.moments("created_at"))
         # Time in placement counts every placement that ran during the period, whenever it
         # was proposed; overlap with the period is cut in Python.
@@ -340,6 +361,8 @@ def municipality_statistics(
           # most weeks first
           "weeks_in_placement": {
             "youth": [{"youth": "U-3fa9c1d2e0", "weeks": 6.3, "placements": 2, "active": True}],
+            # the same youth counted by weeks, [from, to) (to None: no end)
+            "bands": [{"from": 0, "to": 4, "youth": 3}, ..., {"from": 26, "to": None, "youth": 0}],
             "total_weeks": 31.4, "average_weeks": 5.2,
           },
           # check-ins of the weeks in the period: average score (1–5) and count per week
@@ -381,6 +404,7 @@ def municipality_statistics(
         "placements_by_status": _by_status(scope.placements_created, Placement.Status),
         "weeks_in_placement": {
             "youth": youth_rows,
+            "bands": _week_bands(youth_rows),
             "total_weeks": _weeks(total_days),
             "average_weeks": _weeks(total_days / len(per_youth)) if per_youth else 0.0,
         },

@@ -146,7 +146,7 @@ def youth_cards_for_company(
     if role == "company":
         rows = rows.filter(slot__company_id=policy.member_company_id(user))
     elif role == "consultant":
-        rows = rows.filter(youth__municipality_id=policy.consultant_municipality_id(user))
+        rows = rows.filter(municipality_id=policy.consultant_municipality_id(user))
     rows = list(rows.filter(pk__in=ids))
     with_contact = set(
         Placement.objects.filter(

@@ -146,7 +146,11 @@ def interest_show(
         # the same "conflict" here, and the surrounding transaction stays usable.
         with transaction.atomic():
             interest = Interest.objects.create(
-                youth=youth, slot=slot, message=message, created_at=now
+                youth=youth,
+                municipality_id=youth.municipality_id,
+                slot=slot,
+                message=message,
+                created_at=now,
             )
     except IntegrityError:
         if _live_exists(youth.pk, slot.pk):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from domain.models import Attendance, GroupSchedule, Meeting, NetworkGroup
 from domain.services.groups import group_deactivate
 
-from .base import BaseAdmin, ReadOnlyInline, service_action
+from .base import BaseAdmin, GrowingTableAdmin, ReadOnlyInline, service_action
 
 
 class GroupScheduleInline(ReadOnlyInline):
@@ -61,10 +61,10 @@ class MeetingAdmin(BaseAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(BaseAdmin):
+class AttendanceAdmin(GrowingTableAdmin, BaseAdmin):
     view_only = True
     list_display = ("meeting", "youth", "status", "recorded_at")
     list_select_related = ("meeting__group", "youth")
-    list_filter = ("status",)
+    # Time is a filter, not a date hierarchy (which reads every row's date on each page).
+    list_filter = ("status", "recorded_at")
     search_fields = ("youth__first_name", "meeting__group__name")
-    date_hierarchy = "recorded_at"

@@ -13,7 +13,7 @@ from domain.models import EmailPreferences, OutboxMessage
 from domain.selectors.outbox import outbox_queue_summary
 from domain.services.outbox import outbox_retime
 
-from .base import BaseAdmin
+from .base import BaseAdmin, GrowingTableAdmin
 
 
 class DeliveryFilter(admin.SimpleListFilter):
@@ -72,7 +72,7 @@ def _queue_value(block: dict, keys: tuple[str, ...]) -> object:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(BaseAdmin):
+class OutboxMessageAdmin(GrowingTableAdmin, BaseAdmin):
     """Messages are written by services and delivered by the worker.
 
     The admin may move a message's time or expiry by hand; its delivery state stays the
@@ -94,10 +94,10 @@ class OutboxMessageAdmin(BaseAdmin):
         "last_error",
     )
     list_select_related = ("recipient", "user", "content_type")
-    list_filter = ("status", DeliveryFilter, "channel", "kind", "recipient__municipality")
+    # Time is a filter, not a date hierarchy: the hierarchy reads every row's date on each
+    # page to draw its links.
+    list_filter = ("status", DeliveryFilter, "channel", "kind", "recipient__municipality", "due_at")
     search_fields = ("dedupe_key", "recipient__first_name", "user__username", "last_error")
-    date_hierarchy = "due_at"
-    show_full_result_count = False
     fields = (
         "channel",
         "recipient",

@@ -63,6 +63,28 @@ def weeks_chart(youth_rows: list[dict]) -> SafeString:
     )
 
 
+def week_band_label(band: dict) -> str:
+    if band["to"] is None:
+        return _("%(start)s weeks or more") % {"start": band["from"]}
+    return _("%(start)s–%(end)s weeks") % {"start": band["from"], "end": band["to"]}
+
+
+@register.filter
+def week_band(band: dict) -> str:
+    """A band of the weeks-in-placement distribution as words: "4–8 weeks"."""
+    return week_band_label(band)
+
+
+@register.simple_tag
+def week_bands_chart(bands: list[dict]) -> SafeString:
+    return charts.bar_chart(
+        chart_id="chart-weeks",
+        title=_("Young people by weeks in placement"),
+        desc=_("One bar per band of weeks: how many young people spent that long in placement."),
+        rows=[(week_band_label(band), band["youth"]) for band in bands],
+    )
+
+
 @register.simple_tag
 def checkin_chart(weeks: list[dict]) -> SafeString:
     return charts.line_chart(

@@ -1,4 +1,5 @@
-"""The company's front page: its network memberships and its slots with their counts."""
+"""The company's front page: its network memberships and its slots with their counts, one
+page of slots at a time."""
 
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -6,9 +7,11 @@ from django.shortcuts import render
 
 from domain.models import Interest
 from domain.selectors.network import memberships_visible_to_user
+from domain.selectors.placements import interests_visible_to_user
 from domain.selectors.slots import slot_seats_taken_count, slots_visible_to_user
 from portal.access import company_required
 from portal.forms.company import MembershipRequestForm
+from portal.paging import page_of
 
 
 @company_required
@@ -23,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         placements_seated=slot_seats_taken_count(),
     )
-    slots = list(slots)
+    page = page_of(request, slots)
     memberships = list(memberships_visible_to_user(user=request.user))
     member = request.user.company_member
     join_form = None
@@ -34,8 +37,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "company": member.company,
         "join_form": join_form,
-        "slots": slots,
-        "waiting": sum(slot.interests_pending for slot in slots),
+        "slots": page.object_list,
+        "slots_page": page,
+        # Over every slot, not only this page's.
+        "waiting": interests_visible_to_user(user=request.user)
+        .filter(status=Interest.Status.PENDING)
+        .count(),
         "memberships": memberships,
         "accepted": any(m.is_accepted for m in memberships),
     }

@@ -1,6 +1,7 @@
 """The company's inbox: interests young people showed in its slots, with only the youth fields
 the permission matrix allows (``youth_card_for_company``); accept with an intro meeting, or
-decline kindly. The list is a fragment the live script reloads when a new interest arrives."""
+decline kindly. The list is a fragment the live script reloads when a new interest arrives;
+each of its two parts shows one page at a time (the live reload keeps the page)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,20 +17,26 @@ from portal.access import company_required
 from portal.errors import attempt, get_or_404
 from portal.forms.company import InterestAcceptForm, InterestDeclineForm, IntroMoveForm
 from portal.held import tell_held_pushes
+from portal.paging import page_of
 
 
 def _inbox(request: HttpRequest) -> dict:
-    """Live interests (waiting for an answer, intro meeting agreed), each with its card."""
-    interests = list(
-        interests_visible_to_user(user=request.user)
-        .filter(status__in=Interest.LIVE)
-        .order_by("-created_at", "-pk")
-    )
+    """Live interests, waiting for an answer (newest first) and with an intro meeting agreed,
+    one page of each, every row with its card; the totals count every page."""
+    live = interests_visible_to_user(user=request.user).order_by("-created_at", "-pk")
+    pending = page_of(request, live.filter(status=Interest.Status.PENDING), param="waiting")
+    accepted = page_of(request, live.filter(status=Interest.Status.ACCEPTED), param="agreed")
+    interests = [*pending.object_list, *accepted.object_list]
     cards = youth_cards_for_company(user=request.user, interests=interests)
-    rows = [(interest, cards[interest.pk]) for interest in interests if interest.pk in cards]
+
+    def with_cards(page) -> list:
+        return [(interest, cards[interest.pk]) for interest in page if interest.pk in cards]
+
     return {
-        "pending": [row for row in rows if row[0].status == Interest.Status.PENDING],
-        "accepted": [row for row in rows if row[0].status == Interest.Status.ACCEPTED],
+        "pending": with_cards(pending),
+        "accepted": with_cards(accepted),
+        "pending_page": pending,
+        "accepted_page": accepted,
     }
 
 

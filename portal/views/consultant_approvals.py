@@ -16,14 +16,19 @@ from domain.services.placements import placement_approve, placement_reject
 from portal.errors import attempt, get_or_404
 from portal.forms.consultant import ReasonForm
 from portal.held import tell_held_pushes
+from portal.paging import page_of
 from portal.views.consultant_common import consultant_page
 
 
 @consultant_page
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Every proposed placement the user may decide on, oldest first."""
-    placements = placements_awaiting_approval(user=request.user)
-    return render(request, "portal/consultant/approvals.html", {"placements": placements})
+    """Every proposed placement the user may decide on, oldest first, a page at a time."""
+    page = page_of(request, placements_awaiting_approval(user=request.user))
+    return render(
+        request,
+        "portal/consultant/approvals.html",
+        {"placements": page.object_list, "page": page},
+    )
 
 
 def _render_detail(request, placement: Placement, form: ReasonForm, status: int = 200):

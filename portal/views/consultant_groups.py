@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +45,11 @@ from portal.views.consultant_common import (
 )
 
 PAST_MEETINGS = 10
+# The member picker is a name search (a municipality has hundreds of youth): it shows at most
+# this many matches and asks for more of the name beyond.
+MEMBER_MATCHES = 20
+# Words of a search that count; more only slow the query.
+SEARCH_WORDS = 3
 # The services' argument names where the forms call a field otherwise.
 FORM_FIELDS = {"facilitator_ids": "facilitators"}
 
@@ -56,6 +62,19 @@ def _candidates(user, group: NetworkGroup):
         .exclude(group=group)
         .exclude(status=Youth.Status.LEFT)
     )
+
+
+def _member_matches(user, group: NetworkGroup, query: str) -> dict:
+    """Candidates whose first or last name holds every word of ``query``, by name, at most
+    ``MEMBER_MATCHES`` (and whether there are more); nothing for an empty search."""
+    words = query.split()[:SEARCH_WORDS]
+    if not words:
+        return {"query": "", "matches": [], "more": False}
+    candidates = _candidates(user, group)
+    for word in words:
+        candidates = candidates.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    found = list(candidates.order_by("first_name", "last_name", "pk")[: MEMBER_MATCHES + 1])
+    return {"query": query, "matches": found[:MEMBER_MATCHES], "more": len(found) > MEMBER_MATCHES}
 
 
 @consultant_page
@@ -98,8 +117,8 @@ def _render_group(request, group_id: int, **forms_and_status) -> HttpResponse:
     context = {
         "group": group,
         "past_meetings": past,
-        "member_form": forms_and_status.get("member_form")
-        or MemberAddForm(candidates=_candidates(request.user, group)),
+        "member_form": forms_and_status.get("member_form"),
+        "member_search": _member_matches(request.user, group, request.GET.get("q", "").strip()),
         "schedule_form": forms_and_status.get("schedule_form") or ScheduleForm(),
         "edit_form": forms_and_status.get("edit_form")
         or GroupForm(
@@ -138,6 +157,18 @@ def group_edit(request: HttpRequest, group_id: int) -> HttpResponse:
         if done is not None:
             return redirect("consultant:group_detail", group_id=group.pk)
     return _render_group(request, group.pk, edit_form=form, status=400)
+
+
+@consultant_page
+def group_member_search(request: HttpRequest, group_id: int) -> HttpResponse:
+    """The member picker's matches for ``q``, as a fragment for htmx (the group page renders
+    the same list itself when the search is sent without JavaScript)."""
+    group = get_or_404(group_get_for_user, user=request.user, group_id=group_id)
+    context = {
+        "group": group,
+        **_member_matches(request.user, group, request.GET.get("q", "").strip()),
+    }
+    return render(request, "portal/consultant/fragments/member_matches.html", context)
 
 
 @require_POST

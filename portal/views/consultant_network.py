@@ -13,24 +13,32 @@ from domain.selectors.network import membership_get_for_user, memberships_visibl
 from domain.services.network import membership_accept, membership_reject
 from portal.errors import attempt, get_or_404
 from portal.forms.consultant import ReasonForm
+from portal.paging import page_of
 from portal.views.consultant_common import consultant_page
 
 
 @consultant_page
 def memberships(request: HttpRequest) -> HttpResponse:
-    """Pending requests first (oldest first), then the network's members and past refusals."""
-    rows = list(memberships_visible_to_user(user=request.user))
-    pending = sorted(
-        (m for m in rows if m.status == NetworkMembership.Status.PENDING),
-        key=lambda m: (m.requested_at, m.pk),
+    """Pending requests first (oldest first), then the network's members and past refusals
+    (newest first); a page of each, since a big municipality's network has hundreds. Each
+    decided company shows its answer rate and median time to answer."""
+    rows = memberships_visible_to_user(user=request.user)
+    Status = NetworkMembership.Status
+    pending = page_of(
+        request, rows.filter(status=Status.PENDING).order_by("requested_at", "pk"), param="asked"
     )
-    decided = [m for m in rows if m.status != NetworkMembership.Status.PENDING]
-    answers = company_answer_stats(user=request.user, company_ids=[m.company_id for m in decided])
-    for membership in decided:
+    decided = page_of(request, rows.exclude(status=Status.PENDING), param="page")
+    shown = list(decided.object_list)
+    answers = company_answer_stats(user=request.user, company_ids=[m.company_id for m in shown])
+    for membership in shown:
         membership.answers = answers[membership.company_id]
-    return render(
-        request, "portal/consultant/memberships.html", {"pending": pending, "decided": decided}
-    )
+    context = {
+        "pending": pending.object_list,
+        "pending_page": pending,
+        "decided": shown,
+        "decided_page": decided,
+    }
+    return render(request, "portal/consultant/memberships.html", context)
 
 
 @require_POST

@@ -50,7 +50,13 @@ STATUS = CSV_HEADER.index("status")
 def _filters(request: HttpRequest):
     """The filter form and, when it is valid, the selector's arguments."""
     municipality = own_municipality(request.user)
-    groups = groups_visible_to_user(user=request.user)
+    # The filter's choices need a name and an id only: not the selector's member counts and
+    # facilitators, which a big municipality's hundred groups make costly.
+    groups = (
+        NetworkGroup.objects.filter(pk__in=groups_visible_to_user(user=request.user).values("pk"))
+        .select_related("municipality")  # a choice's label names it
+        .order_by("name", "pk")
+    )
     data = request.GET.copy()
     if municipality is None and not data.get("municipality"):
         first = Municipality.objects.order_by("name").first()

@@ -106,7 +106,7 @@ def test_a_youth_of_another_municipality_cannot_be_added(
         url("group_member_add", group), {"youth": other_youth.pk}
     )
     assert response.status_code == 400
-    assert 'id="id_youth_error"' in response.content.decode()
+    assert 'id="member-add-error"' in response.content.decode()
     assert Youth.objects.get(pk=other_youth.pk).group is None
 
 

@@ -52,8 +52,35 @@ def test_the_page_draws_four_accessible_charts_with_tables(client_for, consultan
     for chart in ("funnel", "weeks", "checkins", "events"):
         assert f'aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in page
     assert page.count("<table") >= 4
-    assert youth_pseudonym(history.youth_id) in page
     assert history.youth.first_name not in page
+
+
+def test_weeks_in_placement_are_folded_into_counted_bands(
+    client_for, consultant, history, municipality, slot
+):
+    """One row per band of weeks, not one per youth: the page stays the same size however many
+    youth were placed; each youth's own figure is in the CSV."""
+    from domain.selectors.statistics import WEEK_BANDS
+
+    def weeks_rows(page: str) -> int:
+        section = page.split('id="weeks-heading"')[1].split("</section>")[0]
+        return section.count("<tr>") - 1  # less the heading row
+
+    client = client_for(consultant)
+    before = client.get(PAGE).content.decode()
+    for _ in range(12):
+        youth = f.YouthFactory(municipality=municipality)
+        f.PlacementFactory(
+            youth=youth,
+            slot=slot,
+            status="active",
+            start_date=history.start_date,
+            started_at=history.started_at,
+        )
+    after = client.get(PAGE).content.decode()
+    assert weeks_rows(before) == weeks_rows(after) == len(WEEK_BANDS)
+    assert youth_pseudonym(history.youth_id) not in after
+    assert youth_pseudonym(history.youth_id) in client.get(CSV).content.decode()
 
 
 def test_the_page_offers_the_csv_with_the_same_filters(client_for, consultant, history):
@@ -187,3 +214,17 @@ def test_queries_do_not_grow(
         assert client.get(PAGE).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(CSV).status_code == 200
+
+
+def test_the_group_filter_costs_the_same_queries_for_1_and_30_groups(
+    client_for, consultant, municipality, history, queries_for
+):
+    f.GroupFactory(municipality=municipality)
+    client = client_for(consultant)
+    client.get(PAGE)
+    one = queries_for(client, PAGE)
+    for _ in range(29):
+        f.GroupFactory(municipality=municipality)
+    html = client.get(PAGE).content.decode()
+    assert queries_for(client, PAGE) == one
+    assert html.count('<option value="') >= 30

@@ -391,3 +391,16 @@ def test_company_statistics_take_the_same_number_of_queries_for_1_and_30_slots(
         _queries(lambda: company_statistics(user=company_member.user, company_id=company.pk))
         == count
     )
+
+
+def test_week_bands_count_each_youth_once_in_the_band_holding_their_weeks():
+    from domain.selectors.statistics import _week_bands
+
+    rows = [{"weeks": weeks} for weeks in (0.0, 3.9, 4.0, 12.9, 13.0, 26.0, 80.0)]
+    assert [(b["from"], b["to"], b["youth"]) for b in _week_bands(rows)] == [
+        (0, 4, 2),
+        (4, 8, 1),
+        (8, 13, 1),
+        (13, 26, 1),
+        (26, None, 2),
+    ]
