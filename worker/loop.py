@@ -73,7 +73,7 @@ from domain.services.delivery import (
     outbox_work_left,
 )
 from domain.services.housekeeping import housekeeping_run
-from worker.ratelimit import DEFAULT_RATE, Send, SendLimiter
+from worker.ratelimit import DEFAULT_RATE, ChatTaken, Send, SendLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class WorkerSettings:
     backoff_cap: float = 300.0
     housekeeping_every: float = 3600.0  # 0: never (cron runs ``manage.py housekeeping``)
     redis_url: str | None = None  # the shared rate limit of several workers
+    read_timeout: float = 5.0  # how long the bot waits for Telegram's answer
 
     def backoff(self, attempts: int) -> float:
         return min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))
@@ -193,7 +194,9 @@ class Worker:
         self.bot = bot
         self.settings = settings or WorkerSettings()
         self.limiter = limiter or SendLimiter(
-            rate=self.settings.rate, redis_url=self.settings.redis_url
+            rate=self.settings.rate,
+            redis_url=self.settings.redis_url,
+            answer_timeout=self.settings.read_timeout,
         )
         self.clock = clock
         self.stats = Stats()
@@ -245,6 +248,7 @@ class Worker:
             await self._slots.acquire()
             if stop.is_set():  # stopped while all slots were busy: give it back below
                 self._slots.release()
+                self.limiter.release(message.chat_id)
                 self._ready.appendleft(message)
                 return
             task = asyncio.create_task(self._send(message, stop))
@@ -349,6 +353,7 @@ class Worker:
             # A database error while recording: the lease brings the row back.
             logger.exception("deliver outbox=%s not recorded", message.message_id)
         finally:
+            self.limiter.release(message.chat_id)  # nothing went, if it is still taken
             self._slots.release()
 
     async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
@@ -360,8 +365,22 @@ class Worker:
             return
         # The pace is kept here, after the database, right before the request: what Telegram
         # counts is arrivals, and a slow database call must not bunch them up.
-        turn = await self._turn(stop)
+        try:
+            turn = await self._turn(stop, message.chat_id)
+        except ChatTaken as taken:  # another worker sent to this chat meanwhile
+            self.limiter.release(message.chat_id)
+            await db(
+                outbox_abandon,
+                message_id=mid,
+                worker=name,
+                now=self.clock(),
+                keep=True,
+                lease=self._lease,
+            )
+            self._put_aside(message, taken.wait)
+            return
         if turn is None:
+            self.limiter.release(message.chat_id)
             await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
             return
         try:
@@ -369,12 +388,17 @@ class Worker:
                 sent = await self.bot.send_message(
                     message.chat_id, message.text, reply_markup=message.keyboard
                 )
-            finally:
-                self.limiter.answered(turn)
+            except TimedOut as error:
+                await self.limiter.answered(turn, timed_out=not _connect_failed(error))
+                raise
+            except BaseException:
+                await self.limiter.answered(turn)
+                raise
+            await self.limiter.answered(turn)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             self.stats.limited += 1
-            self.limiter.pause(seconds)
+            await self.limiter.pause(seconds)
             logger.warning("deliver 429 outbox=%s retry_after=%s", mid, seconds)
             await db(
                 outbox_mark_rate_limited,
@@ -441,12 +465,13 @@ class Worker:
             for *_, done in rows:
                 done.set_result(None)
 
-    async def _turn(self, stop: asyncio.Event) -> Send | None:
-        """Wait for the next send slot (one waiter at a time); None if stopped first."""
+    async def _turn(self, stop: asyncio.Event, chat_id: int) -> Send | None:
+        """Wait for the next send slot (one waiter at a time); None if stopped first. Raises
+        ``ChatTaken`` when another worker sent to the chat meanwhile."""
         async with self._turn_lock:
             if stop.is_set():
                 return None
-            turn = asyncio.ensure_future(self.limiter.acquire())
+            turn = asyncio.ensure_future(self.limiter.acquire(chat_id))
             stopped = asyncio.ensure_future(stop.wait())
             await asyncio.wait({turn, stopped}, return_when=asyncio.FIRST_COMPLETED)
             stopped.cancel()

@@ -253,19 +253,22 @@ def outbox_mark_recipient_unreachable(*, message_id: int, reason: str) -> bool:
     return youth_mark_unreachable(youth_id=recipient, reason=reason)
 
 
-def outbox_abandon(*, message_id: int, worker: str, now: datetime | None = None) -> None:
+def outbox_abandon(
+    *,
+    message_id: int,
+    worker: str,
+    now: datetime | None = None,
+    keep: bool = False,
+    lease: timedelta = LEASE,
+) -> None:
     """Stamped for sending but stopped before the request went out: undo the stamp and the
-    attempt, and give the row back."""
+    attempt, and give the row back (or, ``keep``, keep it leased to this worker: it only waits
+    for its chat's turn)."""
     now = now or timezone.now()
+    claim = {"claimed_until": now + lease} if keep else {"claimed_until": None, "claimed_by": ""}
     OutboxMessage.objects.filter(
         pk=message_id, status=Status.PENDING, claimed_by=worker[:100]
-    ).update(
-        attempts=_one_attempt_less(),
-        send_started_at=None,
-        claimed_until=None,
-        claimed_by="",
-        updated_at=now,
-    )
+    ).update(attempts=_one_attempt_less(), send_started_at=None, updated_at=now, **claim)
 
 
 def outbox_release(*, message_ids: list[int], worker: str, now: datetime | None = None) -> int:

@@ -55,6 +55,7 @@ def deliver(
         "housekeeping_every": 0,
         "backoff_base": 0.1,
         "lease": 30,
+        "read_timeout": read_timeout,
     } | overrides
 
     async def main() -> Stats:

@@ -105,6 +105,7 @@ class Command(BaseCommand):
             poll=options["poll"],
             housekeeping_every=max(0.0, options["housekeeping_every"]),
             redis_url=settings.REDIS_URL or None,
+            read_timeout=options["read_timeout"],
         )
         bot = build_bot(concurrency=options["concurrency"], read_timeout=options["read_timeout"])
         stats = asyncio.run(self._run(bot, worker_settings, options["until_idle"]))
