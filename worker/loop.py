@@ -10,11 +10,16 @@ One loop per worker:
   (``worker.ratelimit.SendLimiter``); a chat that is not free yet is put aside, not waited for;
 * **send**: up to ``concurrency`` messages are on the wire at once; each is stamped
   ``send_started_at`` first, so a crash leaves a trace of what may have gone;
-* **settle**: sent; 429 → pause everything for ``retry_after`` and send it again; 5xx, network
-  errors and timeouts → retry later with exponential backoff, capped, up to ``max_attempts``
-  (a read timeout may have been delivered: one resend only, counted as a possible duplicate);
+* **settle**: sent; 429 → pause everything (every worker) for ``retry_after`` and send it again;
+  5xx, network errors and timeouts → retry later with exponential backoff, capped, up to
+  ``max_attempts`` (a read timeout may have been delivered: one resend only, counted as a
+  possible duplicate, and a row given up after one ends "delivery unknown", not failed);
   403 → failed for good, and the youth is marked unreachable for their consultant; 400 → failed
   (a bug in the message, never retried).
+
+A heartbeat renews the leases of the worker's rows every fifth of the lease (5 s by default), so
+the rows of a worker that died are another's seconds later; a worker that finds it stalled past
+its lease sends nothing it may no longer hold.
 
 SIGTERM sets ``stop``: no more claims, the messages on the wire are finished and recorded, and
 the claimed rows not yet sent are given back for another worker to take at once.
@@ -27,6 +32,7 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 import os
 import socket
 import threading
@@ -58,7 +64,6 @@ from bot.delivery import Outgoing
 from domain.models import OutboxMessage
 from domain.services.delivery import (
     BATCH_SIZE,
-    LEASE,
     MAX_ATTEMPTS,
     outbox_abandon,
     outbox_attempts,
@@ -70,6 +75,7 @@ from domain.services.delivery import (
     outbox_mark_retry,
     outbox_mark_sent_many,
     outbox_release,
+    outbox_renew_claims,
     outbox_work_left,
 )
 from domain.services.housekeeping import housekeeping_run
@@ -110,7 +116,9 @@ class WorkerSettings:
     rate: float = DEFAULT_RATE  # messages a second, for all workers together
     batch_size: int = BATCH_SIZE
     concurrency: int = 8  # messages on the wire at once
-    lease: float = LEASE.total_seconds()
+    # Seconds a claimed row stays this worker's after its last heartbeat, which renews every
+    # fifth of it: a dead worker's rows are another's this long after it died.
+    lease: float = 5.0
     poll: float = 1.0  # seconds between looks at an empty queue
     max_attempts: int = MAX_ATTEMPTS
     backoff_base: float = 2.0  # first retry after this many seconds, doubling each time
@@ -133,6 +141,7 @@ class Stats:
     failed: int = 0
     limited: int = 0  # 429s
     unknown: int = 0  # timeouts that may have been delivered
+    in_doubt: int = 0  # rows given up as "delivery unknown"
     dropped: int = 0  # claimed, then cancelled or taken over before sending
 
     def copy(self) -> Stats:
@@ -214,12 +223,15 @@ class Worker:
         self._claim_not_before = 0.0  # after a short batch, the next claim waits ``poll``
         self._logged = self.stats.copy()
         self._batch_started = time.monotonic()
+        self._heart: asyncio.Task | None = None
+        self._renewed_at = -math.inf  # when the last heartbeat started (monotonic)
 
     # --- the loop -----------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> Stats:
         """Deliver until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
         housekeeping = None
+        self._heart = asyncio.create_task(self._heartbeat())
         if self.settings.housekeeping_every > 0 and not until_idle:
             housekeeping = asyncio.create_task(self._housekeeping(stop))
         try:
@@ -328,6 +340,11 @@ class Worker:
                 await self._claim
         if self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
+        # Nothing is on the wire any more: the heartbeat may stop.
+        if self._heart is not None:
+            self._heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heart
         unsent = [m.message_id for m in self._ready] + [m.message_id for *_, m in self._later]
         if unsent:
             released = await db(
@@ -358,6 +375,7 @@ class Worker:
 
     async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
         name, mid = self.settings.name, message.message_id
+        stamped = time.monotonic()
         if not await db(
             outbox_begin_send, message_id=mid, worker=name, now=self.clock(), lease=self._lease
         ):
@@ -382,6 +400,14 @@ class Worker:
         if turn is None:
             self.limiter.release(message.chat_id)
             await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
+            return
+        if not self._still_ours(stamped):
+            # This worker stalled longer than its lease (the event loop did not run): the row
+            # may be another worker's by now, and sending it could send it twice.
+            await self.limiter.answered(turn)
+            await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
+            self.stats.dropped += 1
+            logger.warning("deliver outbox=%s not sent: the lease may have lapsed", mid)
             return
         try:
             try:
@@ -430,6 +456,30 @@ class Worker:
         else:
             self.stats.sent += 1
             await self._record_sent(mid, sent.message_id)
+
+    def _still_ours(self, stamped: float) -> bool:
+        """Is the row stamped at ``stamped`` surely still this worker's? The stamp and every
+        heartbeat hold its rows for a lease from when they started."""
+        margin = min(1.0, self.settings.lease / 5)
+        return time.monotonic() < max(stamped, self._renewed_at) + self.settings.lease - margin
+
+    async def _heartbeat(self) -> None:
+        """Renew the leases of every row this worker holds, every fifth of the lease, until
+        nothing is on the wire any more (cancelled by ``_shutdown``)."""
+        while True:
+            started = time.monotonic()
+            try:
+                await self._db_aside(
+                    outbox_renew_claims,
+                    worker=self.settings.name,
+                    now=self.clock(),
+                    lease=self._lease,
+                )
+            except Exception:
+                logger.exception("deliver heartbeat failed worker=%s", self.settings.name)
+            else:
+                self._renewed_at = started
+            await asyncio.sleep(self.settings.lease / 5)
 
     async def _record_sent(self, message_id: int, telegram_message_id: int) -> None:
         """Mark the row sent, together with the others sent in the same few milliseconds (one
@@ -496,6 +546,8 @@ class Worker:
         )
         if status == OutboxMessage.Status.FAILED:
             self.stats.failed += 1
+        elif status == OutboxMessage.Status.UNKNOWN:
+            self.stats.in_doubt += 1
         else:
             self.stats.retry += 1
 
@@ -507,7 +559,7 @@ class Worker:
         if any(getattr(done, f.name) for f in fields(done)):
             logger.info(
                 "deliver batch worker=%s claimed=%d sent=%d retry=%d failed=%d limited=%d "
-                "unknown=%d dropped=%d waiting=%d sending=%d ms=%d",
+                "unknown=%d in_doubt=%d dropped=%d waiting=%d sending=%d ms=%d",
                 self.settings.name,
                 done.claimed,
                 done.sent,
@@ -515,6 +567,7 @@ class Worker:
                 done.failed,
                 done.limited,
                 done.unknown,
+                done.in_doubt,
                 done.dropped,
                 len(self._ready) + len(self._later),
                 len(self._sending),

@@ -33,6 +33,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
         SKIPPED = "skipped", _("skipped (quiet hours)")
+        # Every try went out and no answer came back: Telegram may well have delivered it, so
+        # it is not reported as failed (not received).
+        UNKNOWN = "unknown", _("delivery unknown")
 
     recipient = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="outbox")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

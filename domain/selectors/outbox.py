@@ -57,6 +57,9 @@ def _conditions(now: datetime) -> dict[str, Q]:
         "sent_last_24h": Q(status=Status.SENT, sent_at__gte=now - SENT_RECENTLY),
         "sent_total": Q(status=Status.SENT),
         "cancelled": Q(status=Status.CANCELLED),
+        # Sent, but Telegram's answer never came: apart from the failures, which were not
+        # received.
+        "delivery_unknown": Q(status=Status.UNKNOWN),
     }
     known_failed = Q()
     for key, prefix in FAILED_REASONS.items():
@@ -77,6 +80,7 @@ def _empty() -> dict:
         "failed": {**dict.fromkeys(FAILED_REASONS, 0), "other": 0, "total": 0},
         "skipped": {**dict.fromkeys(SKIPPED_REASONS, 0), "other": 0, "total": 0},
         "cancelled": 0,
+        "delivery_unknown": 0,
         "possible_duplicates": 0,
         "oldest_due_at": None,
         "lag_seconds": None,
@@ -85,7 +89,7 @@ def _empty() -> dict:
 
 
 def _fill(counts: dict, row: dict, now: datetime) -> None:
-    for key in (*PENDING_STATES, "sent_last_24h", "sent_total", "cancelled"):
+    for key in (*PENDING_STATES, "sent_last_24h", "sent_total", "cancelled", "delivery_unknown"):
         counts[key] = row[key]
     for group, reasons in (("failed", FAILED_REASONS), ("skipped", SKIPPED_REASONS)):
         for reason in (*reasons, "other"):
@@ -127,6 +131,7 @@ def outbox_queue_summary(
     each block holds ``due_now``, ``being_sent``, ``waiting_retry``, ``held_quiet_hours``,
     ``scheduled_later``,
     ``sent_last_24h``, ``sent_total``, ``failed`` and ``skipped`` by reason (with ``total``),
+    ``delivery_unknown`` (sent, no answer: may have arrived; not counted as failed),
     ``cancelled``, ``possible_duplicates`` (their sum), ``oldest_due_at`` / ``lag_seconds``
     (the oldest row due now and not claimed: how far behind the worker is) and
     ``unreachable_youth``.
@@ -166,3 +171,20 @@ def outbox_queue_summary(
         _add(overall, counts)
         blocks.append({"id": place["pk"], "slug": place["slug"], "name": place["name"], **counts})
     return {"generated_at": now, "overall": overall, "municipalities": blocks}
+
+
+def youth_message_counts(*, youth: Youth) -> dict[str, int]:
+    """How the bot's messages to one youth went, for their consultant (who already may see the
+    youth): ``sent``, ``waiting`` (not sent yet), ``delivery_unknown`` (sent, never answered:
+    they may well have it), ``not_received`` (failed). One query."""
+    counts = (
+        OutboxMessage.objects.filter(recipient=youth)
+        .order_by()
+        .aggregate(
+            sent=Count("pk", filter=Q(status=Status.SENT)),
+            waiting=Count("pk", filter=Q(status=Status.PENDING)),
+            delivery_unknown=Count("pk", filter=Q(status=Status.UNKNOWN)),
+            not_received=Count("pk", filter=Q(status=Status.FAILED)),
+        )
+    )
+    return {key: value or 0 for key, value in counts.items()}

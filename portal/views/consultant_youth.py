@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from domain.models import Youth
+from domain.selectors.outbox import youth_message_counts
 from domain.selectors.placements import placement_get_for_user
 from domain.selectors.timeline import youth_timeline
 from domain.selectors.youth import youth_get_for_user, youth_visible_to_user
@@ -129,7 +130,12 @@ def _render_detail(request, timeline, note_form, status=200):
     return render(
         request,
         "portal/consultant/youth_detail.html",
-        {"timeline": timeline, "youth": timeline.youth, "note_form": note_form},
+        {
+            "timeline": timeline,
+            "youth": timeline.youth,
+            "note_form": note_form,
+            "bot_messages": youth_message_counts(youth=timeline.youth),
+        },
         status=status,
     )
 

@@ -135,7 +135,9 @@ def test_the_rate_must_be_positive():
         SendLimiter(rate=0)
 
 
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="the shared schedule needs REDIS_URL")
+needs_redis = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="the shared schedule needs REDIS_URL"
+)
 
 
 def shared(rate: float, count: int = 2, **options) -> list[SendLimiter]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bot import callbacks as cb
 from domain.models import GroupSchedule, Municipality, OutboxMessage
+from domain.services.delivery import outbox_begin_send, outbox_claim_batch, outbox_mark_retry
 from domain.services.reminders import reminders_sync_meeting
 from standin import StandIn
 from tests import factories as f
@@ -307,15 +308,38 @@ def test_a_timeout_is_sent_again_once_and_counted(standin, chats, meeting):
     assert len(inbox(standin, y)) == 2, "the one duplicate, counted above"
 
 
-def test_two_timeouts_give_up_rather_than_send_a_third_time(standin, chats, meeting):
+def test_two_timeouts_end_delivery_unknown_never_failed(standin, chats, meeting):
     (y,) = chats()
     message = due(y, meeting)
     standin.set_fault("sendMessage", "timeout", count=2, hold=0.6)
     stats = deliver(standin, read_timeout=0.3)
-    assert (stats.unknown, stats.failed) == (2, 1)
+    assert (stats.unknown, stats.in_doubt, stats.failed) == (2, 1, 0)
     saved = row(message)
-    assert (saved.status, saved.possible_duplicates) == (Status.FAILED, 1)
-    assert saved.last_error == "gave up after 2 attempts: timed out"
+    # Telegram received it (twice): reporting it as not received would be wrong.
+    assert (saved.status, saved.possible_duplicates) == (Status.UNKNOWN, 1)
+    assert saved.last_error == "no answer after 2 attempts: timed out"
+    standin.wait_for(standin.user(y.telegram_chat_id), 2)
+    assert standin.counters["sendMessage"] == 2, "never a third time"
+
+
+def test_server_errors_after_a_timeout_end_delivery_unknown(chats, meeting):
+    (y,) = chats()
+    message = due(y, meeting)
+    now = timezone.now()
+
+    def attempt(**outcome) -> str:
+        assert outbox_claim_batch(worker="w1", now=now + timedelta(minutes=5))[0] == 1
+        assert outbox_begin_send(message_id=message.pk, worker="w1", now=now)
+        return outbox_mark_retry(
+            message_id=message.pk, retry_at=now, max_attempts=3, now=now, **outcome
+        )
+
+    assert attempt(error="timed out", outcome_unknown=True) == Status.PENDING
+    assert attempt(error="server error: Bad Gateway") == Status.PENDING
+    assert attempt(error="server error: Bad Gateway") == Status.UNKNOWN
+    saved = row(message)
+    assert saved.status == Status.UNKNOWN, "its first attempt may have reached the youth"
+    assert saved.last_error == "no answer after 3 attempts: server error: Bad Gateway"
 
 
 def test_a_400_is_recorded_and_never_retried(standin, chats, meeting):

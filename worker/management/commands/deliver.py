@@ -70,8 +70,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lease",
             type=positive(float),
-            default=60.0,
-            help="seconds a claimed row is this worker's before another may take it",
+            default=settings.NEXTWORK_DELIVERY_LEASE,
+            help=(
+                "seconds a claimed row stays this worker's after its last heartbeat (renewed "
+                "every fifth of it), before another may take it (default %(default)s)"
+            ),
         )
         parser.add_argument(
             "--poll", type=positive(float), default=1.0, help="seconds between looks when idle"
@@ -111,7 +114,8 @@ class Command(BaseCommand):
         stats = asyncio.run(self._run(bot, worker_settings, options["until_idle"]))
         self.stdout.write(
             f"Worker {worker_settings.name}: stopped (sent {stats.sent}, failed {stats.failed},"
-            f" retried {stats.retry}, rate-limited {stats.limited})"
+            f" delivery unknown {stats.in_doubt}, retried {stats.retry},"
+            f" rate-limited {stats.limited})"
         )
 
     async def _run(self, bot: Bot, worker_settings: WorkerSettings, until_idle: bool):
