@@ -85,6 +85,10 @@ logger = logging.getLogger(__name__)
 
 
 RETRY_SECONDS = 1.0
+# Messages put aside for their chat's turn within this many seconds count as ready ones when
+# deciding to claim more; a worker holds at most this many batches.
+CHAT_SOON = 0.5
+HELD_BATCHES = 4
 # Rows sent within this many seconds of each other are marked sent in one query.
 RECORD_DELAY = 0.05
 
@@ -281,8 +285,14 @@ class Worker:
             return False
         if time.monotonic() < self._claim_not_before:
             return False
-        # Claim the next batch while half of this one is still to go.
-        return len(self._ready) + len(self._later) <= self.settings.batch_size // 2
+        # Claim the next batch while half of this one is still to go. Messages put aside for
+        # their chat's turn count only once it is near: waiting for them must not starve the
+        # stream (but a worker never holds more than a few batches).
+        if len(self._ready) + len(self._later) >= HELD_BATCHES * self.settings.batch_size:
+            return False
+        soon = time.monotonic() + CHAT_SOON
+        near = sum(1 for at, *_ in self._later if at <= soon)
+        return len(self._ready) + near <= self.settings.batch_size // 2
 
     async def _claim_batch(self) -> None:
         try:

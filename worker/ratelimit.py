@@ -10,9 +10,11 @@ instead of bumping into them, and any number of workers together are as exact as
   it and then *goes*; a wake-up that came late is not caught up in a burst.
 * **Arrivals, not departures**: Telegram counts messages when they arrive. When its answers come
   late (it, or the network, stalled), the messages sent meanwhile arrived together, later than
-  they left. Every send is kept in one ledger, first at its departure, then at its estimated
-  arrival (answered − half the fastest round trip); no send goes while the ledger's last second
-  already holds one more than the rate.
+  they left. Every send is kept in one ledger: while it is on the wire it may arrive at any
+  moment, so it counts in every second until answered; then at its estimated arrival (answered
+  − half the fastest round trip; for a request that timed out, as late as it may still
+  arrive). No send goes while the ledger's second already holds one more than the rate, so
+  however the network delays them, no second at Telegram holds more.
 * **Pause**: a 429's ``retry_after`` stops the sends of every worker until it has passed,
   including a slot already reserved.
 * **Per chat, at arrival**: a chat's next message leaves only ``PER_CHAT_SECONDS`` after the
@@ -100,33 +102,47 @@ def _window_free_at(scores: list[float], capacity: int, at: float) -> float:
 
 
 class LocalLedger:
-    """The schedule, the ledger and the pause of one worker, in its memory (no Redis)."""
+    """The schedule, the ledger and the pause of one worker, in its memory (no Redis).
 
-    def __init__(self, pace: Pace) -> None:
+    The ledger has two parts: the sends on the wire (``_on_the_wire``: they may arrive at any
+    moment, so they count in every second until answered) and the others by the moment they
+    (are thought to) arrive: reserved slots, answered sends, and timed-out ones as late as
+    they may still arrive."""
+
+    def __init__(self, pace: Pace, answer_timeout: float) -> None:
         self.pace = pace
+        self.answer_timeout = answer_timeout
         self._next = 0.0
         self._paused_until = 0.0
         self._entries: dict[str, float] = {}
+        self._on_the_wire: dict[str, float] = {}  # entry -> when it left
+
+    def _forget_old(self, now: float) -> None:
+        self._entries = {k: s for k, s in self._entries.items() if s >= now - ARRIVALS_KEPT}
+        # A send unanswered for two answer timeouts was lost with its worker.
+        gone = now - 2 * self.answer_timeout
+        self._on_the_wire = {k: s for k, s in self._on_the_wire.items() if s >= gone}
 
     async def reserve(self, key: str) -> float:
         now = time.monotonic()
-        self._entries = {k: s for k, s in self._entries.items() if s >= now - ARRIVALS_KEPT}
+        self._forget_old(now)
         slot = max(now, self._next, self._paused_until)
-        slot = _window_free_at(list(self._entries.values()), self.pace.capacity, slot)
+        # What is on the wire arrives now at the earliest.
+        scores = [*self._entries.values(), *(now for _ in self._on_the_wire)]
+        slot = _window_free_at(scores, self.pace.capacity, slot)
         self._next = slot + self.pace.interval
         self._entries[key] = slot
         return slot - now
 
     async def go(self, key: str, chat_id: int | None, hold: float) -> tuple[str, float]:
         now = time.monotonic()
-        if self._paused_until > now:
-            self._entries.pop(key, None)
-            return "pause", self._paused_until - now
         slot = self._entries.pop(key, now)
-        others = [s for s in self._entries.values() if s <= now]
-        if (free_at := _window_free_at(others, self.pace.capacity, now)) > now:
-            return "full", free_at - now
-        self._entries[key] = now
+        if self._paused_until > now:
+            return "pause", self._paused_until - now
+        arrived = sum(1 for s in self._entries.values() if now - 1.0 < s <= now)
+        if arrived + len(self._on_the_wire) >= self.pace.capacity:
+            return "full", self.pace.interval
+        self._on_the_wire[key] = now
         self._keep_the_pace(slot, now)
         return "go", 0.0
 
@@ -138,11 +154,12 @@ class LocalLedger:
         self._next = max(self._next, now - min(late, CATCH_UP * interval) + interval)
 
     async def settle(self, key: str, ago: float, chat_id: int | None, free_in: float) -> None:
-        if key in self._entries:
+        if self._on_the_wire.pop(key, None) is not None:
             self._entries[key] = time.monotonic() - ago
 
     async def forget(self, key: str) -> None:
         self._entries.pop(key, None)
+        self._on_the_wire.pop(key, None)
 
     async def pause(self, seconds: float) -> float:
         now = time.monotonic()
@@ -165,17 +182,24 @@ local function fmt(x) return string.format('%.6f', x) end
 local function num(v) return tonumber(v or '0') or 0 end
 """
 
-# KEYS: next slot, paused until, ledger. ARGV: interval, capacity, entry, seconds kept, kept ms.
+# KEYS: next slot, paused until, ledger, on the wire. ARGV: interval, capacity, entry, seconds
+# kept, kept ms, seconds after which an unanswered send is forgotten.
 _RESERVE = (
     _NOW
     + """
 local interval, capacity = tonumber(ARGV[1]), tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now - tonumber(ARGV[4])))
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', fmt(now - tonumber(ARGV[6])))
 local slot = math.max(now, num(redis.call('GET', KEYS[1])), num(redis.call('GET', KEYS[2])))
+local scores = {}
 local recent = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. fmt(slot - 1), '+inf', 'WITHSCORES')
-local count = #recent / 2
+for i = 2, #recent, 2 do scores[#scores + 1] = tonumber(recent[i]) end
+-- What is on the wire arrives now at the earliest.
+for _ = 1, redis.call('ZCARD', KEYS[4]) do scores[#scores + 1] = now end
+table.sort(scores)
+local count = #scores
 if count >= capacity then
-  slot = math.max(slot, tonumber(recent[2 * (count - capacity) + 2]) + 1)
+  slot = math.max(slot, scores[count - capacity + 1] + 1)
 end
 redis.call('SET', KEYS[1], fmt(slot + interval), 'PX', ARGV[5])
 redis.call('ZADD', KEYS[3], fmt(slot), ARGV[3])
@@ -184,55 +208,55 @@ return fmt(slot - now)
 """
 )
 
-# KEYS: next slot, paused until, ledger, chat. ARGV: entry, interval, capacity, chat hold,
-# catch-up, "1" if there is a chat, kept ms.
+# KEYS: next slot, paused until, ledger, on the wire, chat. ARGV: entry, interval, capacity,
+# chat hold, catch-up, "1" if there is a chat, kept ms.
 _GO = (
     _NOW
     + """
+local slot = tonumber(redis.call('ZSCORE', KEYS[3], ARGV[1]) or fmt(now))
+redis.call('ZREM', KEYS[3], ARGV[1])
 local paused = num(redis.call('GET', KEYS[2]))
 if paused > now then
-  redis.call('ZREM', KEYS[3], ARGV[1])
   return {'pause', fmt(paused - now)}
 end
 if ARGV[6] == '1' then
-  local free = num(redis.call('GET', KEYS[4]))
+  local free = num(redis.call('GET', KEYS[5]))
   if free > now then
-    redis.call('ZREM', KEYS[3], ARGV[1])
     return {'chat', fmt(free - now)}
   end
 end
-local slot = tonumber(redis.call('ZSCORE', KEYS[3], ARGV[1]) or fmt(now))
-redis.call('ZREM', KEYS[3], ARGV[1])
-local capacity = tonumber(ARGV[3])
-local recent = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. fmt(now - 1), fmt(now), 'WITHSCORES')
-local count = #recent / 2
-if count >= capacity then
-  return {'full', fmt(tonumber(recent[2 * (count - capacity) + 2]) + 1 - now)}
+local interval, capacity = tonumber(ARGV[2]), tonumber(ARGV[3])
+local arrived = redis.call('ZCOUNT', KEYS[3], '(' .. fmt(now - 1), fmt(now))
+if arrived + redis.call('ZCARD', KEYS[4]) >= capacity then
+  return {'full', fmt(interval)}
 end
-redis.call('ZADD', KEYS[3], fmt(now), ARGV[1])
-local interval, catch_up = tonumber(ARGV[2]), tonumber(ARGV[5])
+redis.call('ZADD', KEYS[4], fmt(now), ARGV[1])
+redis.call('PEXPIRE', KEYS[4], ARGV[7])
 local late = math.max(0, now - slot)
-local floor = now - math.min(late, catch_up * interval) + interval
+local floor = now - math.min(late, tonumber(ARGV[5]) * interval) + interval
 if floor > num(redis.call('GET', KEYS[1])) then
   redis.call('SET', KEYS[1], fmt(floor), 'PX', ARGV[7])
 end
 if ARGV[6] == '1' then
   local hold = tonumber(ARGV[4])
-  redis.call('SET', KEYS[4], fmt(now + hold), 'PX', math.ceil(hold * 1000) + 1000)
+  redis.call('SET', KEYS[5], fmt(now + hold), 'PX', math.ceil(hold * 1000) + 1000)
 end
 return {'go', '0'}
 """
 )
 
-# KEYS: ledger, chat. ARGV: entry, seconds since its estimated arrival, seconds until the chat
-# is free, "1" if there is a chat.
+# KEYS: ledger, on the wire, chat. ARGV: entry, seconds since its estimated arrival (negative:
+# it may still arrive), seconds until the chat is free, "1" if there is a chat, kept ms.
 _SETTLE = (
     _NOW
     + """
-redis.call('ZADD', KEYS[1], 'XX', fmt(now - tonumber(ARGV[2])), ARGV[1])
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[1], fmt(now - tonumber(ARGV[2])), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+end
 if ARGV[4] == '1' then
   local free_in = tonumber(ARGV[3])
-  redis.call('SET', KEYS[2], fmt(now + free_in), 'PX', math.ceil(free_in * 1000) + 1000)
+  redis.call('SET', KEYS[3], fmt(now + free_in), 'PX', math.ceil(free_in * 1000) + 1000)
 end
 return 1
 """
@@ -260,13 +284,15 @@ return fmt(math.max(0, num(redis.call('GET', KEYS[1])) - now))
 class RedisLedger:
     """The schedule, the ledger, the pause and the chats' turns of all workers, in Redis."""
 
-    def __init__(self, pace: Pace, redis_url: str, key_prefix: str) -> None:
+    def __init__(self, pace: Pace, answer_timeout: float, redis_url: str, key_prefix: str) -> None:
         self.pace = pace
+        self.answer_timeout = answer_timeout
         self._redis = Redis.from_url(redis_url)
         self._prefix = key_prefix
         self._next = f"{key_prefix}:next"
         self._paused = f"{key_prefix}:paused"
         self._ledger = f"{key_prefix}:ledger"
+        self._on_the_wire = f"{key_prefix}:wire"
         self._reserve = self._redis.register_script(_RESERVE)
         self._go = self._redis.register_script(_GO)
         self._settle = self._redis.register_script(_SETTLE)
@@ -279,15 +305,22 @@ class RedisLedger:
     async def reserve(self, key: str) -> float:
         pace = self.pace
         wait = await self._reserve(
-            keys=[self._next, self._paused, self._ledger],
-            args=[pace.interval, pace.capacity, key, ARRIVALS_KEPT, SHARED_KEPT_MS],
+            keys=[self._next, self._paused, self._ledger, self._on_the_wire],
+            args=[
+                pace.interval,
+                pace.capacity,
+                key,
+                ARRIVALS_KEPT,
+                SHARED_KEPT_MS,
+                2 * self.answer_timeout,
+            ],
         )
         return float(wait)
 
     async def go(self, key: str, chat_id: int | None, hold: float) -> tuple[str, float]:
         pace = self.pace
         verdict, wait = await self._go(
-            keys=[self._next, self._paused, self._ledger, self._chat(chat_id)],
+            keys=[self._next, self._paused, self._ledger, self._on_the_wire, self._chat(chat_id)],
             args=[
                 key,
                 pace.interval,
@@ -302,12 +335,13 @@ class RedisLedger:
 
     async def settle(self, key: str, ago: float, chat_id: int | None, free_in: float) -> None:
         await self._settle(
-            keys=[self._ledger, self._chat(chat_id)],
-            args=[key, max(0.0, ago), free_in, "1" if chat_id is not None else "0"],
+            keys=[self._ledger, self._on_the_wire, self._chat(chat_id)],
+            args=[key, ago, free_in, "1" if chat_id is not None else "0", SHARED_KEPT_MS],
         )
 
     async def forget(self, key: str) -> None:
         await self._redis.zrem(self._ledger, key)
+        await self._redis.zrem(self._on_the_wire, key)
 
     async def pause(self, seconds: float) -> float:
         return float(await self._pause(keys=[self._paused], args=[seconds]))
@@ -342,7 +376,9 @@ class SendLimiter:
         self.pace = Pace.for_rate(rate)
         self.answer_timeout = answer_timeout
         self.ledger: LocalLedger | RedisLedger = (
-            RedisLedger(self.pace, redis_url, key_prefix) if redis_url else LocalLedger(self.pace)
+            RedisLedger(self.pace, answer_timeout, redis_url, key_prefix)
+            if redis_url
+            else LocalLedger(self.pace, answer_timeout)
         )
         self._name = uuid.uuid4().hex[:12]
         self._keys = itertools.count(1)
@@ -401,6 +437,9 @@ class SendLimiter:
         or, ``timed_out``, the answer never came (it may still arrive)."""
         now = time.monotonic()
         if timed_out:
+            # It may still arrive, as late as one more answer timeout from now: it holds a
+            # place in every second until then, and its chat until the interval after.
+            send.arrival = now + self.answer_timeout
             free_in = self.answer_timeout + PER_CHAT_SECONDS
         else:
             self._round_trips.append(now - send.started)

@@ -34,7 +34,7 @@ async def sends(limiters: list[SendLimiter], count: int) -> list[float]:
 
     async def one(limiter: SendLimiter) -> None:
         for _ in range(count):
-            await limiter.acquire()
+            await limiter.answered(await limiter.acquire())  # answered at once
             moments.append(time.monotonic())
 
     await asyncio.gather(*(one(limiter) for limiter in limiters))
@@ -73,7 +73,7 @@ def clock(monkeypatch) -> VirtualClock:
 async def paced(limiter: SendLimiter, count: int, clock: VirtualClock) -> list[float]:
     moments = []
     for _ in range(count):
-        await limiter.acquire()
+        await limiter.answered(await limiter.acquire())  # answered at once
         moments.append(clock.now)
     return moments
 
@@ -255,3 +255,26 @@ def test_answers_that_come_late_hold_back_the_next_sends():
     sends_ = asyncio.run(run())
     assert busiest_second([s.arrival for s in sends_]) <= 11, "the rate, and one for jitter"
     assert busiest_second([s.started for s in sends_]) <= 10
+
+
+@needs_redis
+def test_sends_on_the_wire_count_in_every_second_until_answered():
+    # Telegram stalls: eleven messages (the rate, and one for jitter) are on the wire and none
+    # is answered. They may all arrive at any moment, so no worker sends a twelfth.
+    async def run() -> tuple[bool, float]:
+        first, second = limiters = shared(rate=10, answer_timeout=5.0)
+        try:
+            on_the_wire = [await first.acquire() for _ in range(11)]
+            waiting = asyncio.ensure_future(second.acquire())
+            await asyncio.sleep(1.5)
+            held_back = not waiting.done()
+            await first.answered(on_the_wire[0])
+            answered_at = time.monotonic()
+            await asyncio.wait_for(waiting, 3)
+            return held_back, time.monotonic() - answered_at
+        finally:
+            await closing(limiters)
+
+    held_back, after_answer = asyncio.run(run())
+    assert held_back, "nothing more goes while the rate is on the wire"
+    assert after_answer < 1.5
