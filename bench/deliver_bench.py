@@ -24,6 +24,7 @@ Run on demand, never in the test suite.
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import multiprocessing
 import os
@@ -555,13 +556,8 @@ def measure(
     )
     chat_gap, chat_gaps_under = shortest_chat_gap(standin.arrivals)
     span = times[-1] - times[0] if len(times) > 1 else 0.0
-    arrived_at = {chat_id: moment for moment, chat_id in standin.arrivals}  # the last, per chat
     stamps = sorted(stamp.timestamp() for _, stamp, _ in sent if stamp)
-    transits = [
-        arrived_at[chat_id] - started.timestamp()
-        for chat_id, started, _ in sent
-        if started and chat_id in arrived_at
-    ]
+    transits = transit_times(standin.arrivals, [(c, s.timestamp()) for c, s, _ in sent if s])
     claims = batch_times(log_text)
     after_claim, claim_share = claim_proximity(standin.refusals, claims, times)
     if dump := os.environ.get("DELIVER_BENCH_DUMP"):  # raw times, for a closer look
@@ -600,6 +596,24 @@ def measure(
         batches=batch_totals(log_text),
         stopped=stopped,
     )
+
+
+def transit_times(
+    arrivals: list[tuple[float, int]], stamps: list[tuple[int, float]]
+) -> list[float]:
+    """For each (chat, send_started_at), the time to the chat's first arrival after it (a
+    chat with several messages has them at least 2 s apart)."""
+    by_chat: dict[int, list[float]] = {}
+    for moment, chat_id in arrivals:
+        by_chat.setdefault(chat_id, []).append(moment)
+    transits = []
+    for chat_id, started in stamps:
+        moments = by_chat.get(chat_id, [])
+        # Clocks of two processes: a stamp may read a few milliseconds after the arrival.
+        index = bisect.bisect_left(moments, started - 0.05)
+        if index < len(moments):
+            transits.append(moments[index] - started)
+    return transits
 
 
 def claim_proximity(

@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from bot import callbacks as cb
 from domain.models import GroupSchedule, Municipality, OutboxMessage
-from domain.services.delivery import outbox_begin_send, outbox_claim_batch, outbox_mark_retry
+from domain.services.delivery import (
+    outbox_begin_send,
+    outbox_claim_batch,
+    outbox_mark_retry,
+    outbox_renew_claims,
+)
 from domain.services.reminders import reminders_sync_meeting
 from standin import StandIn
 from tests import factories as f
@@ -446,3 +451,41 @@ def test_housekeeping_runs_in_one_worker_at_a_time(municipality):
         assert housekeeping_once(now=timezone.now()) is not None
     finally:
         other.close()
+
+
+# --- the heartbeat -------------------------------------------------------------------------------
+
+
+def test_the_heartbeat_renews_only_this_workers_rows_and_keeps_a_longer_hold(chats, meeting):
+    first, second, third = chats(3)
+    now = timezone.now()
+    mine = due(first, meeting, claimed_by="w1", claimed_until=now + timedelta(seconds=1))
+    paused = due(second, meeting, claimed_by="w1", claimed_until=now + timedelta(minutes=2))
+    theirs = due(third, meeting, claimed_by="w2", claimed_until=now + timedelta(seconds=1))
+    assert outbox_renew_claims(worker="w1", now=now, lease=timedelta(seconds=5)) == 2
+    assert row(mine).claimed_until == now + timedelta(seconds=5)
+    assert row(paused).claimed_until == now + timedelta(minutes=2), "a 429's hold is kept"
+    assert row(theirs).claimed_until == now + timedelta(seconds=1)
+
+
+def test_a_dead_workers_rows_are_free_once_its_last_heartbeat_is_a_lease_old(chats, meeting):
+    (y,) = chats()
+    now = timezone.now()
+    message = due(y, meeting)
+    lease = timedelta(seconds=5)
+    assert outbox_claim_batch(worker="dead", now=now, lease=lease)[0] == 1
+    outbox_renew_claims(worker="dead", now=now + timedelta(seconds=3), lease=lease)
+    # Alive, it would have renewed again; it died, so the row is free 5 s after the last beat.
+    assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=7), lease=lease)[0] == 0
+    assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=8.1), lease=lease)[0] == 1
+    assert row(message).claimed_by == "heir"
+
+
+def test_a_worker_stalled_past_its_lease_does_not_send_what_it_may_no_longer_hold():
+    worker = Worker(bot=None, settings=WorkerSettings(lease=5.0))
+    now = time.monotonic()
+    assert worker._still_ours(stamped=now - 1)
+    assert not worker._still_ours(stamped=now - 10), "stamped 10 s ago, no heartbeat since"
+    worker._renewed_at = now - 2
+    assert worker._still_ours(stamped=now - 10), "a heartbeat 2 s ago holds it"
+    worker._aside.shutdown()
