@@ -228,6 +228,10 @@ class Worker:
         self._logged = self.stats.copy()
         self._batch_started = time.monotonic()
         self._heart: asyncio.Task | None = None
+        # The rows this worker holds and means to send (claimed, put aside, on the wire): the
+        # heartbeat renews these only, so a row lost to an error comes back after the lease.
+        self._held: set[int] = set()
+        self._aside_ids: set[int] = set()
         self._renewed_at = -math.inf  # when the last heartbeat started (monotonic)
 
     # --- the loop -----------------------------------------------------------------------------
@@ -312,15 +316,19 @@ class Worker:
         if batch:
             self._log_batch()
             self.stats.claimed += len(batch)
+            self._held.update(m.message_id for m in batch)
             self._ready.extend(batch)
 
     def _next_ready(self) -> Outgoing | None:
         now = time.monotonic()
         if self._later and self._later[0][0] <= now:
-            return heapq.heappop(self._later)[2]
+            message = heapq.heappop(self._later)[2]
+            self._aside_ids.discard(message.message_id)
+            return message
         return self._ready.popleft() if self._ready else None
 
     def _put_aside(self, message: Outgoing, seconds: float) -> None:
+        self._aside_ids.add(message.message_id)
         heapq.heappush(self._later, (time.monotonic() + seconds, next(self._order), message))
 
     async def _idle(self, stop: asyncio.Event, until_idle: bool) -> bool:
@@ -381,6 +389,8 @@ class Worker:
             logger.exception("deliver outbox=%s not recorded", message.message_id)
         finally:
             self.limiter.release(message.chat_id)  # nothing went, if it is still taken
+            if message.message_id not in self._aside_ids:
+                self._held.discard(message.message_id)  # settled, dropped or lost
             self._slots.release()
 
     async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
@@ -482,6 +492,7 @@ class Worker:
                 await self._db_aside(
                     outbox_renew_claims,
                     worker=self.settings.name,
+                    message_ids=list(self._held),
                     now=self.clock(),
                     lease=self._lease,
                 )

@@ -306,13 +306,21 @@ def outbox_release(*, message_ids: list[int], worker: str, now: datetime | None 
 
 
 def outbox_renew_claims(
-    *, worker: str, now: datetime | None = None, lease: timedelta = LEASE
+    *,
+    worker: str,
+    message_ids: list[int],
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
 ) -> int:
-    """The worker's heartbeat: every pending row it holds stays its own until ``now + lease``
-    (a longer hold, after a 429, is kept). A worker that dies stops renewing, so its rows are
-    free for another one lease after its last heartbeat. Returns how many rows it holds."""
+    """The worker's heartbeat: the pending rows it holds and still means to send stay its own
+    until ``now + lease`` (a longer hold, after a 429, is kept). A worker that dies stops
+    renewing, so its rows are free for another one lease after its last heartbeat; so is a row
+    the worker lost track of (an error), which it leaves out. Returns how many were renewed."""
     now = now or timezone.now()
-    return OutboxMessage.objects.filter(status=Status.PENDING, claimed_by=worker[:100]).update(
+    rows = OutboxMessage.objects.filter(
+        pk__in=message_ids, status=Status.PENDING, claimed_by=worker[:100]
+    )
+    return rows.update(
         claimed_until=Greatest(
             F("claimed_until"), Value(now + lease, output_field=DateTimeField())
         ),

@@ -462,7 +462,11 @@ def test_the_heartbeat_renews_only_this_workers_rows_and_keeps_a_longer_hold(cha
     mine = due(first, meeting, claimed_by="w1", claimed_until=now + timedelta(seconds=1))
     paused = due(second, meeting, claimed_by="w1", claimed_until=now + timedelta(minutes=2))
     theirs = due(third, meeting, claimed_by="w2", claimed_until=now + timedelta(seconds=1))
-    assert outbox_renew_claims(worker="w1", now=now, lease=timedelta(seconds=5)) == 2
+    held = [mine.pk, paused.pk, theirs.pk]
+    renewed = outbox_renew_claims(
+        worker="w1", message_ids=held, now=now, lease=timedelta(seconds=5)
+    )
+    assert renewed == 2
     assert row(mine).claimed_until == now + timedelta(seconds=5)
     assert row(paused).claimed_until == now + timedelta(minutes=2), "a 429's hold is kept"
     assert row(theirs).claimed_until == now + timedelta(seconds=1)
@@ -474,7 +478,9 @@ def test_a_dead_workers_rows_are_free_once_its_last_heartbeat_is_a_lease_old(cha
     message = due(y, meeting)
     lease = timedelta(seconds=5)
     assert outbox_claim_batch(worker="dead", now=now, lease=lease)[0] == 1
-    outbox_renew_claims(worker="dead", now=now + timedelta(seconds=3), lease=lease)
+    outbox_renew_claims(
+        worker="dead", message_ids=[message.pk], now=now + timedelta(seconds=3), lease=lease
+    )
     # Alive, it would have renewed again; it died, so the row is free 5 s after the last beat.
     assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=7), lease=lease)[0] == 0
     assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=8.1), lease=lease)[0] == 1
