@@ -165,8 +165,9 @@ def test_workers_sharing_redis_share_one_even_schedule():
 
     moments = sorted(asyncio.run(run()))
     # Unshared, the three would make 60 a second and be done in a second. (This test reads its
-    # clock a Redis round trip after the slot, hence the margin.)
-    assert busiest_second(moments) <= 21, "three workers, one budget of 20 a second"
+    # clock two Redis round trips after the slot, late by as much as a loaded machine makes it,
+    # hence the margin; the stand-in's count at arrival is tests/worker/test_worker_processes.)
+    assert busiest_second(moments) <= 23, "three workers, one budget of 20 a second"
     assert moments[-1] - moments[0] >= 2.8, "60 sends at 20/s together: about three seconds"
     gaps = [b - a for a, b in itertools.pairwise(moments)]
     assert sorted(gaps)[len(gaps) // 2] >= 0.04, "evenly spaced, not in bursts"
