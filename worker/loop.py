@@ -10,11 +10,16 @@ One loop per worker:
   (``worker.ratelimit.SendLimiter``); a chat that is not free yet is put aside, not waited for;
 * **send**: up to ``concurrency`` messages are on the wire at once; each is stamped
   ``send_started_at`` first, so a crash leaves a trace of what may have gone;
-* **settle**: sent; 429 → pause everything for ``retry_after`` and send it again; 5xx, network
-  errors and timeouts → retry later with exponential backoff, capped, up to ``max_attempts``
-  (a read timeout may have been delivered: one resend only, counted as a possible duplicate);
+* **settle**: sent; 429 → pause everything (every worker) for ``retry_after`` and send it again;
+  5xx, network errors and timeouts → retry later with exponential backoff, capped, up to
+  ``max_attempts`` (a read timeout may have been delivered: one resend only, counted as a
+  possible duplicate, and a row given up after one ends "delivery unknown", not failed);
   403 → failed for good, and the youth is marked unreachable for their consultant; 400 → failed
   (a bug in the message, never retried).
+
+A heartbeat renews the leases of the worker's rows every fifth of the lease (5 s by default), so
+the rows of a worker that died are another's seconds later; a worker that finds it stalled past
+its lease sends nothing it may no longer hold.
 
 SIGTERM sets ``stop``: no more claims, the messages on the wire are finished and recorded, and
 the claimed rows not yet sent are given back for another worker to take at once.
@@ -27,6 +32,7 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 import os
 import socket
 import threading
@@ -58,7 +64,6 @@ from bot.delivery import Outgoing
 from domain.models import OutboxMessage
 from domain.services.delivery import (
     BATCH_SIZE,
-    LEASE,
     MAX_ATTEMPTS,
     outbox_abandon,
     outbox_attempts,
@@ -70,15 +75,20 @@ from domain.services.delivery import (
     outbox_mark_retry,
     outbox_mark_sent_many,
     outbox_release,
+    outbox_renew_claims,
     outbox_work_left,
 )
 from domain.services.housekeeping import housekeeping_run
-from worker.ratelimit import DEFAULT_RATE, Send, SendLimiter
+from worker.ratelimit import DEFAULT_RATE, ChatTaken, Send, SendLimiter
 
 logger = logging.getLogger(__name__)
 
 
 RETRY_SECONDS = 1.0
+# Messages put aside for their chat's turn within this many seconds count as ready ones when
+# deciding to claim more; a worker holds at most this many batches.
+CHAT_SOON = 0.5
+HELD_BATCHES = 4
 # Rows sent within this many seconds of each other are marked sent in one query.
 RECORD_DELAY = 0.05
 
@@ -110,13 +120,16 @@ class WorkerSettings:
     rate: float = DEFAULT_RATE  # messages a second, for all workers together
     batch_size: int = BATCH_SIZE
     concurrency: int = 8  # messages on the wire at once
-    lease: float = LEASE.total_seconds()
+    # Seconds a claimed row stays this worker's after its last heartbeat, which renews every
+    # fifth of it: a dead worker's rows are another's this long after it died.
+    lease: float = 5.0
     poll: float = 1.0  # seconds between looks at an empty queue
     max_attempts: int = MAX_ATTEMPTS
     backoff_base: float = 2.0  # first retry after this many seconds, doubling each time
     backoff_cap: float = 300.0
     housekeeping_every: float = 3600.0  # 0: never (cron runs ``manage.py housekeeping``)
     redis_url: str | None = None  # the shared rate limit of several workers
+    read_timeout: float = 5.0  # how long the bot waits for Telegram's answer
 
     def backoff(self, attempts: int) -> float:
         return min(self.backoff_cap, self.backoff_base * 2 ** max(0, attempts - 1))
@@ -132,6 +145,7 @@ class Stats:
     failed: int = 0
     limited: int = 0  # 429s
     unknown: int = 0  # timeouts that may have been delivered
+    in_doubt: int = 0  # rows given up as "delivery unknown"
     dropped: int = 0  # claimed, then cancelled or taken over before sending
 
     def copy(self) -> Stats:
@@ -193,7 +207,9 @@ class Worker:
         self.bot = bot
         self.settings = settings or WorkerSettings()
         self.limiter = limiter or SendLimiter(
-            rate=self.settings.rate, redis_url=self.settings.redis_url
+            rate=self.settings.rate,
+            redis_url=self.settings.redis_url,
+            answer_timeout=self.settings.read_timeout,
         )
         self.clock = clock
         self.stats = Stats()
@@ -211,12 +227,19 @@ class Worker:
         self._claim_not_before = 0.0  # after a short batch, the next claim waits ``poll``
         self._logged = self.stats.copy()
         self._batch_started = time.monotonic()
+        self._heart: asyncio.Task | None = None
+        # The rows this worker holds and means to send (claimed, put aside, on the wire): the
+        # heartbeat renews these only, so a row lost to an error comes back after the lease.
+        self._held: set[int] = set()
+        self._aside_ids: set[int] = set()
+        self._renewed_at = -math.inf  # when the last heartbeat started (monotonic)
 
     # --- the loop -----------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event, *, until_idle: bool = False) -> Stats:
         """Deliver until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
         housekeeping = None
+        self._heart = asyncio.create_task(self._heartbeat())
         if self.settings.housekeeping_every > 0 and not until_idle:
             housekeeping = asyncio.create_task(self._housekeeping(stop))
         try:
@@ -245,6 +268,7 @@ class Worker:
             await self._slots.acquire()
             if stop.is_set():  # stopped while all slots were busy: give it back below
                 self._slots.release()
+                self.limiter.release(message.chat_id)
                 self._ready.appendleft(message)
                 return
             task = asyncio.create_task(self._send(message, stop))
@@ -265,8 +289,14 @@ class Worker:
             return False
         if time.monotonic() < self._claim_not_before:
             return False
-        # Claim the next batch while half of this one is still to go.
-        return len(self._ready) + len(self._later) <= self.settings.batch_size // 2
+        # Claim the next batch while half of this one is still to go. Messages put aside for
+        # their chat's turn count only once it is near: waiting for them must not starve the
+        # stream (but a worker never holds more than a few batches).
+        if len(self._ready) + len(self._later) >= HELD_BATCHES * self.settings.batch_size:
+            return False
+        soon = time.monotonic() + CHAT_SOON
+        near = sum(1 for at, *_ in self._later if at <= soon)
+        return len(self._ready) + near <= self.settings.batch_size // 2
 
     async def _claim_batch(self) -> None:
         try:
@@ -286,15 +316,19 @@ class Worker:
         if batch:
             self._log_batch()
             self.stats.claimed += len(batch)
+            self._held.update(m.message_id for m in batch)
             self._ready.extend(batch)
 
     def _next_ready(self) -> Outgoing | None:
         now = time.monotonic()
         if self._later and self._later[0][0] <= now:
-            return heapq.heappop(self._later)[2]
+            message = heapq.heappop(self._later)[2]
+            self._aside_ids.discard(message.message_id)
+            return message
         return self._ready.popleft() if self._ready else None
 
     def _put_aside(self, message: Outgoing, seconds: float) -> None:
+        self._aside_ids.add(message.message_id)
         heapq.heappush(self._later, (time.monotonic() + seconds, next(self._order), message))
 
     async def _idle(self, stop: asyncio.Event, until_idle: bool) -> bool:
@@ -324,6 +358,11 @@ class Worker:
                 await self._claim
         if self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
+        # Nothing is on the wire any more: the heartbeat may stop.
+        if self._heart is not None:
+            self._heart.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heart
         unsent = [m.message_id for m in self._ready] + [m.message_id for *_, m in self._later]
         if unsent:
             released = await db(
@@ -349,10 +388,14 @@ class Worker:
             # A database error while recording: the lease brings the row back.
             logger.exception("deliver outbox=%s not recorded", message.message_id)
         finally:
+            self.limiter.release(message.chat_id)  # nothing went, if it is still taken
+            if message.message_id not in self._aside_ids:
+                self._held.discard(message.message_id)  # settled, dropped or lost
             self._slots.release()
 
     async def _attempt(self, message: Outgoing, stop: asyncio.Event) -> None:
         name, mid = self.settings.name, message.message_id
+        stamped = time.monotonic()
         if not await db(
             outbox_begin_send, message_id=mid, worker=name, now=self.clock(), lease=self._lease
         ):
@@ -360,21 +403,48 @@ class Worker:
             return
         # The pace is kept here, after the database, right before the request: what Telegram
         # counts is arrivals, and a slow database call must not bunch them up.
-        turn = await self._turn(stop)
+        try:
+            turn = await self._turn(stop, message.chat_id)
+        except ChatTaken as taken:  # another worker sent to this chat meanwhile
+            self.limiter.release(message.chat_id)
+            await db(
+                outbox_abandon,
+                message_id=mid,
+                worker=name,
+                now=self.clock(),
+                keep=True,
+                lease=self._lease,
+            )
+            self._put_aside(message, taken.wait)
+            return
         if turn is None:
+            self.limiter.release(message.chat_id)
             await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
+            return
+        if not self._still_ours(stamped):
+            # This worker stalled longer than its lease (the event loop did not run): the row
+            # may be another worker's by now, and sending it could send it twice.
+            await self.limiter.answered(turn)
+            await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
+            self.stats.dropped += 1
+            logger.warning("deliver outbox=%s not sent: the lease may have lapsed", mid)
             return
         try:
             try:
                 sent = await self.bot.send_message(
                     message.chat_id, message.text, reply_markup=message.keyboard
                 )
-            finally:
-                self.limiter.answered(turn)
+            except TimedOut as error:
+                await self.limiter.answered(turn, timed_out=not _connect_failed(error))
+                raise
+            except BaseException:
+                await self.limiter.answered(turn)
+                raise
+            await self.limiter.answered(turn)
         except RetryAfter as error:
             seconds = _seconds(error.retry_after)
             self.stats.limited += 1
-            self.limiter.pause(seconds)
+            await self.limiter.pause(seconds)
             logger.warning("deliver 429 outbox=%s retry_after=%s", mid, seconds)
             await db(
                 outbox_mark_rate_limited,
@@ -406,6 +476,31 @@ class Worker:
         else:
             self.stats.sent += 1
             await self._record_sent(mid, sent.message_id)
+
+    def _still_ours(self, stamped: float) -> bool:
+        """Is the row stamped at ``stamped`` surely still this worker's? The stamp and every
+        heartbeat hold its rows for a lease from when they started."""
+        margin = min(1.0, self.settings.lease / 5)
+        return time.monotonic() < max(stamped, self._renewed_at) + self.settings.lease - margin
+
+    async def _heartbeat(self) -> None:
+        """Renew the leases of every row this worker holds, every fifth of the lease, until
+        nothing is on the wire any more (cancelled by ``_shutdown``)."""
+        while True:
+            started = time.monotonic()
+            try:
+                await self._db_aside(
+                    outbox_renew_claims,
+                    worker=self.settings.name,
+                    message_ids=list(self._held),
+                    now=self.clock(),
+                    lease=self._lease,
+                )
+            except Exception:
+                logger.exception("deliver heartbeat failed worker=%s", self.settings.name)
+            else:
+                self._renewed_at = started
+            await asyncio.sleep(self.settings.lease / 5)
 
     async def _record_sent(self, message_id: int, telegram_message_id: int) -> None:
         """Mark the row sent, together with the others sent in the same few milliseconds (one
@@ -441,12 +536,13 @@ class Worker:
             for *_, done in rows:
                 done.set_result(None)
 
-    async def _turn(self, stop: asyncio.Event) -> Send | None:
-        """Wait for the next send slot (one waiter at a time); None if stopped first."""
+    async def _turn(self, stop: asyncio.Event, chat_id: int) -> Send | None:
+        """Wait for the next send slot (one waiter at a time); None if stopped first. Raises
+        ``ChatTaken`` when another worker sent to the chat meanwhile."""
         async with self._turn_lock:
             if stop.is_set():
                 return None
-            turn = asyncio.ensure_future(self.limiter.acquire())
+            turn = asyncio.ensure_future(self.limiter.acquire(chat_id))
             stopped = asyncio.ensure_future(stop.wait())
             await asyncio.wait({turn, stopped}, return_when=asyncio.FIRST_COMPLETED)
             stopped.cancel()
@@ -471,6 +567,8 @@ class Worker:
         )
         if status == OutboxMessage.Status.FAILED:
             self.stats.failed += 1
+        elif status == OutboxMessage.Status.UNKNOWN:
+            self.stats.in_doubt += 1
         else:
             self.stats.retry += 1
 
@@ -482,7 +580,7 @@ class Worker:
         if any(getattr(done, f.name) for f in fields(done)):
             logger.info(
                 "deliver batch worker=%s claimed=%d sent=%d retry=%d failed=%d limited=%d "
-                "unknown=%d dropped=%d waiting=%d sending=%d ms=%d",
+                "unknown=%d in_doubt=%d dropped=%d waiting=%d sending=%d ms=%d",
                 self.settings.name,
                 done.claimed,
                 done.sent,
@@ -490,6 +588,7 @@ class Worker:
                 done.failed,
                 done.limited,
                 done.unknown,
+                done.in_doubt,
                 done.dropped,
                 len(self._ready) + len(self._later),
                 len(self._sending),

@@ -24,3 +24,6 @@ TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
 # The delivery worker's overall send rate (messages a second, all workers together): Telegram
 # allows about 30; the default keeps a message of room.
 NEXTWORK_DELIVERY_RATE = env.float("NEXTWORK_DELIVERY_RATE", default=29.0)
+# Seconds a row claimed by a delivery worker stays its own after the worker's last heartbeat
+# (renewed every fifth of it): how soon a dead worker's rows are taken over by another.
+NEXTWORK_DELIVERY_LEASE = env.float("NEXTWORK_DELIVERY_LEASE", default=5.0)

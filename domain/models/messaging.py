@@ -84,6 +84,9 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
         SKIPPED = "skipped", _("skipped (quiet hours)")
+        # Every try went out and no answer came back: Telegram may well have delivered it, so
+        # it is not reported as failed (not received).
+        UNKNOWN = "unknown", _("delivery unknown")
 
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.TELEGRAM

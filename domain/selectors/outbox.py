@@ -59,6 +59,9 @@ def _conditions(now: datetime) -> dict[str, Q]:
         "sent_last_24h": Q(status=Status.SENT, sent_at__gte=now - SENT_RECENTLY),
         "sent_total": Q(status=Status.SENT),
         "cancelled": Q(status=Status.CANCELLED),
+        # Sent, but Telegram's answer never came: apart from the failures, which were not
+        # received.
+        "delivery_unknown": Q(status=Status.UNKNOWN),
     }
     known_failed = Q()
     for key, prefix in FAILED_REASONS.items():
@@ -79,6 +82,7 @@ def _empty() -> dict:
         "failed": {**dict.fromkeys(FAILED_REASONS, 0), "other": 0, "total": 0},
         "skipped": {**dict.fromkeys(SKIPPED_REASONS, 0), "other": 0, "total": 0},
         "cancelled": 0,
+        "delivery_unknown": 0,
         "possible_duplicates": 0,
         "oldest_due_at": None,
         "lag_seconds": None,
@@ -87,7 +91,7 @@ def _empty() -> dict:
 
 
 def _fill(counts: dict, row: dict, now: datetime) -> None:
-    for key in (*PENDING_STATES, "sent_last_24h", "sent_total", "cancelled"):
+    for key in (*PENDING_STATES, "sent_last_24h", "sent_total", "cancelled", "delivery_unknown"):
         counts[key] = row[key]
     for group, reasons in (("failed", FAILED_REASONS), ("skipped", SKIPPED_REASONS)):
         for reason in (*reasons, "other"):
@@ -129,6 +133,7 @@ def outbox_queue_summary(
     each block holds ``due_now``, ``being_sent``, ``waiting_retry``, ``held_quiet_hours``,
     ``scheduled_later``,
     ``sent_last_24h``, ``sent_total``, ``failed`` and ``skipped`` by reason (with ``total``),
+    ``delivery_unknown`` (sent, no answer: may have arrived; not counted as failed),
     ``cancelled``, ``possible_duplicates`` (their sum), ``oldest_due_at`` / ``lag_seconds``
     (the oldest row due now and not claimed: how far behind the worker is) and
     ``unreachable_youth``. ``email`` is the block of the e-mails to portal users (in
@@ -214,3 +219,20 @@ def held_pushes_about(*, subject, now: datetime | None = None) -> list[OutboxMes
 def held_pushes_for_youth(*, youth: Youth, now: datetime | None = None) -> list[OutboxMessage]:
     """One youth's pushed messages that quiet hours hold, for their timeline."""
     return list(_held(now).filter(recipient=youth).order_by("due_at", "pk"))
+
+
+def youth_message_counts(*, youth: Youth) -> dict[str, int]:
+    """How the bot's messages to one youth went, for their consultant (who already may see the
+    youth): ``sent``, ``waiting`` (not sent yet), ``delivery_unknown`` (sent, never answered:
+    they may well have it), ``not_received`` (failed). One query."""
+    counts = (
+        OutboxMessage.objects.filter(recipient=youth)
+        .order_by()
+        .aggregate(
+            sent=Count("pk", filter=Q(status=Status.SENT)),
+            waiting=Count("pk", filter=Q(status=Status.PENDING)),
+            delivery_unknown=Count("pk", filter=Q(status=Status.UNKNOWN)),
+            not_received=Count("pk", filter=Q(status=Status.FAILED)),
+        )
+    )
+    return {key: value or 0 for key, value in counts.items()}

@@ -4,10 +4,13 @@ on the rows, from claiming them to recording how each send went.
 A row's life: ``outbox_claim_batch`` leases due ``pending`` rows to one worker (``SKIP LOCKED``
 on PostgreSQL, so several workers never take the same row); ``outbox_begin_send`` checks the
 lease is still the worker's and stamps ``send_started_at`` just before the message goes to
-Telegram; then exactly one of ``outbox_mark_sent``, ``outbox_mark_retry``,
+Telegram; then exactly one of ``outbox_mark_sent``, ``outbox_mark_retry`` (which may end the row
+``failed``, or ``unknown`` when Telegram may have received it but never said so),
 ``outbox_mark_rate_limited`` or ``outbox_mark_failed``. A worker that dies leaves its rows
-leased: once the lease ends another claims them, and a row found with ``send_started_at`` set had
-an attempt whose outcome nobody knows, so its resend is counted in ``possible_duplicates``.
+leased: a living worker renews its leases every few seconds (``outbox_renew_claims``, its
+heartbeat), so once a dead one's lease ends, seconds later, another claims them; a row found with
+``send_started_at`` set had an attempt whose outcome nobody knows, so its resend is counted in
+``possible_duplicates``.
 
 The texts are the bot's (``bot.delivery.render``): the claim returns the rows with what a
 renderer reads already loaded, and the worker renders them.
@@ -19,7 +22,16 @@ from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import connection, transaction
-from django.db.models import Case, F, PositiveSmallIntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    PositiveSmallIntegerField,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from domain.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
@@ -31,6 +43,8 @@ LEASE = timedelta(seconds=60)
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 5
 ERROR_MAX_LENGTH = 500
+# The last_error of a row whose delivery is unknown: "no answer after 2 attempts: timed out".
+UNKNOWN_PREFIX = "no answer after "
 
 # Every subject a renderer reads, with what it reads of it: one query per kind of subject for a
 # whole batch instead of several per row.
@@ -207,14 +221,23 @@ def outbox_mark_retry(
     """A failure that may pass (5xx, timeout, network): try again from ``retry_at``, or give up
     after ``max_attempts``. ``outcome_unknown`` (a read timeout: Telegram may have delivered it)
     keeps ``send_started_at``, so the resend counts as a possible duplicate, and allows only one
-    such resend. Returns the row's new status."""
+    such resend. A row given up after an attempt whose outcome is unknown ends ``unknown``
+    (delivery unknown: the youth may well have it), any other ``failed``. Returns the row's new
+    status."""
     now = now or timezone.now()
     row = OutboxMessage.objects.filter(pk=message_id).values("attempts", "possible_duplicates")
     row = row.first()
     if row is None:
         return ""
     attempts = row["attempts"]
+    # possible_duplicates counts the resends after an attempt whose outcome was unknown.
+    ever_unknown = outcome_unknown or row["possible_duplicates"] >= 1
     if attempts >= max_attempts or (outcome_unknown and row["possible_duplicates"] >= 1):
+        if ever_unknown:
+            _settle(
+                message_id, Status.UNKNOWN, f"{UNKNOWN_PREFIX}{attempts} attempts: {error}", now
+            )
+            return Status.UNKNOWN
         outbox_mark_failed(
             message_id=message_id, error=f"gave up after {attempts} attempts: {error}", now=now
         )
@@ -256,19 +279,22 @@ def outbox_mark_recipient_unreachable(*, message_id: int, reason: str) -> bool:
     return youth_mark_unreachable(youth_id=recipient, reason=reason)
 
 
-def outbox_abandon(*, message_id: int, worker: str, now: datetime | None = None) -> None:
+def outbox_abandon(
+    *,
+    message_id: int,
+    worker: str,
+    now: datetime | None = None,
+    keep: bool = False,
+    lease: timedelta = LEASE,
+) -> None:
     """Stamped for sending but stopped before the request went out: undo the stamp and the
-    attempt, and give the row back."""
+    attempt, and give the row back (or, ``keep``, keep it leased to this worker: it only waits
+    for its chat's turn)."""
     now = now or timezone.now()
+    claim = {"claimed_until": now + lease} if keep else {"claimed_until": None, "claimed_by": ""}
     OutboxMessage.objects.filter(
         pk=message_id, status=Status.PENDING, claimed_by=worker[:100]
-    ).update(
-        attempts=_one_attempt_less(),
-        send_started_at=None,
-        claimed_until=None,
-        claimed_by="",
-        updated_at=now,
-    )
+    ).update(attempts=_one_attempt_less(), send_started_at=None, updated_at=now, **claim)
 
 
 def outbox_release(*, message_ids: list[int], worker: str, now: datetime | None = None) -> int:
@@ -280,6 +306,29 @@ def outbox_release(*, message_ids: list[int], worker: str, now: datetime | None 
         claimed_by=worker[:100],
         send_started_at__isnull=True,
     ).update(claimed_until=None, claimed_by="", updated_at=now)
+
+
+def outbox_renew_claims(
+    *,
+    worker: str,
+    message_ids: list[int],
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+) -> int:
+    """The worker's heartbeat: the pending rows it holds and still means to send stay its own
+    until ``now + lease`` (a longer hold, after a 429, is kept). A worker that dies stops
+    renewing, so its rows are free for another one lease after its last heartbeat; so is a row
+    the worker lost track of (an error), which it leaves out. Returns how many were renewed."""
+    now = now or timezone.now()
+    rows = OutboxMessage.objects.filter(
+        pk__in=message_ids, status=Status.PENDING, claimed_by=worker[:100]
+    )
+    return rows.update(
+        claimed_until=Greatest(
+            F("claimed_until"), Value(now + lease, output_field=DateTimeField())
+        ),
+        updated_at=now,
+    )
 
 
 def outbox_work_left(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from domain.models import PlacementOutcome, Youth
+from domain.selectors.outbox import youth_message_counts
 from domain.selectors.placements import placement_get_for_user
 from domain.selectors.timeline import youth_timeline
 from domain.selectors.youth import youth_get_for_user, youth_visible_to_user
@@ -147,6 +148,7 @@ def render_detail(request, timeline, *, note_form=None, message_form=None, statu
             "message_form": message_form or MessageForm(),
             "now": timezone.now(),
             "outcome_choices": PlacementOutcome.choices,
+            "bot_messages": youth_message_counts(youth=timeline.youth),
         },
         status=status,
     )

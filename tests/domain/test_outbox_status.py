@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from domain.models import OutboxMessage
 from domain.selectors.outbox import outbox_queue_summary
@@ -69,6 +70,8 @@ def every_state(youth) -> None:
         row(youth, status=Status.SKIPPED, last_error=error)
     row(youth, status=Status.CANCELLED, last_error="youth unreachable")
     row(youth, status=Status.CANCELLED)
+    # Sent twice, answered never: counted apart from the failures (they were not received).
+    row(youth, status=Status.UNKNOWN, last_error="no answer after 2 attempts: timed out")
 
 
 EXPECTED = {
@@ -96,6 +99,7 @@ EXPECTED = {
         "total": 6,
     },
     "cancelled": 2,
+    "delivery_unknown": 1,
     "possible_duplicates": 3,
     "oldest_due_at": NOW - timedelta(minutes=10),
     "lag_seconds": 600,
@@ -207,6 +211,9 @@ def test_the_command_prints_a_table_per_municipality_and_overall(queue, now_fixe
     assert table["quiet hours"] == ["2", "0", "0", "2"]
     assert table["unreachable youth"] == ["1", "0", "0", "1"]
     assert table["possible duplicates"] == ["3", "0", "0", "3"]
+    # Apart: a message that may have arrived is not among those that did not.
+    assert table["delivery unknown"] == ["1", "0", "0", "1"]
+    assert table["failed (not received)"] == ["5", "0", "0", "5"]
     assert "10 min 0 s" in next(line for line in lines if line.startswith("lag"))
 
 
@@ -249,6 +256,10 @@ def test_the_admin_queue_page_shows_the_summary_to_superusers(client, admin_user
     # The first row is "due now": Roskilde's, Vejle's and all of them.
     roskilde, vejle, everything = response.context["rows"][0][1]
     assert vejle == 1 and everything == roskilde + vejle
+    with translation.override("en"):
+        rows = {str(label): values for label, values in response.context["rows"]}
+    assert rows["Delivery unknown (sent, no answer: may have arrived)"] == [1, 0, 1]
+    assert rows["Failed (not received)"] == [5, 0, 5]
 
 
 def test_the_changelist_links_the_queue_page(client, admin_user):

@@ -1,12 +1,15 @@
 """Consultants see which of their youth the bot cannot reach (the youth list, the dashboard's
-panel, the youth's page), never another municipality's; the panel updates live."""
+panel, the youth's page), never another municipality's; the panel updates live. The youth's page
+counts how the bot's messages went, "delivery unknown" apart from "not received"."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 from channels.db import database_sync_to_async
 from django.urls import reverse
 
+from domain.models import OutboxMessage
 from domain.services.reachability import youth_mark_reachable, youth_mark_unreachable
 from tests import factories as f
 from tests.portal.live_support import Sockets
@@ -141,3 +144,31 @@ async def test_the_mark_reaches_the_own_municipality_live_and_nobody_else(
         assert (await own.receive_json_from())["type"] == "youth.reachable"
         assert await other.receive_nothing(timeout=0.2)
         assert await company.receive_nothing(timeout=0.1)
+
+
+def test_the_youth_page_counts_delivery_unknown_apart_from_not_received(
+    client_for, consultant, youth
+):
+    Status = OutboxMessage.Status
+    for n, status in enumerate(
+        [Status.SENT, Status.SENT, Status.PENDING, Status.UNKNOWN, Status.FAILED, Status.SKIPPED]
+    ):
+        OutboxMessage.objects.create(
+            recipient=youth,
+            kind=OutboxMessage.Kind.MEETING_REMINDER,
+            dedupe_key=f"page:{n}",
+            due_at=SINCE,
+            status=status,
+        )
+    url = reverse("consultant:youth_detail", args=[youth.pk])
+    page = client_for(consultant).get(url, **EN).content.decode()
+    assert 'id="bot-messages"' in page
+    counts = dict(re.findall(r'data-count="([a-z-]+)">(\d+)<', page))
+    # A message Telegram may have delivered is never counted as not received.
+    assert counts == {"sent": "2", "waiting": "1", "delivery-unknown": "1", "not-received": "1"}
+    assert "They have probably received it." in page
+
+
+def test_a_youth_without_messages_shows_no_message_counts(client_for, consultant, youth):
+    url = reverse("consultant:youth_detail", args=[youth.pk])
+    assert b'id="bot-messages"' not in client_for(consultant).get(url, **EN).content

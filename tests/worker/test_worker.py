@@ -18,6 +18,12 @@ from django.utils import timezone
 
 from bot import callbacks as cb
 from domain.models import GroupSchedule, Municipality, OutboxMessage
+from domain.services.delivery import (
+    outbox_begin_send,
+    outbox_claim_batch,
+    outbox_mark_retry,
+    outbox_renew_claims,
+)
 from domain.services.reminders import reminders_sync_meeting
 from standin import StandIn
 from tests import factories as f
@@ -55,6 +61,7 @@ def deliver(
         "housekeeping_every": 0,
         "backoff_base": 0.1,
         "lease": 30,
+        "read_timeout": read_timeout,
     } | overrides
 
     async def main() -> Stats:
@@ -306,15 +313,38 @@ def test_a_timeout_is_sent_again_once_and_counted(standin, chats, meeting):
     assert len(inbox(standin, y)) == 2, "the one duplicate, counted above"
 
 
-def test_two_timeouts_give_up_rather_than_send_a_third_time(standin, chats, meeting):
+def test_two_timeouts_end_delivery_unknown_never_failed(standin, chats, meeting):
     (y,) = chats()
     message = due(y, meeting)
     standin.set_fault("sendMessage", "timeout", count=2, hold=0.6)
     stats = deliver(standin, read_timeout=0.3)
-    assert (stats.unknown, stats.failed) == (2, 1)
+    assert (stats.unknown, stats.in_doubt, stats.failed) == (2, 1, 0)
     saved = row(message)
-    assert (saved.status, saved.possible_duplicates) == (Status.FAILED, 1)
-    assert saved.last_error == "gave up after 2 attempts: timed out"
+    # Telegram received it (twice): reporting it as not received would be wrong.
+    assert (saved.status, saved.possible_duplicates) == (Status.UNKNOWN, 1)
+    assert saved.last_error == "no answer after 2 attempts: timed out"
+    standin.wait_for(standin.user(y.telegram_chat_id), 2)
+    assert standin.counters["sendMessage"] == 2, "never a third time"
+
+
+def test_server_errors_after_a_timeout_end_delivery_unknown(chats, meeting):
+    (y,) = chats()
+    message = due(y, meeting)
+    now = timezone.now()
+
+    def attempt(**outcome) -> str:
+        assert outbox_claim_batch(worker="w1", now=now + timedelta(minutes=5))[0] == 1
+        assert outbox_begin_send(message_id=message.pk, worker="w1", now=now)
+        return outbox_mark_retry(
+            message_id=message.pk, retry_at=now, max_attempts=3, now=now, **outcome
+        )
+
+    assert attempt(error="timed out", outcome_unknown=True) == Status.PENDING
+    assert attempt(error="server error: Bad Gateway") == Status.PENDING
+    assert attempt(error="server error: Bad Gateway") == Status.UNKNOWN
+    saved = row(message)
+    assert saved.status == Status.UNKNOWN, "its first attempt may have reached the youth"
+    assert saved.last_error == "no answer after 3 attempts: server error: Bad Gateway"
 
 
 def test_a_400_is_recorded_and_never_retried(standin, chats, meeting):
@@ -421,3 +451,47 @@ def test_housekeeping_runs_in_one_worker_at_a_time(municipality):
         assert housekeeping_once(now=timezone.now()) is not None
     finally:
         other.close()
+
+
+# --- the heartbeat -------------------------------------------------------------------------------
+
+
+def test_the_heartbeat_renews_only_this_workers_rows_and_keeps_a_longer_hold(chats, meeting):
+    first, second, third = chats(3)
+    now = timezone.now()
+    mine = due(first, meeting, claimed_by="w1", claimed_until=now + timedelta(seconds=1))
+    paused = due(second, meeting, claimed_by="w1", claimed_until=now + timedelta(minutes=2))
+    theirs = due(third, meeting, claimed_by="w2", claimed_until=now + timedelta(seconds=1))
+    held = [mine.pk, paused.pk, theirs.pk]
+    renewed = outbox_renew_claims(
+        worker="w1", message_ids=held, now=now, lease=timedelta(seconds=5)
+    )
+    assert renewed == 2
+    assert row(mine).claimed_until == now + timedelta(seconds=5)
+    assert row(paused).claimed_until == now + timedelta(minutes=2), "a 429's hold is kept"
+    assert row(theirs).claimed_until == now + timedelta(seconds=1)
+
+
+def test_a_dead_workers_rows_are_free_once_its_last_heartbeat_is_a_lease_old(chats, meeting):
+    (y,) = chats()
+    now = timezone.now()
+    message = due(y, meeting)
+    lease = timedelta(seconds=5)
+    assert outbox_claim_batch(worker="dead", now=now, lease=lease)[0] == 1
+    outbox_renew_claims(
+        worker="dead", message_ids=[message.pk], now=now + timedelta(seconds=3), lease=lease
+    )
+    # Alive, it would have renewed again; it died, so the row is free 5 s after the last beat.
+    assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=7), lease=lease)[0] == 0
+    assert outbox_claim_batch(worker="heir", now=now + timedelta(seconds=8.1), lease=lease)[0] == 1
+    assert row(message).claimed_by == "heir"
+
+
+def test_a_worker_stalled_past_its_lease_does_not_send_what_it_may_no_longer_hold():
+    worker = Worker(bot=None, settings=WorkerSettings(lease=5.0))
+    now = time.monotonic()
+    assert worker._still_ours(stamped=now - 1)
+    assert not worker._still_ours(stamped=now - 10), "stamped 10 s ago, no heartbeat since"
+    worker._renewed_at = now - 2
+    assert worker._still_ours(stamped=now - 10), "a heartbeat 2 s ago holds it"
+    worker._aside.shutdown()

@@ -1,5 +1,6 @@
-"""Show the delivery queue: what is due, being sent, waiting to retry, sent, failed, skipped,
-and which youth the bot cannot reach. For operators (a terminal, or --json for monitoring)."""
+"""Show the delivery queue: what is due, being sent, waiting to retry, sent, delivery unknown
+(sent, never answered: may have arrived), failed (not received), skipped, and which youth the bot
+cannot reach. For operators (a terminal, or --json for monitoring)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ ROWS = (
     ("scheduled later", ("scheduled_later",)),
     ("sent, last 24 h", ("sent_last_24h",)),
     ("sent, all time", ("sent_total",)),
-    ("failed", ("failed", "total")),
+    ("delivery unknown", ("delivery_unknown",)),
+    ("failed (not received)", ("failed", "total")),
     ("  forbidden (403)", ("failed", "forbidden")),
     ("  bad request (400)", ("failed", "bad_request")),
     ("  gave up", ("failed", "gave_up")),
@@ -66,8 +68,9 @@ def _json_default(value: object) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Show the delivery queue (due, being sent, retrying, sent, failed, skipped by quiet "
-        "hours, cancelled) and the unreachable youth, overall and per municipality."
+        "Show the delivery queue (due, being sent, retrying, sent, delivery unknown, failed, "
+        "skipped by quiet hours, cancelled) and the unreachable youth, overall and per "
+        "municipality."
     )
 
     def add_arguments(self, parser) -> None:

@@ -71,8 +71,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--lease",
             type=positive(float),
-            default=60.0,
-            help="seconds a claimed row is this worker's before another may take it",
+            default=settings.NEXTWORK_DELIVERY_LEASE,
+            help=(
+                "seconds a claimed row stays this worker's after its last heartbeat (renewed "
+                "every fifth of it), before another may take it (default %(default)s)"
+            ),
         )
         parser.add_argument(
             "--poll", type=positive(float), default=1.0, help="seconds between looks when idle"
@@ -112,6 +115,7 @@ class Command(BaseCommand):
             poll=options["poll"],
             housekeeping_every=max(0.0, options["housekeeping_every"]),
             redis_url=settings.REDIS_URL or None,
+            read_timeout=options["read_timeout"],
         )
         bot = build_bot(concurrency=options["concurrency"], read_timeout=options["read_timeout"])
         email = None
@@ -132,7 +136,8 @@ class Command(BaseCommand):
                 )
         self.stdout.write(
             f"Worker {worker_settings.name}: stopped (sent {stats.sent}, failed {stats.failed},"
-            f" retried {stats.retry}, rate-limited {stats.limited})"
+            f" delivery unknown {stats.in_doubt}, retried {stats.retry},"
+            f" rate-limited {stats.limited})"
         )
 
     async def _run(self, bot: Bot, worker_settings: WorkerSettings, until_idle: bool):
