@@ -78,6 +78,7 @@ BUTTONS = {
     (cb.SETTINGS, "lang"): settings_handlers.settings_language,
     (cb.SETTINGS, "sectors"): settings_handlers.settings_sectors,
     (cb.SETTINGS, "sector"): settings_handlers.settings_sector,
+    (cb.SETTINGS, "first"): settings_handlers.settings_first_sector,
     (cb.SETTINGS, "hours"): settings_handlers.settings_hours,
     (cb.SETTINGS, "hour"): settings_handlers.settings_hour,
     (cb.SETTINGS, "reminders"): settings_handlers.settings_reminders,

@@ -78,7 +78,18 @@ BROWSE_EMPTY = _(
     "No placements match right now. Try other filters, or look again in a few days: new ones "
     "come often."
 )
+BROWSE_SUIT_FIRST = _(
+    "Placements for you: {suiting} match your sectors and hours (⭐, shown first). After them "
+    "come {others} other placements. Tap one to read more."
+)
+BROWSE_ALL_SUIT = _("Placements for you: all {count} match your sectors and hours. Tap one.")
+BROWSE_NONE_SUIT = _(
+    "None of the open placements match your sectors and hours right now. Here are the other "
+    "{count}. Tap one to read more."
+)
 BROWSE_FILTERS = _("Filters: {sector} · {kind} · {hours}")
+YOUR_SECTORS = _("your sectors ({sectors})")
+YOUR_HOURS = _("your hours ({hours})")
 FILTER_SECTOR = _("Sector")
 FILTER_KIND = _("Kind")
 FILTER_HOURS = _("Hours")
@@ -208,7 +219,23 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 SECTORS_PICK = _("Tap the sectors you like (tap again to remove). ✅ = chosen.")
 DONE = _("Done")
 SAVED = _("Saved.")
-LANGUAGE_SAVED = _("OK, I'll write in English from now on.")
+# Each said in the language it names, right after the switch.
+LANGUAGE_SAVED = {
+    "en": _("OK, I'll write in English from now on."),
+    "da": _("OK, I'll write in Danish from now on."),
+}
+SHARE_TURNED_ON = _(
+    "Your check-in sentences will now be shown to other young people who look at the same "
+    "company: without your name, only with the month. Your score is never shown. You can turn "
+    "it off here at any time."
+)
+SHARE_TURNED_OFF = _("Your check-in sentences are no longer shown to other young people.")
+FIRST_SECTORS_PICK = _(
+    "Which sectors would you like to work in? Tap one or more (✅ = chosen), and I'll show you "
+    "those placements first. You can change it later under Settings."
+)
+FIRST_SECTORS_DONE = _("Done: show me placements")
+FIRST_SECTORS_SKIP = _("Skip")
 
 # --- help and privacy ------------------------------------------------------------------------
 
