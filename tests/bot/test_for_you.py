@@ -94,3 +94,18 @@ def test_first_sectors_screen_offers_skip_then_done(youth):
         "Færdig: vis mig pladser",
         cb.encode(cb.BROWSE, "list", Filter()),
     )
+
+
+def test_switching_language_confirms_in_words_both_ways(youth):
+    screen = screen_for(settings._language, who_is(youth), "en")
+    assert screen.text.startswith("OK, I'll write in English from now on.")
+    screen = screen_for(settings._language, who_is(youth), "da")
+    assert screen.text.startswith("OK, jeg skriver på dansk fra nu af.")
+
+
+def test_sharing_sentences_says_what_is_shared_and_with_whom(youth):
+    screen = screen_for(settings._share, who_is(youth), True)
+    assert "vist for andre unge, der kigger på den samme virksomhed" in screen.text
+    assert "uden dit navn" in screen.text
+    screen = screen_for(settings._share, who_is(youth), False)
+    assert screen.text.startswith("Dine sætninger fra check-in bliver ikke længere vist")
