@@ -74,6 +74,7 @@ BUTTONS = {
     (cb.EVENT, "cancelyes"): events.event_cancel_confirm,
     (cb.MEETING, "list"): meetings.meetings_list,
     (cb.MEETING, "excuse"): meetings.meeting_excuse,
+    (cb.MEETING, "intro"): meetings.meeting_intro_cant_come,
     (cb.SETTINGS, "show"): settings_handlers.settings_show,
     (cb.SETTINGS, "lang"): settings_handlers.settings_language,
     (cb.SETTINGS, "sectors"): settings_handlers.settings_sectors,

@@ -73,6 +73,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (EVENT, "cancelyes"): (ID,),
     (MEETING, "list"): (),
     (MEETING, "excuse"): (ID,),
+    (MEETING, "intro"): (ID,),
     (SETTINGS, "show"): (),
     (SETTINGS, "lang"): (LANG,),
     (SETTINGS, "sectors"): (),

@@ -187,12 +187,16 @@ def _render_meeting_cancelled(message: OutboxMessage) -> tuple[str, InlineKeyboa
 def _render_intro_reminder(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
     interest = _interest(message)
     payload = message.payload
+    when = _when(message, payload.get("starts_at"))
     text = str(texts.REMIND_INTRO).format(
         company=interest.slot.company.name if interest else "",
-        when=_when(message, payload.get("starts_at")),
+        when=when,
         place=payload.get("place") or "",
     )
-    return text, _menu_only()
+    if interest is None:
+        return text, _menu_only()
+    label = str(texts.MEETING_CANT_COME).format(when=when)
+    return text, keyboards.intro_cant_come(interest.pk, label)
 
 
 def _render_placement_start(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:

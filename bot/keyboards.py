@@ -73,3 +73,7 @@ def checkin_scores(placement_id: int) -> InlineKeyboardMarkup:
 
 def meeting_cant_come(meeting_id: int, label: object) -> InlineKeyboardMarkup:
     return keyboard([[(label, cb.encode(cb.MEETING, "excuse", meeting_id))], [menu_button()]])
+
+
+def intro_cant_come(interest_id: int, label: object) -> InlineKeyboardMarkup:
+    return keyboard([[(label, cb.encode(cb.MEETING, "intro", interest_id))], [menu_button()]])

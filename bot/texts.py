@@ -192,8 +192,15 @@ MEETINGS_EMPTY = _("You have no meetings coming up.")
 MEETING_LINE = _("👥 Group meeting {when}, {place}")
 MEETING_EXCUSED_LINE = _("👥 Group meeting {when}, {place} (you said you can't come)")
 INTRO_LINE = _("🤝 Intro meeting at {company} {when}, {place}")
+INTRO_CANT_COME_LINE = _("🤝 Intro meeting at {company} {when}, {place} (you said you can't come)")
 MEETING_CANT_COME = _("I can't come {when}")
-MEETING_EXCUSED = _("Thanks for telling us. We'll let the group leader know. Take care!")
+MEETING_EXCUSED = _(
+    "Thanks for telling us. We'll let the group leader and your consultant know. Take care!"
+)
+INTRO_EXCUSED = _(
+    "Thanks for telling us. We'll let {company} and your consultant know. The company may "
+    "suggest another time."
+)
 
 # --- settings --------------------------------------------------------------------------------
 

@@ -26,9 +26,21 @@ def _inbox(request: HttpRequest) -> dict:
     )
     cards = youth_cards_for_company(user=request.user, interests=interests)
     rows = [(interest, cards[interest.pk]) for interest in interests if interest.pk in cards]
+    accepted = [row for row in rows if row[0].status == Interest.Status.ACCEPTED]
+    now = timezone.now()
     return {
         "pending": [row for row in rows if row[0].status == Interest.Status.PENDING],
-        "accepted": [row for row in rows if row[0].status == Interest.Status.ACCEPTED],
+        # Coming intro meetings soonest first; those that have taken place after them, the
+        # latest first (they wait for the company's next step, not for the meeting).
+        "accepted": sorted(
+            (row for row in accepted if row[0].intro_meeting_at > now),
+            key=lambda row: row[0].intro_meeting_at,
+        ),
+        "met": sorted(
+            (row for row in accepted if row[0].intro_meeting_at <= now),
+            key=lambda row: row[0].intro_meeting_at,
+            reverse=True,
+        ),
     }
 
 
