@@ -5,7 +5,6 @@ a hard time, so no jargon, no walls of text, and always a next step.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # --- start and linking ------------------------------------------------------------------------
 
@@ -113,7 +112,7 @@ SLOT_CARD = _(
     "🏢 {company}\n"
     "📍 {place}\n"
     "🕒 {hours_min}–{hours_max} hours a week · {kind}\n"
-    "📆 Start: from {start}\n\n"
+    "📆 Start: {start}\n\n"
     "{description}"
 )
 SLOT_EXPERIENCES = _("What other young people said about working here:")
@@ -315,32 +314,3 @@ REMIND_EVENT = _("Reminder: match event {title} {when}, {place}. Good luck!")
 REMIND_INTRO = _("Reminder: intro meeting at {company} {when}, {place}. You can do it!")
 REMIND_PLACEMENT_START = _("Tomorrow you start at {company}. Good luck! 🍀")
 PUSH_FALLBACK = _("You have a new message from NExTWORK. Open the menu to see more.")
-
-# Dates: "fre. 4. dec. kl. 10:00" / "Fri 4 Dec at 10:00"; strftime is not localised, so the
-# names come from here.
-WEEKDAYS = [
-    pgettext_lazy("weekday", "Mon"),
-    pgettext_lazy("weekday", "Tue"),
-    pgettext_lazy("weekday", "Wed"),
-    pgettext_lazy("weekday", "Thu"),
-    pgettext_lazy("weekday", "Fri"),
-    pgettext_lazy("weekday", "Sat"),
-    pgettext_lazy("weekday", "Sun"),
-]
-MONTHS = [
-    pgettext_lazy("month", "January"),
-    pgettext_lazy("month", "February"),
-    pgettext_lazy("month", "March"),
-    pgettext_lazy("month", "April"),
-    pgettext_lazy("month", "May"),
-    pgettext_lazy("month", "June"),
-    pgettext_lazy("month", "July"),
-    pgettext_lazy("month", "August"),
-    pgettext_lazy("month", "September"),
-    pgettext_lazy("month", "October"),
-    pgettext_lazy("month", "November"),
-    pgettext_lazy("month", "December"),
-]
-DATETIME = _("{weekday} {day} {month} at {time}")
-DATE = _("{day} {month} {year}")
-MONTH_YEAR = _("{month} {year}")

@@ -109,3 +109,12 @@ def test_sharing_sentences_says_what_is_shared_and_with_whom(youth):
     assert "uden dit navn" in screen.text
     screen = screen_for(settings._share, who_is(youth), False)
     assert screen.text.startswith("Dine sætninger fra check-in bliver ikke længere vist")
+
+
+def test_the_slot_card_names_the_town_and_a_start_that_has_come_as_flexible(youth, company):
+    from bot.handlers import slots as slot_screens
+
+    slot = f.SlotFactory(company=company, address="Hovedgaden 1", postcode="4000")
+    card = screen_for(slot_screens._card, who_is(youth), slot.pk, Filter())
+    assert "📍 Hovedgaden 1, 4000 Roskilde" in card.text
+    assert "📆 Start: løbende" in card.text
