@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .youth import Youth
 
@@ -31,7 +32,7 @@ class OutboxMessage(models.Model):
         PENDING = "pending", _("waiting")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("outbox message", "cancelled")
         SKIPPED = "skipped", _("skipped (quiet hours)")
 
     recipient = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="outbox")
