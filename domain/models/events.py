@@ -70,7 +70,9 @@ class CompanySignup(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
     created_at = models.DateTimeField(_("signed up"))
-    cancelled_at = models.DateTimeField(pgettext_lazy("sign-up", "cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("sign-up", "cancelled"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("company sign-up")
@@ -104,7 +106,9 @@ class YouthSignup(models.Model):
     sequence = models.PositiveIntegerField(_("arrival"))
     created_at = models.DateTimeField(_("signed up"))
     promoted_at = models.DateTimeField(_("promoted from waitlist"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(pgettext_lazy("sign-up", "cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("sign-up", "cancelled"), null=True, blank=True
+    )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:
