@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from domain.timeutils import to_local
+from domain.validators import age_on
 
 # Format names (Django's): short is for lists and cards, long for a page about one thing.
 SHORT = "SHORT_DATETIME_FORMAT"
@@ -75,3 +76,13 @@ def place(address: str, postcode: str) -> str:
     postcode = (postcode or "").strip()
     where = f"{postcode} {town(postcode)}".strip()
     return ", ".join(part for part in ((address or "").strip(), where) if part)
+
+
+def youth_label(youth: object, *, today: date) -> str:
+    """How staff lists name a young person: "Asta Holm, 22 år" ("Asta Holm, 22 years"), never
+    the record's number."""
+    name = f"{youth.first_name} {youth.last_name}".strip()
+    if youth.birth_date is None:
+        return name
+    age = age_on(youth.birth_date, today)
+    return _("{name}, {age} years").format(name=name, age=age)

@@ -72,3 +72,138 @@ def test_the_slot_page_shows_postcode_and_town_and_a_passed_start_as_flexible(
     html = client_for(company_member).get(reverse("company_slot_detail", args=[past.pk])).text
     assert "Hovedgaden 1, 4000 Roskilde" in html
     assert "løbende" in html
+
+
+# --- the event board and the door -----------------------------------------------------------
+
+
+def _event(municipality, days: float):
+    starts = timezone.now() + timedelta(days=days)
+    return f.EventFactory(
+        municipality=municipality,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        signup_deadline=starts - timedelta(hours=1),
+    )
+
+
+def _sign_up(event, youth, company):
+    from domain.models import CompanySignup, YouthSignup
+
+    YouthSignup.objects.create(
+        event=event, youth=youth, status="confirmed", sequence=1, created_at=timezone.now()
+    )
+    CompanySignup.objects.create(
+        event=event, company=company, attendees=1, created_at=timezone.now()
+    )
+    return YouthSignup
+
+
+def test_the_board_shows_no_portal_menu(client_for, consultant, municipality):
+    event = _event(municipality, 16)
+    page = client_for(consultant).get(reverse("consultant:event_board", args=[event.pk])).text
+    assert reverse("consultant:youth_list") not in page
+    assert "Log ud" not in page and 'name="language"' not in page
+
+
+def test_the_board_says_companies_are_here_only_on_the_day(
+    client_for, consultant, municipality, youth, company
+):
+    coming = _event(municipality, 16)
+    _sign_up(coming, youth, company)
+    page = client_for(consultant).get(reverse("consultant:event_board", args=[coming.pk])).text
+    assert "1 virksomhed kommer" in page and "er her" not in page
+    today = _event(municipality, 1 / 24)  # in an hour
+    _sign_up(today, f.YouthFactory(municipality=municipality), company)
+    page = client_for(consultant).get(reverse("consultant:event_board", args=[today.pk])).text
+    assert "1 virksomhed er her" in page
+
+
+def test_door_check_in_buttons_appear_only_when_check_in_opens(
+    client_for, consultant, municipality, youth, company
+):
+    later = _event(municipality, 16)
+    _sign_up(later, youth, company)
+    page = client_for(consultant).get(reverse("consultant:event_detail", args=[later.pk])).text
+    assert f"Tjek {youth.first_name} ind" not in page
+    assert "Tjek-ind ved døren åbner" in page
+    soon = _event(municipality, 1 / 24)  # in an hour: check-in opens two hours before
+    _sign_up(soon, youth, company)
+    page = client_for(consultant).get(reverse("consultant:event_detail", args=[soon.pk])).text
+    assert f"Tjek {youth.first_name} ind" in page
+
+
+# --- groups and meetings ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def group_with_member(municipality, consultant, youth):
+    group = f.GroupFactory(municipality=municipality, name="Tirsdagsgruppen")
+    youth.group = group
+    youth.save(update_fields=["group"])
+    return group
+
+
+def test_past_meetings_say_held_or_attendance_missing_not_scheduled(
+    client_for, consultant, group_with_member, youth
+):
+    from domain.models import Attendance
+
+    now = timezone.now()
+    held = f.MeetingFactory(group=group_with_member, starts_at=now - timedelta(days=7))
+    f.MeetingFactory(group=group_with_member, starts_at=now - timedelta(days=14))
+    Attendance.objects.create(meeting=held, youth=youth, status="present", recorded_at=now)
+    page = client_for(consultant).get(
+        reverse("consultant:group_detail", args=[group_with_member.pk])
+    )
+    past = page.text.split("Tidligere møder")[-1] if "Tidligere møder" in page.text else page.text
+    assert "afholdt" in past and "fremmøde mangler" in past
+    assert "planlagt" not in past
+
+
+def test_the_attendance_form_is_one_line_per_member(
+    client_for, consultant, group_with_member, youth, municipality
+):
+    for n in range(9):
+        other = f.YouthFactory(municipality=municipality, first_name=f"Medlem{n}")
+        other.group = group_with_member
+        other.save(update_fields=["group"])
+    meeting = f.MeetingFactory(group=group_with_member)
+    page = client_for(consultant).get(reverse("consultant:meeting_detail", args=[meeting.pk])).text
+    assert 'type="radio"' not in page
+    assert page.count("<select") == 10
+    assert page.count('<th scope="row">') == 10
+
+
+def test_the_add_member_list_names_youth_by_name_and_age_not_number(
+    client_for, consultant, group_with_member, municipality
+):
+    from datetime import date
+
+    f.YouthFactory(
+        municipality=municipality, first_name="Asta", last_name="Holm", birth_date=date(2004, 3, 2)
+    )
+    page = (
+        client_for(consultant)
+        .get(reverse("consultant:group_detail", args=[group_with_member.pk]))
+        .text
+    )
+    assert "Asta Holm, " in page and " år</option>" in page
+    assert "Asta #" not in page
+
+
+# --- the dashboard and the icon ---------------------------------------------------------------
+
+
+def test_the_dashboard_says_overblik_once(client_for, consultant):
+    page = client_for(consultant).get(reverse("consultant:dashboard")).text
+    main = page.split("<main", 1)[1]
+    # The page's heading; the menu's link is outside <main>. ("At a glance" said it again.)
+    assert main.count(">Overblik<") == 1
+
+
+def test_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"
