@@ -83,6 +83,7 @@ BUTTONS = {
     (cb.SETTINGS, "hours"): settings_handlers.settings_hours,
     (cb.SETTINGS, "hour"): settings_handlers.settings_hour,
     (cb.SETTINGS, "reminders"): settings_handlers.settings_reminders,
+    (cb.SETTINGS, "alerts"): settings_handlers.settings_alerts,
     (cb.SETTINGS, "share"): settings_handlers.settings_share,
     (cb.HELP, "show"): menu.help_screen,
     (cb.PRIVACY, "show"): privacy.privacy_show,

@@ -82,6 +82,7 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (SETTINGS, "hours"): (),
     (SETTINGS, "hour"): (NUM,),
     (SETTINGS, "reminders"): (ONOFF,),
+    (SETTINGS, "alerts"): (ONOFF,),
     (SETTINGS, "share"): (ONOFF,),
     (HELP, "show"): (),
     (PRIVACY, "show"): (),

@@ -18,6 +18,7 @@ from telegram import InlineKeyboardMarkup
 from bot import bridge, dates, keyboards, texts
 from bot import callbacks as cb
 from domain.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
+from domain.services.slot_alerts import MOST_LISTED
 
 Kind = OutboxMessage.Kind
 
@@ -85,6 +86,23 @@ def _render_interest_declined(message: OutboxMessage) -> tuple[str, InlineKeyboa
     return text, keyboards.keyboard(
         [[(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))], [keyboards.menu_button()]]
     )
+
+
+def _render_new_slots(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    # Titles and companies travel in the payload: a batch renders without a query.
+    slots = message.payload.get("slots", [])
+    find = keyboards.keyboard(
+        [[(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))], [keyboards.menu_button()]]
+    )
+    if not slots:
+        return str(texts.PUSH_NEW_SLOTS_GONE), find
+    lines = [
+        str(texts.NEW_SLOT_LINE).format(
+            title=slot.get("title", ""), company=slot.get("company", "")
+        )
+        for slot in slots[:MOST_LISTED]
+    ]
+    return "\n".join([str(texts.PUSH_NEW_SLOTS), *lines]), find
 
 
 def _placement(message: OutboxMessage) -> Placement | None:
@@ -232,6 +250,7 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.MEETING_MOVED: _render_meeting_moved,
     Kind.MEETING_CANCELLED: _render_meeting_cancelled,
     Kind.EVENT_CANCELLED: _render_event_cancelled,
+    Kind.NEW_SLOTS: _render_new_slots,
 }
 
 

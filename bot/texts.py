@@ -209,6 +209,7 @@ SETTINGS_TITLE = _(
     "Sectors: {sectors}\n"
     "Hours a week: {hours}\n"
     "Reminders: {reminders}\n"
+    "New placements by message: {alerts}\n"
     "Share check-in sentences: {share}"
 )
 SETTINGS_LANGUAGE = _("Language")
@@ -230,6 +231,13 @@ LANGUAGE_SAVED = {
     "en": _("OK, I'll write in English from now on."),
     "da": _("OK, I'll write in Danish from now on."),
 }
+ALERTS_ON = _("🔔 Tell me about new placements")
+ALERTS_OFF = _("🔕 No messages about new placements")
+ALERTS_TURNED_ON = _(
+    "OK! When new placements that suit you come, I'll send you one message that day (never "
+    "more than one a day, and never at night). You can stop it under Settings."
+)
+ALERTS_TURNED_OFF = _("OK, no more messages about new placements.")
 SHARE_TURNED_ON = _(
     "Your check-in sentences will now be shown to other young people who look at the same "
     "company: without your name, only with the month. Your score is never shown. You can turn "
@@ -313,4 +321,10 @@ REMIND_MEETING = _("Reminder: group meeting {when}, {place}. See you there!")
 REMIND_EVENT = _("Reminder: match event {title} {when}, {place}. Good luck!")
 REMIND_INTRO = _("Reminder: intro meeting at {company} {when}, {place}. You can do it!")
 REMIND_PLACEMENT_START = _("Tomorrow you start at {company}. Good luck! 🍀")
+PUSH_NEW_SLOTS = _("New placements that suit you: 🔎")
+NEW_SLOT_LINE = _("• {title} at {company}")
+PUSH_NEW_SLOTS_GONE = _(
+    "New placements came today, but they have already been taken. Look at the others under "
+    "Find placements."
+)
 PUSH_FALLBACK = _("You have a new message from NExTWORK. Open the menu to see more.")

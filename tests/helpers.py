@@ -74,6 +74,7 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.MEETING_MOVED: "meeting",
     OutboxMessage.Kind.MEETING_CANCELLED: "meeting",
     OutboxMessage.Kind.EVENT_CANCELLED: "event",
+    OutboxMessage.Kind.NEW_SLOTS: "slot",
 }
 
 
@@ -83,6 +84,7 @@ def outbox_subjects(*, municipality, company, youth) -> dict:
     group = f.GroupFactory(municipality=municipality)
     event = f.EventFactory(municipality=municipality, title="Matchdag")
     return {
+        "slot": slot,
         "interest": f.AcceptedInterestFactory(youth=youth, slot=slot),
         "placement": f.PlacementFactory(youth=youth, slot=slot, status=Placement.Status.ACTIVE),
         "meeting": f.MeetingFactory(group=group, place="Ungehuset"),
@@ -101,6 +103,7 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         "place": "Ungehuset",
         "start_date": timezone.localdate().isoformat(),
         "hours_per_week": 15,
+        "slots": [{"id": 1, "title": "Kassepraktik", "company": "Bageriet ApS"}],
     }
     return OutboxMessage.objects.create(
         recipient=youth,

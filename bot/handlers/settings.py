@@ -23,6 +23,7 @@ def _settings(ctx: Context, intro: str = "") -> Screen:
         sectors=sectors or texts.SETTINGS_NONE,
         hours=youth.preferred_hours or texts.SETTINGS_NONE,
         reminders=texts.ON if youth.reminders_enabled else texts.OFF,
+        alerts=texts.ON if youth.slot_alerts else texts.OFF,
         share=texts.ON if youth.share_experiences else texts.OFF,
     )
     other = "en" if youth.language == "da" else "da"
@@ -37,6 +38,7 @@ def _settings(ctx: Context, intro: str = "") -> Screen:
             if youth.reminders_enabled
             else (texts.REMINDERS_ON, cb.encode(cb.SETTINGS, "reminders", True))
         ],
+        [alerts_button(youth)],
         [
             (texts.SHARE_OFF, cb.encode(cb.SETTINGS, "share", False))
             if youth.share_experiences
@@ -94,6 +96,8 @@ def first_sectors_screen(ctx: Context, intro: str = "") -> Screen:
     """Right after consent, when nobody has chosen sectors yet: pick some, or skip."""
     youth = ctx.require_youth()
     rows = _sector_options(youth, "first")
+    if not youth.slot_alerts:
+        rows.append([alerts_button(youth)])  # the one offer after consent (opt-in)
     if youth.sectors.exists():
         rows.append([(texts.FIRST_SECTORS_DONE, cb.encode(cb.BROWSE, "list", cb.Filter()))])
     else:
@@ -128,6 +132,20 @@ def _reminders(ctx: Context, on: bool) -> Screen:
     youth = ctx.require_youth()
     youth = youth_set_preferences(youth=youth, actor=youth, reminders_enabled=on)
     return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
+
+
+def alerts_button(youth) -> tuple[object, str]:
+    """Turn the daily message about new placements on, or off."""
+    if youth.slot_alerts:
+        return texts.ALERTS_OFF, cb.encode(cb.SETTINGS, "alerts", False)
+    return texts.ALERTS_ON, cb.encode(cb.SETTINGS, "alerts", True)
+
+
+def _alerts(ctx: Context, on: bool) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_preferences(youth=youth, actor=youth, slot_alerts=on)
+    said = texts.ALERTS_TURNED_ON if on else texts.ALERTS_TURNED_OFF
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(said))
 
 
 def _share(ctx: Context, on: bool) -> Screen:
@@ -175,6 +193,11 @@ async def settings_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def settings_reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Turn reminders on or off."""
     await on_button(update, context, _reminders)
+
+
+async def settings_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn the daily message about new placements on or off."""
+    await on_button(update, context, _alerts)
 
 
 async def settings_share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,7 +11,7 @@ from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.handlers.common import on_button, on_message
-from bot.handlers.settings import first_sectors_screen
+from bot.handlers.settings import alerts_button, first_sectors_screen
 from domain.services.invites import invite_check, invite_redeem
 
 
@@ -48,7 +48,9 @@ def _accept(ctx: Context, token: str) -> Screen:
             # Browsing puts the youth's sectors first; with none saved, ask now (or skip).
             again = Context(who=ctx.who, youth=youth, language=youth.language)
             return first_sectors_screen(again, linked)
-        return Screen(f"{linked}\n\n{texts.MENU_TITLE}", keyboards.main_menu())
+        # One button more than the menu: new placements by message (opt-in).
+        menu = keyboards.main_menu(first=[[alerts_button(youth)]])
+        return Screen(f"{linked}\n\n{texts.MENU_TITLE}", menu)
 
 
 def _decline(ctx: Context) -> Screen:

@@ -27,6 +27,8 @@ class OutboxMessage(models.Model):
         MEETING_MOVED = "meeting_moved", _("meeting moved")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
         EVENT_CANCELLED = "event_cancelled", _("match event cancelled")
+        # A daily digest (opt-in)
+        NEW_SLOTS = "new_slots", _("new placements")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")

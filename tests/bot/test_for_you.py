@@ -118,3 +118,19 @@ def test_the_slot_card_names_the_town_and_a_start_that_has_come_as_flexible(yout
     card = screen_for(slot_screens._card, who_is(youth), slot.pk, Filter())
     assert "📍 Hovedgaden 1, 4000 Roskilde" in card.text
     assert "📆 Start: løbende" in card.text
+
+
+def test_new_placements_by_message_is_turned_on_and_off_in_settings(youth):
+    screen = screen_for(settings._settings, who_is(youth))
+    assert "Nye pladser som besked: fra" in screen.text
+    assert ("🔔 Giv mig besked om nye pladser", cb.encode(cb.SETTINGS, "alerts", True)) in (
+        _buttons(screen)
+    )
+    screen = screen_for(settings._alerts, who_is(youth), True)
+    assert screen.text.startswith("OK! Når der kommer nye pladser")
+    assert "Nye pladser som besked: til" in screen.text
+    youth.refresh_from_db()
+    assert youth.slot_alerts is True
+    screen = screen_for(settings._alerts, who_is(youth), False)
+    youth.refresh_from_db()
+    assert youth.slot_alerts is False

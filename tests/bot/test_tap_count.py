@@ -45,7 +45,9 @@ def test_from_the_invite_link_to_an_interest_in_her_sectors_in_five_taps(
         (screen,) = chat.tap(label)
         return screen
 
-    tap("Ja, det er okay")
+    menu = tap("Ja, det er okay")
+    # The one offer after consent: new placements by message (opt-in, not in the way).
+    assert labels(menu)[0] == "🔔 Giv mig besked om nye pladser"
     listing = tap("🔎 Find pladser")
     assert "passer til dine brancher og timer (⭐, vist først)" in listing.text
     tap("⭐ ")
