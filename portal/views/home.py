@@ -1,5 +1,6 @@
 """The front door: each user to their area's start page."""
 
+from datetime import date
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
@@ -33,3 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """The site's icon at the address browsers ask for (the pages link the SVG one)."""
     return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+
+
+# When the statement was last reviewed against the portal (update it with the text).
+STATEMENT_REVIEWED = date(2026, 12, 7)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the web accessibility act asks for; open to everyone."""
+    return render(request, "portal/accessibility.html", {"updated": STATEMENT_REVIEWED})

@@ -207,3 +207,13 @@ def test_favicon_is_served(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_accessibility_statement_is_open_to_everyone_and_linked_from_every_page(
+    client, client_for, consultant
+):
+    page = client.get(reverse("accessibility"))
+    assert page.status_code == 200
+    assert "Tilgængelighedserklæring" in page.text and "WCAG 2.1" in page.text
+    dashboard = client_for(consultant).get(reverse("consultant:dashboard")).text
+    assert f'href="{reverse("accessibility")}"' in dashboard
