@@ -25,6 +25,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -107,12 +108,16 @@ def processes(environ: Mapping[str, str]) -> list[Process]:
 
 def chat_links(demo: str, port: int) -> list[tuple[str, str]]:
     """(who, one-click link in the stand-in's web chat) for each invite link the demo printed;
-    "who" is what the line says before the link (the youth's name)."""
+    "who" is what the line says before the link (the youth's name), and the link carries it so
+    the chat's header names the same person the bot greets."""
     links = []
     for line in demo.splitlines():
         for match in INVITE_LINK.finditer(line):
-            who = line[: match.start()].strip() or "invite"
-            links.append((who, f"http://{HOST}:{port}/?start={match.group(1)}"))
+            who = line[: match.start()].strip()
+            link = f"http://{HOST}:{port}/?start={match.group(1)}"
+            if who:
+                link += f"&name={quote(who)}"
+            links.append((who or "invite", link))
     return links
 
 

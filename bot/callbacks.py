@@ -44,7 +44,9 @@ ANSWER = "answer"
 _ARG_PATTERNS = {
     ID: re.compile(r"[1-9][0-9]{0,17}"),
     NUM: re.compile(r"0|[1-9][0-9]{0,2}"),
-    FILTER: re.compile(r"(?:0|[1-9][0-9]{0,5})\.[aip]\.(?:0|[1-9][0-9]?)\.(?:0|[1-9][0-9]{0,2})"),
+    FILTER: re.compile(
+        r"(?:m|0|[1-9][0-9]{0,5})\.[aip]\.(?:m|0|[1-9][0-9]?)\.(?:0|[1-9][0-9]{0,2})"
+    ),
     TOKEN: re.compile(r"[A-Za-z0-9_-]{1,64}"),
     SCORE: re.compile(r"[1-5]"),
     LANG: re.compile(r"da|en"),
@@ -76,13 +78,16 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (EVENT, "cancelyes"): (ID,),
     (MEETING, "list"): (),
     (MEETING, "excuse"): (ID,),
+    (MEETING, "intro"): (ID,),
     (SETTINGS, "show"): (),
     (SETTINGS, "lang"): (LANG,),
     (SETTINGS, "sectors"): (),
     (SETTINGS, "sector"): (ID,),
+    (SETTINGS, "first"): (ID,),
     (SETTINGS, "hours"): (),
     (SETTINGS, "hour"): (NUM,),
     (SETTINGS, "reminders"): (ONOFF,),
+    (SETTINGS, "alerts"): (ONOFF,),
     (SETTINGS, "share"): (ONOFF,),
     (HELP, "show"): (),
     (PRIVACY, "show"): (),
@@ -103,22 +108,41 @@ ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
 FEATURES = tuple(sorted({feature for feature, _ in ACTIONS}))
 
 
+MINE = -1  # a filter's sector or hours: the youth's saved choice ("m" in the data)
+
+
+def _encode_choice(value: int) -> str:
+    return "m" if value == MINE else str(value)
+
+
+def _decode_choice(text: str) -> int:
+    return MINE if text == "m" else int(text)
+
+
 @dataclass(frozen=True)
 class Filter:
-    """What the youth filters slots by, and the page they are on (0 = any)."""
+    """What the youth filters slots by, and the page they are on (0 = any).
 
-    sector_id: int = 0
+    A new filter starts from the youth's saved sectors and hours (``MINE``): those slots come
+    first and the rest after them; a sector or hours picked on the way filters strictly.
+    Buttons from before ``MINE`` existed ("0" = any) still parse.
+    """
+
+    sector_id: int = MINE
     kind: str = "a"  # a = any, i = internship, p = paid hours
-    hours: int = 0
+    hours: int = MINE
     page: int = 0
 
     def encode(self) -> str:
-        return f"{self.sector_id}.{self.kind}.{self.hours}.{self.page}"
+        sector, hours = _encode_choice(self.sector_id), _encode_choice(self.hours)
+        return f"{sector}.{self.kind}.{hours}.{self.page}"
 
     @classmethod
     def decode(cls, text: str) -> Filter:
         sector, kind, hours, page = text.split(".")
-        return cls(sector_id=int(sector), kind=kind, hours=int(hours), page=int(page))
+        return cls(
+            sector_id=_decode_choice(sector), kind=kind, hours=_decode_choice(hours), page=int(page)
+        )
 
     def with_(self, **changes: object) -> Filter:
         values = {

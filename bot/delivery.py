@@ -18,6 +18,7 @@ from telegram import InlineKeyboardMarkup
 from bot import bridge, dates, keyboards, texts
 from bot import callbacks as cb
 from domain.models import Interest, MatchEvent, Meeting, OutboxMessage, Placement, YouthSignup
+from domain.services.slot_alerts import MOST_LISTED
 
 Kind = OutboxMessage.Kind
 
@@ -111,6 +112,23 @@ def _render_interest_closed(message: OutboxMessage) -> tuple[str, InlineKeyboard
     return text, keyboards.keyboard(
         [[(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))], [keyboards.menu_button()]]
     )
+
+
+def _render_new_slots(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
+    # Titles and companies travel in the payload: a batch renders without a query.
+    slots = message.payload.get("slots", [])
+    find = keyboards.keyboard(
+        [[(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))], [keyboards.menu_button()]]
+    )
+    if not slots:
+        return str(texts.PUSH_NEW_SLOTS_GONE), find
+    lines = [
+        str(texts.NEW_SLOT_LINE).format(
+            title=slot.get("title", ""), company=slot.get("company", "")
+        )
+        for slot in slots[:MOST_LISTED]
+    ]
+    return "\n".join([str(texts.PUSH_NEW_SLOTS), *lines]), find
 
 
 def _placement(message: OutboxMessage) -> Placement | None:
@@ -213,12 +231,16 @@ def _render_meeting_cancelled(message: OutboxMessage) -> tuple[str, InlineKeyboa
 def _render_intro_reminder(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
     interest = _interest(message)
     payload = message.payload
+    when = _when(message, payload.get("starts_at"))
     text = str(texts.REMIND_INTRO).format(
         company=interest.slot.company.name if interest else "",
-        when=_when(message, payload.get("starts_at")),
+        when=when,
         place=payload.get("place") or "",
     )
-    return text, _menu_only()
+    if interest is None:
+        return text, _menu_only()
+    label = str(texts.MEETING_CANT_COME).format(when=when)
+    return text, keyboards.intro_cant_come(interest.pk, label)
 
 
 def _render_placement_start(message: OutboxMessage) -> tuple[str, InlineKeyboardMarkup]:
@@ -286,6 +308,7 @@ RENDERERS: dict[str, Callable[[OutboxMessage], tuple[str, InlineKeyboardMarkup]]
     Kind.FOLLOWUP_QUESTION: _render_followup_question,
     Kind.FOLLOWUP_REMINDER: _render_followup_question,
     Kind.CONSULTANT_MESSAGE: _render_consultant_message,
+    Kind.NEW_SLOTS: _render_new_slots,
 }
 
 

@@ -26,11 +26,12 @@ def menu_button() -> tuple[object, str]:
     return texts.TO_MENU, cb.encode(cb.MENU, "show")
 
 
-def main_menu() -> InlineKeyboardMarkup:
-    first = cb.Filter()
+def main_menu(*, first: Iterable[Row] = ()) -> InlineKeyboardMarkup:
+    """The menu, after ``first`` rows when given (e.g. a one-time offer after consent)."""
     return keyboard(
         [
-            [(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", first))],
+            *first,
+            [(texts.MENU_FIND, cb.encode(cb.BROWSE, "list", cb.Filter()))],
             [(texts.MENU_MINE, cb.encode(cb.INTEREST, "list"))],
             [
                 (texts.MENU_EVENTS, cb.encode(cb.EVENT, "list")),
@@ -100,3 +101,7 @@ def followup_answers(question_id: int) -> InlineKeyboardMarkup:
             for value, label in FOLLOWUP_ANSWERS
         ]
     )
+
+
+def intro_cant_come(interest_id: int, label: object) -> InlineKeyboardMarkup:
+    return keyboard([[(label, cb.encode(cb.MEETING, "intro", interest_id))], [menu_button()]])

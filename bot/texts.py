@@ -5,7 +5,6 @@ a hard time, so no jargon, no walls of text, and always a next step.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # --- start and linking ------------------------------------------------------------------------
 
@@ -82,7 +81,18 @@ BROWSE_EMPTY = _(
     "No placements match right now. Try other filters, or look again in a few days: new ones "
     "come often."
 )
+BROWSE_SUIT_FIRST = _(
+    "Placements for you: {suiting} match your sectors and hours (⭐, shown first). After them "
+    "come {others} other placements. Tap one to read more."
+)
+BROWSE_ALL_SUIT = _("Placements for you: all {count} match your sectors and hours. Tap one.")
+BROWSE_NONE_SUIT = _(
+    "None of the open placements match your sectors and hours right now. Here are the other "
+    "{count}. Tap one to read more."
+)
 BROWSE_FILTERS = _("Filters: {sector} · {kind} · {hours}")
+YOUR_SECTORS = _("your sectors ({sectors})")
+YOUR_HOURS = _("your hours ({hours})")
 FILTER_SECTOR = _("Sector")
 FILTER_KIND = _("Kind")
 FILTER_HOURS = _("Hours")
@@ -106,7 +116,7 @@ SLOT_CARD = _(
     "🏢 {company}\n"
     "📍 {place}\n"
     "🕒 {hours_min}–{hours_max} hours a week · {kind}\n"
-    "📆 Start: from {start}\n\n"
+    "📆 Start: {start}\n\n"
     "{description}"
 )
 SLOT_EXPERIENCES = _("What other young people said about working here:")
@@ -186,8 +196,15 @@ MEETINGS_EMPTY = _("You have no meetings coming up.")
 MEETING_LINE = _("👥 Group meeting {when}, {place}")
 MEETING_EXCUSED_LINE = _("👥 Group meeting {when}, {place} (you said you can't come)")
 INTRO_LINE = _("🤝 Intro meeting at {company} {when}, {place}")
+INTRO_CANT_COME_LINE = _("🤝 Intro meeting at {company} {when}, {place} (you said you can't come)")
 MEETING_CANT_COME = _("I can't come {when}")
-MEETING_EXCUSED = _("Thanks for telling us. We'll let the group leader know. Take care!")
+MEETING_EXCUSED = _(
+    "Thanks for telling us. We'll let the group leader and your consultant know. Take care!"
+)
+INTRO_EXCUSED = _(
+    "Thanks for telling us. We'll let {company} and your consultant know. The company may "
+    "suggest another time."
+)
 
 # --- settings --------------------------------------------------------------------------------
 
@@ -197,6 +214,7 @@ SETTINGS_TITLE = _(
     "Sectors: {sectors}\n"
     "Hours a week: {hours}\n"
     "Reminders: {reminders}\n"
+    "New placements by message: {alerts}\n"
     "Share check-in sentences: {share}"
 )
 SETTINGS_LANGUAGE = _("Language")
@@ -213,7 +231,30 @@ LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
 SECTORS_PICK = _("Tap the sectors you like (tap again to remove). ✅ = chosen.")
 DONE = _("Done")
 SAVED = _("Saved.")
-LANGUAGE_SAVED = _("OK, I'll write in English from now on.")
+# Each said in the language it names, right after the switch.
+LANGUAGE_SAVED = {
+    "en": _("OK, I'll write in English from now on."),
+    "da": _("OK, I'll write in Danish from now on."),
+}
+ALERTS_ON = _("🔔 Tell me about new placements")
+ALERTS_OFF = _("🔕 No messages about new placements")
+ALERTS_TURNED_ON = _(
+    "OK! When new placements that suit you come, I'll send you one message that day (never "
+    "more than one a day, and never at night). You can stop it under Settings."
+)
+ALERTS_TURNED_OFF = _("OK, no more messages about new placements.")
+SHARE_TURNED_ON = _(
+    "Your check-in sentences will now be shown to other young people who look at the same "
+    "company: without your name, only with the month. Your score is never shown. You can turn "
+    "it off here at any time."
+)
+SHARE_TURNED_OFF = _("Your check-in sentences are no longer shown to other young people.")
+FIRST_SECTORS_PICK = _(
+    "Which sectors would you like to work in? Tap one or more (✅ = chosen), and I'll show you "
+    "those placements first. You can change it later under Settings."
+)
+FIRST_SECTORS_DONE = _("Done: show me placements")
+FIRST_SECTORS_SKIP = _("Skip")
 
 # --- help and privacy ------------------------------------------------------------------------
 
@@ -325,52 +366,10 @@ FOLLOWUP_ANSWER_OTHER = _("Something else")
 FOLLOWUP_ANSWER_NOT_SAY = _("Rather not say")
 FOLLOWUP_THANKS = _("Thank you for answering! All the best. 🌟")
 FOLLOWUP_CLOSED = _("This question is closed. Thank you anyway!")
+PUSH_NEW_SLOTS = _("New placements that suit you: 🔎")
+NEW_SLOT_LINE = _("• {title} at {company}")
+PUSH_NEW_SLOTS_GONE = _(
+    "New placements came today, but they have already been taken. Look at the others under "
+    "Find placements."
+)
 PUSH_FALLBACK = _("You have a new message from NExTWORK. Open the menu to see more.")
-
-# Dates: "fre. 4. dec. kl. 10:00" / "Fri 4 Dec at 10:00"; strftime is not localised, so the
-# names come from here.
-WEEKDAYS = [
-    pgettext_lazy("weekday", "Mon"),
-    pgettext_lazy("weekday", "Tue"),
-    pgettext_lazy("weekday", "Wed"),
-    pgettext_lazy("weekday", "Thu"),
-    pgettext_lazy("weekday", "Fri"),
-    pgettext_lazy("weekday", "Sat"),
-    pgettext_lazy("weekday", "Sun"),
-]
-MONTHS = [
-    pgettext_lazy("month", "January"),
-    pgettext_lazy("month", "February"),
-    pgettext_lazy("month", "March"),
-    pgettext_lazy("month", "April"),
-    pgettext_lazy("month", "May"),
-    pgettext_lazy("month", "June"),
-    pgettext_lazy("month", "July"),
-    pgettext_lazy("month", "August"),
-    pgettext_lazy("month", "September"),
-    pgettext_lazy("month", "October"),
-    pgettext_lazy("month", "November"),
-    pgettext_lazy("month", "December"),
-]
-DATETIME = _("{weekday} {day} {month} at {time}")
-DATE = _("{day} {month} {year}")
-MONTH_YEAR = _("{month} {year}")
-
-# --- writing to the consultant ----------------------------------------------------------------
-
-TALK_CONFIRM = _("Send this to {name}?\n\n“{text}”")
-TALK_CONFIRM_CONSULTANTS = _("Send this to your consultants?\n\n“{text}”")
-TALK_SEND = _("✉️ Yes, send it")
-TALK_DROP = _("No, don't send")
-TALK_SENT = _("Sent to {name}. The answer comes here in the chat.")
-TALK_SENT_CONSULTANTS = _("Sent to your consultants. The answer comes here in the chat.")
-TALK_DROPPED = _("OK, I didn't send it. Here is the menu.")
-TALK_NOTHING_TO_SEND = _(
-    "There is no message waiting to be sent. Just write it here in the chat. Here is the menu."
-)
-TALK_TOO_LONG = _(
-    "That message is a bit long ({length} characters). Please keep it under 2000 characters."
-)
-PUSH_CONSULTANT_MESSAGE = _(
-    "✉️ From {sender}, your consultant:\n\n{text}\n\nYou can answer by writing here in the chat."
-)

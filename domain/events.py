@@ -69,6 +69,7 @@ EVENT_TYPES = frozenset(
         "outbox.enqueued",
         # interests, placements, check-ins (added with domain/services/interests.py, checkins.py)
         "interest.intro_moved",
+        "interest.intro_cant_come",
         "checkin.updated",
         # network, slots, youth (added with domain/services/network.py, slots.py, youth.py)
         "slot.resumed",

@@ -15,6 +15,8 @@ from portal.views import auth, calendar, email_preferences, home, municipal_logi
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", home.home, name="home"),
+    path("favicon.ico", home.favicon, name="favicon"),
+    path("tilgaengelighed/", home.accessibility, name="accessibility"),
     path("login/", limit_posts("login")(auth.LoginView.as_view()), name="login"),
     path("login/kommune/<slug:slug>/", municipal_login.start, name="municipal_login"),
     path(

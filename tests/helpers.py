@@ -80,6 +80,7 @@ OUTBOX_SUBJECT_OF = {
     OutboxMessage.Kind.FOLLOWUP_QUESTION: "followup",
     OutboxMessage.Kind.FOLLOWUP_REMINDER: "followup",
     OutboxMessage.Kind.CONSULTANT_MESSAGE: "message",
+    OutboxMessage.Kind.NEW_SLOTS: "slot",
 }
 
 
@@ -89,6 +90,7 @@ def outbox_subjects(*, municipality, company, youth) -> dict:
     group = f.GroupFactory(municipality=municipality)
     event = f.EventFactory(municipality=municipality, title="Matchdag")
     return {
+        "slot": slot,
         "interest": f.AcceptedInterestFactory(youth=youth, slot=slot),
         "placement": f.PlacementFactory(youth=youth, slot=slot, status=Placement.Status.ACTIVE),
         "meeting": f.MeetingFactory(group=group, place="Ungehuset"),
@@ -113,6 +115,7 @@ def outbox_row(youth, kind: str, subject: db_models.Model) -> OutboxMessage:
         "months": 3,
         "text": "Hej, vi ses tirsdag.",
         "sender": "Mette",
+        "slots": [{"id": 1, "title": "Kassepraktik", "company": "Bageriet ApS"}],
     }
     return OutboxMessage.objects.create(
         recipient=youth,

@@ -47,6 +47,7 @@ LAYERS = {
     "domain": "domain low",  # policy, audit, locking, tokens, events, apps: the domain's own tools
     "domain.exceptions": "domain base",
     "domain.timeutils": "domain base",
+    "domain.display": "domain base",
     "domain.validators": "domain base",
     "domain.models": "models",
     "domain.selectors": "selectors",

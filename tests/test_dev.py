@@ -144,8 +144,9 @@ def test_the_banner_links_each_demo_invite_into_the_bot_chat(monkeypatch):
     started = [dev.WEB, dev.Process("telegram", ("manage.py", "telegram_standin"), 8081)]
     text = dev.banner(8000, started, demo, {})
     assert "bot chat        http://127.0.0.1:8081/" in text
-    assert "  Amal   http://127.0.0.1:8081/?start=AbC_12-x" in text
-    assert "  Jonas  http://127.0.0.1:8081/?start=zz9" in text
+    # The name rides along, so the chat's header says who the bot greets.
+    assert "  Amal   http://127.0.0.1:8081/?start=AbC_12-x&name=Amal" in text
+    assert "  Jonas  http://127.0.0.1:8081/?start=zz9&name=Jonas" in text
     assert "Consultant: mette / demo-pass" in text
     with_token = dev.banner(8000, [dev.WEB], demo, {"TELEGRAM_BOT_TOKEN": "1:x"})
     assert "127.0.0.1:8081" not in with_token  # no stand-in, no chat links

@@ -1,8 +1,8 @@
-"""My meetings: coming group meetings and intro meetings, and "I can't come"."""
+"""My meetings: coming group meetings and intro meetings in date order, each with "I can't
+come"."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -11,43 +11,40 @@ from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.dates import format_datetime
 from bot.handlers.common import on_button
-from domain.models import Attendance, Interest
-from domain.selectors.groups import meeting_get_for_youth, meetings_for_youth
-from domain.selectors.placements import interests_of_youth
+from domain.selectors.agenda import GROUP, AgendaItem, youth_agenda
+from domain.selectors.groups import meeting_get_for_youth
+from domain.selectors.placements import interest_get_for_youth
+from domain.services.interests import interest_intro_cant_come
 from domain.services.meetings import attendance_excuse
 
-SHOWN = 5
+SHOWN = 8
+
+
+def _line(item: AgendaItem, when: str) -> str:
+    if item.kind == GROUP:
+        line = texts.MEETING_EXCUSED_LINE if item.cant_come else texts.MEETING_LINE
+        return str(line).format(when=when, place=item.place)
+    line = texts.INTRO_CANT_COME_LINE if item.cant_come else texts.INTRO_LINE
+    return str(line).format(company=item.company, when=when, place=item.place)
 
 
 def _list(ctx: Context) -> Screen:
     youth = ctx.require_youth()
     tz = youth.municipality.timezone
-    now = timezone.now()
-    meetings = list(meetings_for_youth(youth=youth, now=now)[:SHOWN])
-    intros = list(
-        interests_of_youth(youth=youth)
-        .filter(status=Interest.Status.ACCEPTED, intro_meeting_at__gt=now)
-        .order_by("intro_meeting_at")[:SHOWN]
-    )
-    if not meetings and not intros:
+    agenda = youth_agenda(youth=youth, limit=SHOWN)
+    if not agenda:
         return Screen(str(texts.MEETINGS_EMPTY), keyboards.main_menu())
     lines, rows = [str(texts.MEETINGS_TITLE)], []
-    for meeting in meetings:
-        when = format_datetime(meeting.starts_at, tz)
-        excused = meeting.my_attendance == Attendance.Status.EXCUSED
-        line = texts.MEETING_EXCUSED_LINE if excused else texts.MEETING_LINE
-        lines.append(str(line).format(when=when, place=meeting.place))
-        if not excused:
+    for item in agenda:
+        when = format_datetime(item.starts_at, tz)
+        lines.append(_line(item, when))
+        if not item.cant_come:
             label = str(texts.MEETING_CANT_COME).format(when=when)
-            rows.append([(label, cb.encode(cb.MEETING, "excuse", meeting.pk))])
-    for interest in intros:
-        lines.append(
-            str(texts.INTRO_LINE).format(
-                company=interest.slot.company.name,
-                when=format_datetime(interest.intro_meeting_at, tz),
-                place=interest.intro_meeting_place,
-            )
-        )
+            if item.kind == GROUP:
+                data = cb.encode(cb.MEETING, "excuse", item.id)
+            else:
+                data = cb.encode(cb.MEETING, "intro", item.id)
+            rows.append([(label, data)])
     return Screen("\n".join(lines), keyboards.with_menu(rows))
 
 
@@ -60,11 +57,26 @@ def _excuse(ctx: Context, meeting_id: int) -> Screen:
     )
 
 
+def _intro_cant_come(ctx: Context, interest_id: int) -> Screen:
+    youth = ctx.require_youth()
+    interest = interest_get_for_youth(youth=youth, interest_id=interest_id)
+    interest_intro_cant_come(interest=interest, actor=youth)
+    return Screen(
+        str(texts.INTRO_EXCUSED).format(company=interest.slot.company.name),
+        keyboards.with_menu([], back=cb.encode(cb.MEETING, "list")),
+    )
+
+
 async def meetings_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the youth's coming meetings."""
+    """List the youth's coming group and intro meetings in date order."""
     await on_button(update, context, _list)
 
 
 async def meeting_excuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Mark the youth excused from a meeting ("I can't come")."""
+    """Mark the youth excused from a group meeting ("I can't come")."""
     await on_button(update, context, _excuse)
+
+
+async def meeting_intro_cant_come(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the company and the consultant the youth can't come to an intro meeting."""
+    await on_button(update, context, _intro_cant_come)

@@ -23,6 +23,7 @@ def _settings(ctx: Context, intro: str = "") -> Screen:
         sectors=sectors or texts.SETTINGS_NONE,
         hours=youth.preferred_hours or texts.SETTINGS_NONE,
         reminders=texts.ON if youth.reminders_enabled else texts.OFF,
+        alerts=texts.ON if youth.slot_alerts else texts.OFF,
         share=texts.ON if youth.share_experiences else texts.OFF,
     )
     other = "en" if youth.language == "da" else "da"
@@ -37,6 +38,7 @@ def _settings(ctx: Context, intro: str = "") -> Screen:
             if youth.reminders_enabled
             else (texts.REMINDERS_ON, cb.encode(cb.SETTINGS, "reminders", True))
         ],
+        [alerts_button(youth)],
         [
             (texts.SHARE_OFF, cb.encode(cb.SETTINGS, "share", False))
             if youth.share_experiences
@@ -51,34 +53,61 @@ def _language(ctx: Context, language: str) -> Screen:
     youth = youth_set_preferences(youth=youth, actor=youth, language=language)
     with translation.override(youth.language):
         again = Context(who=ctx.who, youth=youth, language=youth.language)
-        intro = str(texts.LANGUAGE_SAVED) if youth.language == "en" else str(texts.SAVED)
+        # Said in the new language, whichever way the switch went.
+        intro = str(texts.LANGUAGE_SAVED[youth.language])
         return _settings(again, intro)
 
 
-def _sectors_screen(ctx: Context) -> Screen:
-    youth = ctx.require_youth()
+def _sector_options(youth, action: str) -> list[list[tuple[object, str]]]:
     chosen = set(youth.sectors.values_list("pk", flat=True))
     options = [
         (
             f"✅ {sector.name}" if sector.pk in chosen else sector.name,
-            cb.encode(cb.SETTINGS, "sector", sector.pk),
+            cb.encode(cb.SETTINGS, action, sector.pk),
         )
         for sector in Sector.objects.order_by("ordering", "code")
     ]
-    rows = [options[i : i + 2] for i in range(0, len(options), 2)]
+    return [options[i : i + 2] for i in range(0, len(options), 2)]
+
+
+def _sectors_screen(ctx: Context) -> Screen:
+    youth = ctx.require_youth()
+    rows = _sector_options(youth, "sector")
     rows.append([(texts.DONE, cb.encode(cb.SETTINGS, "show"))])
     return Screen(str(texts.SECTORS_PICK), keyboards.with_menu(rows))
 
 
-def _toggle_sector(ctx: Context, sector_id: int) -> Screen:
+def _toggled(ctx: Context, sector_id: int) -> Context:
     youth = ctx.require_youth()
     codes = set(youth.sectors.values_list("code", flat=True))
     sector = Sector.objects.filter(pk=sector_id).first()
     if sector is None:
-        return _sectors_screen(ctx)
+        return ctx
     codes ^= {sector.code}
     youth = youth_set_preferences(youth=youth, actor=youth, sector_codes=sorted(codes))
-    return _sectors_screen(Context(who=ctx.who, youth=youth, language=ctx.language))
+    return Context(who=ctx.who, youth=youth, language=ctx.language)
+
+
+def _toggle_sector(ctx: Context, sector_id: int) -> Screen:
+    return _sectors_screen(_toggled(ctx, sector_id))
+
+
+def first_sectors_screen(ctx: Context, intro: str = "") -> Screen:
+    """Right after consent, when nobody has chosen sectors yet: pick some, or skip."""
+    youth = ctx.require_youth()
+    rows = _sector_options(youth, "first")
+    if not youth.slot_alerts:
+        rows.append([alerts_button(youth)])  # the one offer after consent (opt-in)
+    if youth.sectors.exists():
+        rows.append([(texts.FIRST_SECTORS_DONE, cb.encode(cb.BROWSE, "list", cb.Filter()))])
+    else:
+        rows.append([(texts.FIRST_SECTORS_SKIP, cb.encode(cb.MENU, "show"))])
+    question = str(texts.FIRST_SECTORS_PICK)
+    return Screen(f"{intro}\n\n{question}" if intro else question, keyboards.keyboard(rows))
+
+
+def _toggle_first_sector(ctx: Context, sector_id: int) -> Screen:
+    return first_sectors_screen(_toggled(ctx, sector_id))
 
 
 def _hours_screen(ctx: Context) -> Screen:
@@ -105,10 +134,25 @@ def _reminders(ctx: Context, on: bool) -> Screen:
     return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
 
 
+def alerts_button(youth) -> tuple[object, str]:
+    """Turn the daily message about new placements on, or off."""
+    if youth.slot_alerts:
+        return texts.ALERTS_OFF, cb.encode(cb.SETTINGS, "alerts", False)
+    return texts.ALERTS_ON, cb.encode(cb.SETTINGS, "alerts", True)
+
+
+def _alerts(ctx: Context, on: bool) -> Screen:
+    youth = ctx.require_youth()
+    youth = youth_set_preferences(youth=youth, actor=youth, slot_alerts=on)
+    said = texts.ALERTS_TURNED_ON if on else texts.ALERTS_TURNED_OFF
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(said))
+
+
 def _share(ctx: Context, on: bool) -> Screen:
     youth = ctx.require_youth()
     youth = youth_set_share_experiences(youth=youth, actor=youth, share=on)
-    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(texts.SAVED))
+    said = texts.SHARE_TURNED_ON if on else texts.SHARE_TURNED_OFF
+    return _settings(Context(who=ctx.who, youth=youth, language=ctx.language), str(said))
 
 
 async def settings_show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +175,11 @@ async def settings_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await on_button(update, context, _toggle_sector)
 
 
+async def settings_first_sector(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Add or remove one sector on the screen shown right after consent."""
+    await on_button(update, context, _toggle_first_sector)
+
+
 async def settings_hours(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the hour choices."""
     await on_button(update, context, _hours_screen)
@@ -144,6 +193,11 @@ async def settings_hour(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def settings_reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Turn reminders on or off."""
     await on_button(update, context, _reminders)
+
+
+async def settings_alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Turn the daily message about new placements on or off."""
+    await on_button(update, context, _alerts)
 
 
 async def settings_share(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

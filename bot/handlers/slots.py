@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -10,9 +11,10 @@ from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.callbacks import Filter
 from bot.chat_state import state_clear, state_set
-from bot.dates import format_date, format_month
+from bot.dates import format_month
 from bot.handlers.browse import kind_label
 from bot.handlers.common import on_button
+from domain import display
 from domain.models import Interest
 from domain.selectors.placements import interests_of_youth, shared_experiences_for_company
 from domain.selectors.slots import slot_get_for_youth
@@ -39,11 +41,11 @@ def _card(ctx: Context, slot_id: int, flt: Filter) -> Screen:
         .format(
             title=slot.title,
             company=slot.company.name,
-            place=f"{slot.address}, {slot.postcode}",
+            place=display.place(slot.address, slot.postcode),
             hours_min=slot.hours_min,
             hours_max=slot.hours_max,
             kind=kind_label(slot.kind),
-            start=format_date(slot.earliest_start),
+            start=display.start(slot.earliest_start, today=timezone.localdate()),
             description=slot.description.strip(),
         )
         .strip()

@@ -11,6 +11,7 @@ from bot import callbacks as cb
 from bot import keyboards, texts
 from bot.bridge import Context, Screen
 from bot.handlers.common import on_button, on_message
+from bot.handlers.settings import alerts_button, first_sectors_screen
 from domain.ratelimit import rate_limit_hit
 from domain.services.invites import invite_check, invite_redeem
 
@@ -58,8 +59,14 @@ def _accept(ctx: Context, token: str) -> Screen:
         consent_version=settings.NEXTWORK_CONSENT_VERSION,
     )
     with translation.override(youth.language):
-        text = f"{str(texts.LINKED).format(name=youth.first_name)}\n\n{texts.MENU_TITLE}"
-        return Screen(text, keyboards.main_menu())
+        linked = str(texts.LINKED).format(name=youth.first_name)
+        if not youth.sectors.exists():
+            # Browsing puts the youth's sectors first; with none saved, ask now (or skip).
+            again = Context(who=ctx.who, youth=youth, language=youth.language)
+            return first_sectors_screen(again, linked)
+        # One button more than the menu: new placements by message (opt-in).
+        menu = keyboards.main_menu(first=[[alerts_button(youth)]])
+        return Screen(f"{linked}\n\n{texts.MENU_TITLE}", menu)
 
 
 def _decline(ctx: Context) -> Screen:

@@ -170,6 +170,8 @@ USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
+# Our own date formats per language ("7. dec. kl. 01.12" / "7 Dec, 01:12"): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 # One catalogue per package, so each part's texts are reviewed together. makemessages files a
 # source file's strings under the catalogue whose package holds it (portal's for the rest).
 LOCALE_PATHS = [

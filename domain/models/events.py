@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .network import Company, Municipality
 from .placements import Slot
@@ -59,7 +60,7 @@ class MatchEvent(models.Model):
 class CompanySignup(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("signed up")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("sign-up", "cancelled")
 
     event = models.ForeignKey(MatchEvent, on_delete=models.CASCADE, related_name="company_signups")
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="event_signups")
@@ -69,7 +70,9 @@ class CompanySignup(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
     )
     created_at = models.DateTimeField(_("signed up"))
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("sign-up", "cancelled"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("company sign-up")
@@ -89,7 +92,7 @@ class YouthSignup(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waitlist")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("sign-up", "cancelled")
         ATTENDED = "attended", _("attended")
         NO_SHOW = "no_show", _("did not come")
 
@@ -103,7 +106,9 @@ class YouthSignup(models.Model):
     sequence = models.PositiveIntegerField(_("arrival"))
     created_at = models.DateTimeField(_("signed up"))
     promoted_at = models.DateTimeField(_("promoted from waitlist"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        pgettext_lazy("sign-up", "cancelled"), null=True, blank=True
+    )
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
 
     class Meta:

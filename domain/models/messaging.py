@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .youth import Language, Youth
 
@@ -49,6 +50,8 @@ class OutboxMessage(models.Model):
         FOLLOWUP_REMINDER = "followup_reminder", _("follow-up reminder")
         # A consultant writes to a youth (domain.services.conversation)
         CONSULTANT_MESSAGE = "consultant_message", _("message from a consultant")
+        # A daily digest (opt-in)
+        NEW_SLOTS = "new_slots", _("new placements")
 
     # What a youth can get over Telegram (bot.delivery renders each of them); the other kinds
     # are e-mails to portal users (portal.emails writes them), and a few kinds are both.
@@ -72,6 +75,7 @@ class OutboxMessage(models.Model):
         Kind.FOLLOWUP_QUESTION,
         Kind.FOLLOWUP_REMINDER,
         Kind.CONSULTANT_MESSAGE,
+        Kind.NEW_SLOTS,
     )
 
     class Channel(models.TextChoices):
@@ -82,7 +86,7 @@ class OutboxMessage(models.Model):
         PENDING = "pending", _("waiting")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("outbox message", "cancelled")
         SKIPPED = "skipped", _("skipped (quiet hours)")
         # Every try went out and no answer came back: Telegram may well have delivered it, so
         # it is not reported as failed (not received).

@@ -99,6 +99,10 @@ class Interest(models.Model):
     decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
     intro_meeting_at = models.DateTimeField(_("intro meeting"), null=True, blank=True)
     intro_meeting_place = models.CharField(_("intro meeting place"), max_length=200, blank=True)
+    # The youth's "I can't come" to the intro meeting at its current time (moving it clears it).
+    intro_cant_come_at = models.DateTimeField(
+        _("youth can't come to the intro meeting"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

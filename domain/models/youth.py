@@ -52,6 +52,8 @@ class Youth(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.INVITED
     )
     reminders_enabled = models.BooleanField(_("reminders on"), default=True)
+    # Opt-in: at most one message a day about newly published slots that suit the youth.
+    slot_alerts = models.BooleanField(_("new placements by message"), default=False)
 
     telegram_user_id = models.BigIntegerField(_("Telegram user id"), null=True, blank=True)
     telegram_chat_id = models.BigIntegerField(_("Telegram chat id"), null=True, blank=True)

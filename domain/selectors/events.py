@@ -1,13 +1,14 @@
 """Reads of match events and their sign-ups, scoped to who is asking."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from domain.models import CompanySignup, MatchEvent, NetworkMembership, Youth, YouthSignup
 from domain.policy import consultant_municipality_id, member_company_id, not_found, role_of
+from domain.timeutils import local_date
 
 EventStatus = MatchEvent.Status
 
@@ -125,3 +126,21 @@ def youth_signups_for_youth(*, youth: Youth, now: datetime | None = None) -> Que
         .select_related("event__municipality")
         .order_by("event__starts_at", "pk")
     )
+
+
+# The door opens a little before the start; a check-in days early would be a mistake.
+CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
+
+
+def event_check_in_opens_at(*, event: MatchEvent) -> datetime:
+    """When young people can be checked in at the door (``youth_signup_check_in`` refuses
+    before, and the event page shows the buttons only from then)."""
+    return event.starts_at - CHECK_IN_OPENS_BEFORE
+
+
+def event_day_has_come(*, event: MatchEvent, now: datetime | None = None) -> bool:
+    """Whether the event's date has come in its municipality (the board says the companies
+    "are here" only from then; before, they are coming)."""
+    now = now or timezone.now()
+    tz = event.municipality.timezone
+    return local_date(event.starts_at, tz) <= local_date(now, tz)

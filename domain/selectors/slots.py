@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 
 from domain import policy
 from domain.models import NetworkMembership, Placement, Slot, Youth
@@ -41,6 +41,31 @@ def slots_visible_to_youth(
     # IN subquery), so no slot can appear twice — and DISTINCT over every selected column made
     # PostgreSQL sort the whole list (and its count) on the busiest read.
     return slots
+
+
+def slots_suggested_to_youth(
+    *,
+    youth: Youth,
+    sector_codes: Iterable[str] | None = None,
+    kind: str | None = None,
+    hours: int | None = None,
+    prefer_sector_codes: Iterable[str] | None = None,
+    prefer_hours: int | None = None,
+) -> QuerySet[Slot]:
+    """``slots_visible_to_youth``, the slots that suit the youth first: those in
+    ``prefer_sector_codes`` whose range allows ``prefer_hours`` (each ignored when None),
+    annotated ``suits``. Neither given: every slot suits, newest first as before."""
+    slots = slots_visible_to_youth(youth=youth, sector_codes=sector_codes, kind=kind, hours=hours)
+    suits = Q()
+    if prefer_sector_codes is not None:
+        suits &= Q(sector__code__in=list(prefer_sector_codes))
+    if prefer_hours is not None:
+        suits &= Q(hours_min__lte=prefer_hours, hours_max__gte=prefer_hours)
+    if not suits:
+        return slots.annotate(suits=Value(True, output_field=BooleanField()))
+    return slots.annotate(
+        suits=Case(When(suits, then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).order_by("-suits", "-published_at", "-id")
 
 
 def slots_visible_to_user(*, user: object) -> QuerySet[Slot]:

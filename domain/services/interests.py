@@ -364,7 +364,9 @@ def interest_move_intro(
     interest.intro_meeting_at = at
     if place is not None:
         interest.intro_meeting_place = place
-    interest.save(update_fields=["intro_meeting_at", "intro_meeting_place"])
+    # A new time is a new question: the youth's "I can't come" was about the old one.
+    interest.intro_cant_come_at = None
+    interest.save(update_fields=["intro_meeting_at", "intro_meeting_place", "intro_cant_come_at"])
 
     payload = {
         "slot_id": interest.slot_id,
@@ -406,4 +408,43 @@ def interest_move_intro(
             )
     reminders_sync_interest(interest, now=now)
     events.publish("interest.intro_moved", **events.subject_ids(interest))
+    return interest
+
+
+@transaction.atomic
+def interest_intro_cant_come(
+    *, interest: Interest, actor: object, now: datetime | None = None
+) -> Interest:
+    """The youth's "I can't come" to a coming intro meeting (from the bot, or staff for them).
+
+    The youth gets no more reminders of it; the company (its inbox) and the youth's consultant
+    (the dashboard) are told through ``interest.intro_cant_come``. The interest stays accepted:
+    the company may move the meeting (which asks again) or decline. Saying it twice changes
+    nothing and tells nobody twice.
+    """
+    now = now or timezone.now()
+    require_youth(actor, interest.youth)
+    lock_and_refresh(interest)
+    if interest.status != Status.ACCEPTED or interest.intro_meeting_at is None:
+        raise invalid_state(_("Only an accepted interest has an intro meeting."))
+    if interest.intro_meeting_at <= now:
+        raise DomainError(_("The intro meeting has already started."), code="meeting_started")
+    if interest.intro_cant_come_at is not None:
+        return interest
+    interest.intro_cant_come_at = now
+    interest.save(update_fields=["intro_cant_come_at"])
+    reminders_sync_interest(interest, now=now)  # none for a meeting the youth will miss
+    audit_log(
+        actor=actor,
+        action="interest.intro_cant_come",
+        target=interest,
+        municipality_id=interest.youth.municipality_id,
+        data={"slot_id": interest.slot_id},
+        now=now,
+    )
+    events.publish(
+        "interest.intro_cant_come",
+        **events.subject_ids(interest),
+        consultant_id=interest.youth.contact_consultant_id,
+    )
     return interest

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from domain import events
+from domain import display, events
 from domain.audit import audit_log
 from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_and_refresh, lock_for_update
@@ -82,7 +82,7 @@ def _check_terms(
     if start_date < today or start_date < slot.earliest_start:
         raise DomainError(
             _("The placement cannot start before %(date)s.")
-            % {"date": max(today, slot.earliest_start).isoformat()},
+            % {"date": display.day(max(today, slot.earliest_start))},
             code="start_too_early",
             field="start_date",
         )
@@ -100,7 +100,7 @@ def _check_terms(
     if slot.end_date and end_date is not None and end_date > slot.end_date:
         raise DomainError(
             _("The placement cannot end after the slot ends (%(date)s).")
-            % {"date": slot.end_date.isoformat()},
+            % {"date": display.day(slot.end_date)},
             code="end_too_late",
             field="end_date",
         )

@@ -187,6 +187,7 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             "preferred_hours": youth.preferred_hours,
             "status": youth.status,
             "reminders_enabled": youth.reminders_enabled,
+            "slot_alerts": youth.slot_alerts,
             "share_experiences": youth.share_experiences,
             "contact_consultant": (
                 consultant.user.get_full_name() or consultant.user.get_username()

@@ -231,7 +231,12 @@ def reminders_sync_interest(
     """Reminders of the intro meeting the company proposed."""
     now = now or timezone.now()
     at = interest.intro_meeting_at
-    live = interest.status == Interest.Status.ACCEPTED and at is not None and at > now
+    live = (
+        interest.status == Interest.Status.ACCEPTED
+        and at is not None
+        and at > now
+        and interest.intro_cant_come_at is None
+    )
     municipality = interest.youth.municipality
     wanted = (
         _timed(

@@ -5,7 +5,7 @@ overbooked and the waitlist keeps arrival order under any concurrency.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -36,7 +36,7 @@ from domain.policy import (
     require_municipality,
     require_youth,
 )
-from domain.selectors.events import event_seats_taken
+from domain.selectors.events import event_check_in_opens_at, event_seats_taken
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
 
@@ -45,8 +45,6 @@ Status = YouthSignup.Status
 ATTENDEES_MIN = 1
 ATTENDEES_MAX = 20
 LIVE = (Status.CONFIRMED, Status.WAITLISTED)
-# The door opens a little before the start; a check-in days early would be a mistake.
-CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -391,7 +389,7 @@ def signup_check_in(
     signup = YouthSignup.objects.get(pk=signup.pk)
     if locked_event.status != EventStatus.PUBLISHED:
         raise invalid_state(_("Check-in is closed for this event."))
-    if now < locked_event.starts_at - CHECK_IN_OPENS_BEFORE:
+    if now < event_check_in_opens_at(event=locked_event):
         raise DomainError(_("Check-in has not opened yet."), code="check_in_not_open")
     if signup.status == Status.ATTENDED:
         raise DomainError(_("Already checked in."), code="conflict")

@@ -19,6 +19,7 @@ from domain.selectors.slots import slot_seats_taken
 from domain.services.cleaning import clean_text
 from domain.services.network import clean_postcode, sector_from
 from domain.services.outbox import outbox_push
+from domain.services.slot_alerts import slot_alerts_schedule
 
 Status = Slot.Status
 
@@ -276,6 +277,7 @@ def slot_publish(*, slot: Slot, actor: object, now: datetime | None = None) -> S
     slot.published_at = now
     slot.save(update_fields=["status", "published_at", "updated_at"])
     _audit(slot=slot, actor=actor, action="slot.publish", previous=previous, now=now)
+    slot_alerts_schedule(slot=slot, now=now)
     events.publish("slot.published", id=slot.pk, **_scope(slot))
     return slot
 

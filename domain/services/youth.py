@@ -404,6 +404,7 @@ def youth_set_preferences(
     sector_codes: Iterable[str] | None = None,
     preferred_hours: int | None = None,
     reminders_enabled: bool | None = None,
+    slot_alerts: bool | None = None,
     now: datetime | None = None,
 ) -> Youth:
     """The youth's own settings (from the bot) or staff on their behalf; None leaves a value."""
@@ -425,6 +426,9 @@ def youth_set_preferences(
     if reminders_enabled is not None and bool(reminders_enabled) != youth.reminders_enabled:
         youth.reminders_enabled = bool(reminders_enabled)
         changed.append("reminders_enabled")
+    if slot_alerts is not None and bool(slot_alerts) != youth.slot_alerts:
+        youth.slot_alerts = bool(slot_alerts)
+        changed.append("slot_alerts")
     youth.save(update_fields=changed)
     if sector_codes is not None:
         sector_list = clean_sectors(sector_codes, field="sector_codes")

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from domain.models import EmailPreferences, OutboxMessage
 from domain.selectors.outbox import outbox_queue_summary
@@ -59,7 +60,7 @@ QUEUE_ROWS = (
     (_("– expired before sending"), ("skipped", "expired")),
     (_("– overdue"), ("skipped", "overdue")),
     (_("– other"), ("skipped", "other")),
-    (_("Cancelled"), ("cancelled",)),
+    (pgettext_lazy("outbox message", "Cancelled"), ("cancelled",)),
     (_("Possible duplicates"), ("possible_duplicates",)),
     (_("Oldest due message waiting (seconds)"), ("lag_seconds",)),
     (_("Young people the bot cannot reach"), ("unreachable_youth",)),

@@ -4,8 +4,10 @@ the view calls, and its ``DomainError`` lands at the field it names."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from domain import display
 from domain.models import (
     Company,
     Consultant,
@@ -149,8 +151,15 @@ class GroupForm(MunicipalityChoiceMixin, forms.Form):
             self.add_municipality(municipality)
 
 
+class YouthChoiceField(forms.ModelChoiceField):
+    """Young people named as staff lists name them ("Asta Holm, 22 år"), not "Asta #1"."""
+
+    def label_from_instance(self, obj: Youth) -> str:
+        return display.youth_label(obj, today=timezone.localdate())
+
+
 class MemberAddForm(forms.Form):
-    youth = forms.ModelChoiceField(label=_("Young person"), queryset=Youth.objects.none())
+    youth = YouthChoiceField(label=_("Young person"), queryset=Youth.objects.none())
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,10 @@
-"""Template helpers for the portal's pages: the user's role for the navigation, page links."""
+"""Template helpers for the portal's pages: the user's role for the navigation, page links,
+and places and slot starts as ``domain.display`` writes them."""
 
 from django import template
+from django.utils import timezone
 
-from domain import policy
+from domain import display, policy
 
 register = template.Library()
 
@@ -29,3 +31,20 @@ def live_url(context, url: str) -> str:
     reader is on."""
     query = context["request"].GET.urlencode()
     return f"{url}?{query}" if query else url
+
+
+@register.filter
+def place(thing: object) -> str:
+    """Anything with an ``address`` and a ``postcode`` (a slot, a company): "Hovedgaden 1,
+    4000 Roskilde", the town taken from the postcode list (a company's own ``city`` only when
+    the postcode is not in it)."""
+    address, postcode = getattr(thing, "address", ""), getattr(thing, "postcode", "")
+    if not display.town(postcode) and getattr(thing, "city", ""):
+        return ", ".join(p for p in (address, f"{postcode} {thing.city}".strip()) if p)
+    return display.place(address, postcode)
+
+
+@register.filter
+def slot_start(earliest) -> str:
+    """ "from 14. december 2026", or "flexible start" once that day has come."""
+    return display.start(earliest, today=timezone.localdate()) if earliest else ""

@@ -3,6 +3,7 @@ the permission matrix allows (``youth_card_for_company``); accept with an intro 
 decline kindly. The list is a fragment the live script reloads when a new interest arrives;
 each of its two parts shows one page at a time (the live reload keeps the page)."""
 
+from django.db.models import Case, F, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -25,7 +26,19 @@ def _inbox(request: HttpRequest) -> dict:
     one page of each, every row with its card; the totals count every page."""
     live = interests_visible_to_user(user=request.user).order_by("-created_at", "-pk")
     pending = page_of(request, live.filter(status=Interest.Status.PENDING), param="waiting")
-    accepted = page_of(request, live.filter(status=Interest.Status.ACCEPTED), param="agreed")
+    # Coming intro meetings soonest first; those that have taken place after them, the latest
+    # first (they wait for the company's next step, not for the meeting).
+    now = timezone.now()
+    agreed = (
+        live.filter(status=Interest.Status.ACCEPTED)
+        .annotate(
+            met=Case(When(intro_meeting_at__lte=now, then=Value(1)), default=Value(0)),
+            coming_at=Case(When(intro_meeting_at__gt=now, then=F("intro_meeting_at"))),
+            met_at=Case(When(intro_meeting_at__lte=now, then=F("intro_meeting_at"))),
+        )
+        .order_by("met", F("coming_at").asc(nulls_last=True), F("met_at").desc(), "pk")
+    )
+    accepted = page_of(request, agreed, param="agreed")
     interests = [*pending.object_list, *accepted.object_list]
     cards = youth_cards_for_company(user=request.user, interests=interests)
 
@@ -34,7 +47,8 @@ def _inbox(request: HttpRequest) -> dict:
 
     return {
         "pending": with_cards(pending),
-        "accepted": with_cards(accepted),
+        "accepted": [row for row in with_cards(accepted) if not row[0].met],
+        "met": [row for row in with_cards(accepted) if row[0].met],
         "pending_page": pending,
         "accepted_page": accepted,
     }

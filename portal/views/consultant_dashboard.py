@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from domain.selectors.agenda import coming_absences
 from domain.selectors.dashboard import (
     dashboard_counts,
     low_checkins,
@@ -17,7 +18,16 @@ from domain.selectors.dashboard import (
 from domain.selectors.placements import placements_awaiting_approval
 from portal.views.consultant_common import consultant_page
 
-PARTS = ("counts", "unreachable", "overdue", "interests", "signups", "checkins", "approvals")
+PARTS = (
+    "counts",
+    "unreachable",
+    "overdue",
+    "absences",
+    "interests",
+    "signups",
+    "checkins",
+    "approvals",
+)
 
 
 def _part_context(user, part: str) -> dict:
@@ -33,6 +43,8 @@ def _part_context(user, part: str) -> dict:
         return {"overdue": overdue_interests(user=user)}
     if part == "unreachable":
         return {"unreachable": unreachable_youth(user=user)}
+    if part == "absences":
+        return {"absences": coming_absences(user=user)}
     return {"placements": list(placements_awaiting_approval(user=user)[:10])}
 
 

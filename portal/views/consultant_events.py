@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from domain.models import CompanySignup, MatchEvent, NetworkMembership, Slot, Youth, YouthSignup
 from domain.selectors.events import (
     company_signups_for_event,
+    event_check_in_opens_at,
+    event_day_has_come,
     event_get_for_user,
     event_seats_taken,
     events_visible_to_user,
@@ -175,6 +177,8 @@ def _render_event(
         "signup_form": signup_form
         or MemberAddForm(candidates=_signup_candidates(request.user, event)),
         "company_form": company_form or _company_signup_form(request.user, event),
+        "check_in_opens_at": event_check_in_opens_at(event=event),
+        "check_in_open": timezone.now() >= event_check_in_opens_at(event=event),
         **_signup_groups(event),
     }
     with local_time(event.municipality):
@@ -344,6 +348,7 @@ def _board_context(event: MatchEvent) -> dict:
     return {
         "event": event,
         "companies": list(company_signups_for_event(event=event)),
+        "day_has_come": event_day_has_come(event=event),
         "checked_in": len(groups["attended"]),
         "expected": groups["seats_taken"],
         "waitlisted": len(groups["waitlist"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -112,6 +112,8 @@ def _render_group(request, group_id: int, **forms_and_status) -> HttpResponse:
     past = list(
         meetings_visible_to_user(user=request.user)
         .filter(group=group, starts_at__lte=timezone.now())
+        # A meeting that has taken place reads "held" or "attendance missing", not "scheduled".
+        .annotate(attendance_count=Count("attendance"))
         .order_by("-starts_at")[:PAST_MEETINGS]
     )
     context = {
@@ -235,7 +237,8 @@ class AttendanceForm(forms.Form):
                 choices=[("", "–"), *Attendance.Status.choices],
                 required=False,
                 initial=current.get(youth.pk, ""),
-                widget=forms.RadioSelect,
+                # One line per member (a table row), not four stacked radio buttons.
+                widget=forms.Select,
             )
 
 
@@ -270,7 +273,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return render(
             request,
             "portal/consultant/meeting_detail.html",
-            {"meeting": meeting, "form": form},
+            {"meeting": meeting, "form": form, "taken_place": meeting.starts_at <= timezone.now()},
             status=400 if request.method == "POST" else 200,
         )
 

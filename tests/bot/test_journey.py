@@ -47,6 +47,8 @@ def test_a_youth_goes_from_invite_to_interest_waitlist_language_export_and_erasu
     assert youth.telegram_user_id is None
     (welcome,) = chat.tap("Ja, det er okay")
     assert welcome.text.startswith("Velkommen, Amal!")
+    assert "Hvilke brancher vil du gerne arbejde i?" in welcome.text  # none saved yet
+    chat.tap("Spring over")
     youth.refresh_from_db()
     assert youth.telegram_user_id == chat.user.id and youth.consent_at is not None
 

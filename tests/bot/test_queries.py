@@ -10,8 +10,9 @@ from domain.models import Placement
 from tests import factories as f
 from tests.bot.test_screens import who_is
 
-# The youth behind the account, the sectors, the count, one page of slots with their companies.
-LIST_QUERIES = 4
+# The youth behind the account, the sectors, the youth's saved sectors, the count (with how many
+# suit them), one page of slots with their companies.
+LIST_QUERIES = 5
 # The youth, the slot with its company, the sentences (their authors counted in the same
 # query), the youth's own interest in it.
 CARD_QUERIES = 4

@@ -13,16 +13,14 @@ from bot import texts
 from tests.test_translations import _PLACEHOLDER, parse_po
 
 # Texts that read the same in Danish and English.
-SAME_IN_BOTH = {"TO_MENU", "EVENT_DETAIL", "SLOT_EXPERIENCE_LINE", "BROWSE_FILTERS", "MONTH_YEAR"}
+SAME_IN_BOTH = {"TO_MENU", "EVENT_DETAIL", "SLOT_EXPERIENCE_LINE", "BROWSE_FILTERS"}
 LOCALE_DIR = Path(settings.BASE_DIR) / "bot" / "locale" / "da" / "LC_MESSAGES"
 
 
 def _texts() -> list[tuple[str, Promise]]:
     found = [(name, value) for name, value in vars(texts).items() if isinstance(value, Promise)]
-    for group in ("INTEREST_STATES", "PLACEMENT_STATES"):
+    for group in ("INTEREST_STATES", "PLACEMENT_STATES", "LANGUAGE_SAVED"):
         found += [(f"{group}[{key}]", value) for key, value in getattr(texts, group).items()]
-    found += [(f"WEEKDAYS[{i}]", value) for i, value in enumerate(texts.WEEKDAYS)]
-    found += [(f"MONTHS[{i}]", value) for i, value in enumerate(texts.MONTHS)]
     return found
 
 

@@ -61,7 +61,7 @@ def test_the_dashboard_panel_lists_the_own_municipalitys_unreachable_youth(
     assert "Can't be reached on Telegram" in page
     panel = client_for(consultant).get(PANEL, **EN).content.decode()
     assert reverse("consultant:youth_detail", args=[blocked.pk]) in panel
-    assert "since 20. Nov 14:05" in panel
+    assert "since 20 Nov, 14:05" in panel  # the English format (config/formats/en)
     assert "Fremmedblok" not in panel
     assert youth.first_name not in panel
 
@@ -95,7 +95,7 @@ def test_the_youth_page_says_since_when_and_what_to_do(client_for, consultant, b
     url = reverse("consultant:youth_detail", args=[blocked.pk])
     page = client_for(consultant).get(url, **EN).content.decode()
     assert 'id="unreachable-notice"' in page
-    assert "20. November 2026 14:05" in page
+    assert "Friday 20 November 2026, 14:05" in page  # the English format (config/formats/en)
     assert "ask them to unblock the bot" in page
     reachable = client_for(consultant).get(
         reverse("consultant:youth_detail", args=[youth.pk]), **EN

@@ -257,4 +257,5 @@ def test_times_are_shown_in_the_consultants_municipality(client_for, company):
         created_at=datetime(2026, 1, 10, 12, 0, tzinfo=UTC),
     )
     page = client_for(consultant).get(url("youth_detail", youth)).content.decode()
-    assert "12:00" in page and "13:00" not in page  # Copenhagen would say 13:00
+    # Danish writes "kl. 12.00"; Copenhagen would say 13.00.
+    assert "kl. 12.00" in page and "13.00" not in page

@@ -118,3 +118,11 @@ def test_a_danish_browser_gets_a_danish_page_and_a_danish_youth(standin, browser
     box = last.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 700  # scrolled into view
     assert page.get_by_placeholder("Skriv en besked").is_visible()
+
+
+def test_a_demo_link_naming_the_youth_makes_the_header_say_that_name(standin, page):
+    """The header says who the bot greets (it said a random "Sofie" while the bot greeted Asta)."""
+    page.goto(f"{standin.chat_url}?start=demo_token-2&name=Asta")
+    update = first_update(standin)
+    assert update["message"]["from"]["first_name"] == "Asta"
+    assert page.locator("#name").inner_text() == "Asta"

@@ -212,7 +212,8 @@ def test_a_meeting_reminder_reaches_the_chat_at_its_local_time(
         assert deliver(standin, clock=lambda m=moment: m).sent == 1
     texts = [message.text for message in inbox(standin, y)]
     assert len(texts) == 2
-    assert all(f"{starts:%H:%M}" in text for text in texts), "shown in local time"
+    # Danish writes the time "kl. 10.00".
+    assert all(f"kl. {starts:%H.%M}" in text for text in texts), "shown in local time"
 
 
 # --- Telegram's limits ----------------------------------------------------------------------------

@@ -363,7 +363,8 @@ class Command(BaseCommand):
             slot = slot_create(
                 company=company,
                 actor=member,
-                title=title if index == 0 else f"{title} (løntimer)",
+                # The kind is shown beside every title: the paid slot's title names its team.
+                title=title if index == 0 else f"{title}, weekendholdet",
                 description=description,
                 kind=kind,
                 sector=sector,
@@ -663,7 +664,8 @@ class Command(BaseCommand):
             municipality=roskilde,
             actor=mette,
             title="Matchdag i Roskilde",
-            description="Mød otte lokale virksomheder på én eftermiddag. Kaffe og kage er på os.",
+            # No count in the text: the companies coming are listed beside it, and change.
+            description="Mød lokale virksomheder på én eftermiddag. Kaffe og kage er på os.",
             place="Roskilde Kongrescenter",
             starts_at=starts,
             ends_at=starts + timedelta(hours=3),
