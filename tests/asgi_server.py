@@ -127,5 +127,15 @@ def _close_stray_connections() -> None:
             and id(candidate) not in own_raw
             and not candidate.closed
         ):
-            # Its wrapper is gone already, but the driver's connection is still alive.
-            candidate.close()
+            # Its wrapper is gone already, but the driver's connection is still alive. A pooled
+            # one a thread borrowed goes back to its pool (closing it would leave the pool
+            # counting it as lent for good); one resting in the pool is the pool's to keep.
+            pool = getattr(candidate, "_pool", None)
+            if pool is not None:
+                pool.putconn(candidate)
+            elif not _pooled():
+                candidate.close()
+
+
+def _pooled() -> bool:
+    return bool(connections["default"].settings_dict.get("OPTIONS", {}).get("pool"))

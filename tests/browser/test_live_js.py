@@ -25,7 +25,7 @@ PAGE = """<!doctype html>
   <main>
     <label for="note">Note</label><input id="note">
     <section data-live data-live-url="/live-test/fragment/" id="inbox">0 interesser</section>
-    <section data-live="counts" hx-get="/live-test/counts/" id="counts">0</section>
+    <section data-live="counts" data-hx-get="/live-test/counts/" id="counts">0</section>
   </main>
   <script src="/static/portal/js/live.js"></script>
 </body></html>"""
