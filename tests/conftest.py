@@ -35,8 +35,8 @@ def _fresh_content_types():
 def _no_live_relay(request, settings):
     # The database relay carries live news between processes (portal/relay.py); a test runs
     # in one, so only the tests of the relay (marked live_relay) keep it on.
-    if request.node.get_closest_marker("live_relay") is None:
-        settings.NEXTWORK_LIVE_RELAY = False
+    # (On, for those, even where REDIS_URL would turn it off: they test the relay itself.)
+    settings.NEXTWORK_LIVE_RELAY = request.node.get_closest_marker("live_relay") is not None
 
 
 @pytest.fixture(autouse=True)

@@ -127,7 +127,8 @@ import httpx
 
 import nextwork_client
 from nextwork_client import AuthenticatedClient, Client
-from nextwork_client.api.v1 import auth_token_create, v1_slots_list
+from nextwork_client.api.auth import auth_token_create
+from nextwork_client.api.slots import slots_list
 from nextwork_client.models import TokenRequest
 
 failed, modules = [], 0
@@ -145,8 +146,8 @@ login = auth_token_create.sync(
     body=TokenRequest(username="baker", password=password),
 )
 client = AuthenticatedClient(base_url=base_url, token=login.token, prefix="Token", timeout=timeout)
-page = v1_slots_list.sync(client=client)
-annotation = inspect.signature(v1_slots_list.sync).parameters["company"].annotation
+page = slots_list.sync(client=client)
+annotation = inspect.signature(slots_list.sync).parameters["company"].annotation
 print(json.dumps({
     "failed_imports": failed,
     "modules": modules,
