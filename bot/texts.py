@@ -373,3 +373,21 @@ PUSH_NEW_SLOTS_GONE = _(
     "Find placements."
 )
 PUSH_FALLBACK = _("You have a new message from NExTWORK. Open the menu to see more.")
+# --- writing to the consultant ----------------------------------------------------------------
+
+TALK_CONFIRM = _("Send this to {name}?\n\n“{text}”")
+TALK_CONFIRM_CONSULTANTS = _("Send this to your consultants?\n\n“{text}”")
+TALK_SEND = _("✉️ Yes, send it")
+TALK_DROP = _("No, don't send")
+TALK_SENT = _("Sent to {name}. The answer comes here in the chat.")
+TALK_SENT_CONSULTANTS = _("Sent to your consultants. The answer comes here in the chat.")
+TALK_DROPPED = _("OK, I didn't send it. Here is the menu.")
+TALK_NOTHING_TO_SEND = _(
+    "There is no message waiting to be sent. Just write it here in the chat. Here is the menu."
+)
+TALK_TOO_LONG = _(
+    "That message is a bit long ({length} characters). Please keep it under 2000 characters."
+)
+PUSH_CONSULTANT_MESSAGE = _(
+    "✉️ From {sender}, your consultant:\n\n{text}\n\nYou can answer by writing here in the chat."
+)
