@@ -48,3 +48,9 @@ def place(thing: object) -> str:
 def slot_start(earliest) -> str:
     """ "from 14. december 2026", or "flexible start" once that day has come."""
     return display.start(earliest, today=timezone.localdate()) if earliest else ""
+
+
+@register.filter
+def youth_label(youth: object) -> str:
+    """ "Asta Holm, 22 år": how staff lists name a young person (never "Asta #1")."""
+    return display.youth_label(youth, today=timezone.localdate())
