@@ -21,9 +21,7 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -35,17 +33,15 @@ CONSULTANT = "bench_fanout_consultant"
 # (dashboards, web processes, p95 goal in ms)
 RUNS = [(200, 1, 100.0), (1_000, 2, 250.0)]
 
-SERVER_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    "DJANGO_SESSION_COOKIE_SECURE": "0",
-}
+# Besides bench.support.web's production settings on the loopback: session cookies over HTTP.
+SERVER_ENV_MORE = {"DJANGO_SESSION_COOKIE_SECURE": "0"}
 
 
 def setup_django() -> None:
-    os.environ.update(SERVER_ENV)
+    sys.path.insert(0, str(ROOT))
+    from bench.support.web import SERVER_ENV
+
+    os.environ.update({**SERVER_ENV, **SERVER_ENV_MORE})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -65,6 +61,8 @@ def prepare(changes: int):
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from domain.models import Consultant, MatchEvent, Municipality, Youth
 
@@ -79,6 +77,9 @@ def prepare(changes: int):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Consultants pass a second step before any page or socket: as if they had, with an app.
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     now = timezone.now()
     starts = now + timedelta(days=14)
@@ -156,47 +157,12 @@ async def run(port: int, dashboards: int, cookie: str, event, youth, user) -> li
     return latencies
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} cores"
-
-
 def measure(dashboards: int, processes: int, goal_ms: float, changes: int) -> bool:
+    from bench.support.web import SERVER_ENV, load, web_processes
+
     cookie, event, youth, user = prepare(changes)
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            sys.executable,
-            *("-m", "uvicorn", "config.asgi:application"),
-            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(processes)),
-            *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
-            *("--timeout-graceful-shutdown", "5"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
-    )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(1)
+    with web_processes(processes, {**SERVER_ENV, **SERVER_ENV_MORE}) as port:
         latencies = sorted(asyncio.run(run(port, dashboards, cookie, event, youth, user)))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     met = p95 < goal_ms
     print(

@@ -24,9 +24,7 @@ import argparse
 import asyncio
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -37,20 +35,17 @@ MUNICIPALITY_SLUG = "bench-rush"
 CONSULTANT = "bench_rush_consultant"
 GOAL_PER_MINUTE = 4_000
 
-SERVER_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-    # The benchmark is one consultant; production's per-user rate would refuse the rush.
-    "API_THROTTLE_USER": "1000000/second",
-}
+sys.path.insert(0, str(ROOT))
+from bench.support.web import SERVER_ENV as WEB_ENV  # noqa: E402
+from bench.support.web import load, web_processes  # noqa: E402
+
+# The benchmark is one consultant; production's per-user rate would refuse the rush.
+SERVER_ENV = {**WEB_ENV, "API_THROTTLE_USER": "1000000/second"}
 
 
 def setup_django() -> None:
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -136,17 +131,6 @@ def check_order(event_id: int) -> tuple[int, int, bool]:
     return confirmed, waitlisted, stamps == sorted(stamps)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} cores"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--signups", type=int, default=500)
@@ -160,34 +144,8 @@ def main() -> int:
     setup_django()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     event_id, youth, token = prepare(args.signups, args.seats)
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        [
-            sys.executable,
-            *("-m", "uvicorn", "config.asgi:application"),
-            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(args.processes)),
-            *("--lifespan", "off", "--no-access-log", "--log-level", "warning"),
-            *("--timeout-graceful-shutdown", "5"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **SERVER_ENV},
-    )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(1)  # every worker process up, not only the first
+    with web_processes(args.processes, SERVER_ENV) as port:
         answers, seconds = asyncio.run(rush(port, event_id, youth, token))
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
     statuses = [status for status, _ in answers]
     latencies = sorted(latency for _, latency in answers)
