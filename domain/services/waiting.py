@@ -109,23 +109,9 @@ def _alert(interest: Interest, now: datetime) -> int:
     # worth sending with the alert.
     notify_interest_unanswered(interest=interest, days=days, now=now)
     notify_interest_overdue(interest=interest, days=days, now=now)
-    outbox_push(
-        recipient=interest.youth,
-        kind=Kind.INTEREST_WAITING,
-        subject=interest,
-        payload={"interest_id": interest.pk, "days": days},
-        dedupe_key=f"interest_waiting:{interest.pk}",
-        now=now,
+    _tell_youth_and_record(
+        interest, Kind.INTEREST_WAITING, "interest.overdue", "interest.overdue", days, now
     )
-    audit_log(
-        actor=None,
-        action="interest.overdue",
-        target=interest,
-        municipality_id=interest.youth.municipality_id,
-        data={"days": days},
-        now=now,
-    )
-    events.publish("interest.overdue", **events.subject_ids(interest))
     return 1
 
 
@@ -142,24 +128,34 @@ def interest_expire(*, interest: Interest, now: datetime | None = None) -> int:
     interest.save(update_fields=["status", "decided_at"])
     reminders_sync_interest(interest, now=now)
     notify_interest_closed(interest=interest, days=days, now=now)
+    _tell_youth_and_record(
+        interest, Kind.INTEREST_CLOSED, "interest.expire", "interest.expired", days, now
+    )
+    return 1
+
+
+def _tell_youth_and_record(
+    interest: Interest, kind: str, action: str, event_type: str, days: int, now: datetime
+) -> None:
+    """What both steps the system takes on an unanswered interest end with: the youth's message
+    (once per interest and kind), the audit entry (the system acts) and the live event."""
     outbox_push(
         recipient=interest.youth,
-        kind=Kind.INTEREST_CLOSED,
+        kind=kind,
         subject=interest,
         payload={"interest_id": interest.pk, "days": days},
-        dedupe_key=f"interest_closed:{interest.pk}",
+        dedupe_key=f"{kind}:{interest.pk}",
         now=now,
     )
     audit_log(
         actor=None,
-        action="interest.expire",
+        action=action,
         target=interest,
         municipality_id=interest.youth.municipality_id,
         data={"days": days},
         now=now,
     )
-    events.publish("interest.expired", **events.subject_ids(interest))
-    return 1
+    events.publish(event_type, **events.subject_ids(interest))
 
 
 @transaction.atomic
