@@ -15,9 +15,10 @@ except ImproperlyConfigured as error:
 
     raise refusal_for(error) from None
 
-from config.startup import refuse_broken_production
+from config.startup import refuse_broken_production, warm_up
 
 refuse_broken_production()
+warm_up()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

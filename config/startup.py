@@ -42,3 +42,15 @@ def refuse_broken_production() -> None:
 def refusal_for(error: Exception) -> SystemExit:
     """A settings error (e.g. no ``DJANGO_SECRET_KEY``) as the same one line, no traceback."""
     return SystemExit(f"{REFUSAL}: {error}")
+
+
+def warm_up() -> None:
+    """Import what the first request would: the URL configuration (every view, serializer and
+    form behind it) and the channel layer's backend. Done lazily, that is a second of one core
+    spent inside the first requests of every new web process, so a process started into a rush
+    answers its first hundred requests late."""
+    from channels.layers import get_channel_layer
+    from django.urls import get_resolver
+
+    len(get_resolver().url_patterns)  # reading the attribute imports them
+    get_channel_layer()

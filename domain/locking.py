@@ -18,13 +18,19 @@ M = TypeVar("M", bound=models.Model)
 LOCK_TIMEOUT = "5s"
 
 
-def lock_for_update(model: type[M], pk: int) -> M:
-    """Re-read ``model`` row ``pk`` with a row lock held until the transaction ends."""
+def lock_for_update(model: type[M], pk: int, *, related: tuple[str, ...] = ()) -> M:
+    """Re-read ``model`` row ``pk`` with a row lock held until the transaction ends, with its
+    ``related`` rows (forward relations) read in the same query but not locked."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     try:
-        return model._default_manager.select_for_update().get(pk=pk)
+        rows = model._default_manager.all()
+        if related:
+            rows = rows.select_related(*related).select_for_update(of=("self",))
+        else:
+            rows = rows.select_for_update()
+        return rows.get(pk=pk)
     except model.DoesNotExist:
         raise DomainError(_("Not found."), code="not_found") from None
     except OperationalError as exc:

@@ -162,3 +162,15 @@ def test_api_docs_need_a_login_unless_public(client, settings, consultant, path)
 
     settings.API_DOCS_PUBLIC = True
     assert client.get(path).status_code == 200
+
+
+def test_warm_up_imports_the_url_configuration_before_the_first_request():
+    from django.urls import clear_url_caches, get_resolver
+
+    from config.startup import warm_up
+
+    clear_url_caches()
+    assert "url_patterns" not in get_resolver().__dict__
+    warm_up()
+    # cached_property keeps what it read in the instance: the views are imported.
+    assert "url_patterns" in get_resolver().__dict__

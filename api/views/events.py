@@ -25,7 +25,7 @@ from domain.selectors.events import (
     youth_signups_for_event,
 )
 from domain.selectors.network import company_get_for_user
-from domain.selectors.youth import youth_get_for_user
+from domain.selectors.youth import youth_named_by_user
 from domain.services import events as events_service
 from domain.services import signups as signups_service
 
@@ -135,7 +135,7 @@ class _EventChildViewSet(ThinViewSet):
     def event(self) -> MatchEvent:
         if not hasattr(self, "_event"):
             self._event = event_get_for_user(
-                user=self.request.user, event_id=self.kwargs["event_pk"]
+                user=self.request.user, event_id=self.kwargs["event_pk"], with_companies=False
             )
         return self._event
 
@@ -276,7 +276,7 @@ class YouthSignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
     def create(self, request, event_pk=None):
         data = self.parsed(s.YouthSignupCreateSerializer)
         youth = resolved(
-            youth_get_for_user, field="youth", user=request.user, youth_id=data["youth"]
+            youth_named_by_user, field="youth", user=request.user, youth_id=data["youth"]
         )
         signup = signups_service.youth_signup(event=self.event(), youth=youth, actor=request.user)
         return self.created(signup)

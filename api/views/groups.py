@@ -19,7 +19,7 @@ from domain.selectors.groups import (
     meeting_get_for_user,
     meetings_visible_to_user,
 )
-from domain.selectors.youth import youth_get_for_user
+from domain.selectors.youth import youth_named_by_user
 from domain.services import groups as groups_service
 from domain.services import meetings as meetings_service
 
@@ -123,7 +123,7 @@ class GroupViewSet(mixins.ListModelMixin, ThinViewSet):
 
     def _youth(self, youth_id: int):
         return resolved(
-            youth_get_for_user, field="youth", user=self.request.user, youth_id=youth_id
+            youth_named_by_user, field="youth", user=self.request.user, youth_id=youth_id
         )
 
     @action(detail=True, methods=["post"], url_path="add-member")
@@ -247,7 +247,7 @@ class AttendanceViewSet(mixins.ListModelMixin, ThinViewSet):
     def create(self, request, meeting_pk=None):
         meeting, data = self.meeting(), self.parsed(s.AttendanceRecordSerializer)
         youth = resolved(
-            youth_get_for_user, field="youth", user=request.user, youth_id=data["youth"]
+            youth_named_by_user, field="youth", user=request.user, youth_id=data["youth"]
         )
         row = meetings_service.attendance_record(
             meeting=meeting, youth=youth, status=data["status"], actor=request.user

@@ -23,7 +23,7 @@ from domain.selectors.placements import (
     placements_visible_to_user,
 )
 from domain.selectors.slots import slot_get_for_user
-from domain.selectors.youth import youth_card_for_company, youth_get_for_user
+from domain.selectors.youth import youth_card_for_company, youth_named_by_user
 from domain.services import interests as interests_service
 from domain.services import notes as notes_service
 from domain.services import placements as placements_service
@@ -126,7 +126,7 @@ class InterestViewSet(mixins.ListModelMixin, ThinViewSet):
     def create(self, request):
         data = self.parsed(s.InterestCreateSerializer)
         youth = resolved(
-            youth_get_for_user, field="youth", user=request.user, youth_id=data["youth"]
+            youth_named_by_user, field="youth", user=request.user, youth_id=data["youth"]
         )
         slot = resolved(slot_get_for_user, field="slot", user=request.user, slot_id=data["slot"])
         interest = interests_service.interest_show(

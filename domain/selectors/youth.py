@@ -59,6 +59,24 @@ def youth_get_for_user(*, user: object, youth_id: int, now: datetime | None = No
     return youth
 
 
+def youth_named_by_user(*, user: object, youth_id: int) -> Youth:
+    """The youth a staff member names as the subject of an action (a sign-up, a membership, a
+    placement), scoped like ``youth_visible_to_user``; ``not_found`` when the user may not see
+    them. Not audited and without the record's relations: it is not a read of the record, and
+    the action it serves is audited itself."""
+    youth = (
+        youth_visible_to_user(user=user)
+        .select_related(None)
+        .select_related("municipality")
+        .prefetch_related(None)
+        .filter(pk=youth_id)
+        .first()
+    )
+    if youth is None:
+        raise policy.not_found()
+    return youth
+
+
 def youth_age(youth: Youth, *, now: datetime | None = None) -> int | None:
     """Completed years on the municipality's calendar day (None once erased)."""
     if youth.birth_date is None:

@@ -110,6 +110,7 @@ def _reconcile(
     expires_at: datetime | None,
     payload: dict,
     now: datetime,
+    new: bool = False,
 ) -> list[OutboxMessage]:
     wanted = _one_per_moment(wanted)
     rows = []
@@ -126,7 +127,8 @@ def _reconcile(
         )
         if row is not None:
             rows.append(row)
-    outbox_cancel(subject=subject, kinds=[kind], keep_keys=[w.key for w in wanted])
+    if not new:  # a subject made just now has no earlier messages to take back
+        outbox_cancel(subject=subject, kinds=[kind], keep_keys=[w.key for w in wanted])
     return rows
 
 
@@ -196,9 +198,10 @@ def reminders_sync_meeting(meeting: Meeting, *, now: datetime | None = None) -> 
 
 
 def reminders_sync_signup(
-    signup: YouthSignup, *, now: datetime | None = None
+    signup: YouthSignup, *, now: datetime | None = None, new: bool = False
 ) -> list[OutboxMessage]:
-    """Reminders of a match event for a confirmed sign-up; none otherwise."""
+    """Reminders of a match event for a confirmed sign-up; none otherwise. ``new``: the sign-up
+    row was made in this transaction, so it has no reminders yet to take back."""
     now = now or timezone.now()
     event = signup.event
     youth = (
@@ -222,6 +225,7 @@ def reminders_sync_signup(
         expires_at=event.starts_at,
         payload={"event_id": event.pk, "starts_at": event.starts_at.isoformat()},
         now=now,
+        new=new,
     )
 
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +35,7 @@ from domain.policy import (
     require_municipality,
     require_youth,
 )
-from domain.selectors.events import event_check_in_opens_at, event_seats_taken
+from domain.selectors.events import event_check_in_opens_at, event_line, event_seats_taken
 from domain.services.outbox import outbox_cancel, outbox_push
 from domain.services.reminders import reminders_sync_signup
 
@@ -237,16 +236,21 @@ def youth_signup(
     # duplicate positions happen. The clock is read after it too, so the arrival stamp and the
     # waitlist order (decided here) agree: a stamp taken before the lock records who reached
     # the door first, not who got in.
-    locked = lock_for_update(MatchEvent, event.pk)
+    # The municipality (for the reminders) comes with the lock, and the line's state in one
+    # query after it: a rush holds this lock once per sign-up, so each round trip under it
+    # costs the whole queue.
+    locked = lock_for_update(MatchEvent, event.pk, related=("municipality",))
     now = now or timezone.now()
     _require_open_for_signups(locked, now)
-    existing = YouthSignup.objects.filter(event=locked, youth=youth).first()
-    if existing is not None and existing.status != Status.CANCELLED:
-        raise DomainError(_("You are already signed up for this event."), code="conflict")
+    line = event_line(event=locked, youth=youth)
+    existing = None
+    if line.youth_signup_id is not None:
+        existing = YouthSignup.objects.get(pk=line.youth_signup_id)
+        if existing.status != Status.CANCELLED:
+            raise DomainError(_("You are already signed up for this event."), code="conflict")
 
-    seated = event_seats_taken(event=locked)
-    status = Status.CONFIRMED if seated < locked.youth_capacity else Status.WAITLISTED
-    last = locked.youth_signups.aggregate(last=Max("sequence"))["last"] or 0
+    status = Status.CONFIRMED if line.seated < locked.youth_capacity else Status.WAITLISTED
+    last = line.last_sequence
     if existing is None:
         signup = YouthSignup.objects.create(
             event=locked, youth=youth, status=status, sequence=last + 1, created_at=now
@@ -269,7 +273,7 @@ def youth_signup(
         )
     signup.event = locked
     signup.youth = youth
-    reminders_sync_signup(signup, now=now)
+    reminders_sync_signup(signup, now=now, new=existing is None)
     _audit_staff(
         actor,
         "signup.create",
