@@ -27,6 +27,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Date and time fields lay out their parts (day, month, year, hour, minute) in the page's
+    # language, as a browser set to that language does: Debian's Chromium ships only the
+    # en-US language pack, so without this a Danish page's field reads mm/dd/yyyy, hh:mm AM.
+    "--enable-blink-features=LangAttributeAwareFormControlUI",
 ]
 ROOT = Path(__file__).resolve().parents[2]
 # The committed screenshots (docs/screenshots/, shown in the README) change with every run's
