@@ -161,8 +161,8 @@ def measure(dashboards: int, processes: int, goal_ms: float, changes: int) -> bo
     from bench.support.web import SERVER_ENV, load, web_processes
 
     cookie, event, youth, user = prepare(changes)
-    with web_processes(processes, {**SERVER_ENV, **SERVER_ENV_MORE}) as port:
-        latencies = sorted(asyncio.run(run(port, dashboards, cookie, event, youth, user)))
+    with web_processes(processes, {**SERVER_ENV, **SERVER_ENV_MORE}) as tier:
+        latencies = sorted(asyncio.run(run(tier.port, dashboards, cookie, event, youth, user)))
     p95 = latencies[int(len(latencies) * 0.95) - 1]
     met = p95 < goal_ms
     print(

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import statistics
 import sys
@@ -102,23 +101,19 @@ def prepare(signups: int, seats: int) -> tuple[int, list[int], str]:
 
 
 async def rush(port: int, event_id: int, youth: list[int], token: str) -> tuple[list, float]:
-    import httpx
+    from bench.support.lean_http import post_json
 
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
     path = f"/api/v1/events/{event_id}/youth-signups/"
     headers = {"Authorization": f"Token {token}"}
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=300
-    ) as client:
 
-        async def one(youth_id: int) -> tuple[int, float]:
-            started = time.perf_counter()
-            response = await client.post(path, json={"youth": youth_id}, headers=headers)
-            return response.status_code, time.perf_counter() - started
-
+    async def one(youth_id: int) -> tuple[int, float]:
         started = time.perf_counter()
-        answers = await asyncio.gather(*(one(y) for y in youth))
-        return answers, time.perf_counter() - started
+        status, _ = await post_json(port, path, {"youth": youth_id}, headers=headers)
+        return status, time.perf_counter() - started
+
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(one(y) for y in youth))
+    return answers, time.perf_counter() - started
 
 
 def check_order(event_id: int) -> tuple[int, int, bool]:
@@ -142,12 +137,19 @@ def main() -> int:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database of the benchmark's own.")
 
     setup_django()
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     event_id, youth, token = prepare(args.signups, args.seats)
+    from bench.support import cpu
     from bench.support.web import SERVER_ENV, load, web_processes
 
-    with web_processes(args.processes, {**SERVER_ENV, **RUSH_ENV}) as port:
-        answers, seconds = asyncio.run(rush(port, event_id, youth, token))
+    with web_processes(args.processes, {**SERVER_ENV, **RUSH_ENV}) as tier:
+        database = {pid: cpu.cpu_seconds(pid) for pid in cpu.named("postgres")}
+        web, client = tier.cpu_seconds(), time.process_time()
+        answers, seconds = asyncio.run(rush(tier.port, event_id, youth, token))
+        web_cpu, client_cpu = tier.cpu_seconds() - web, time.process_time() - client
+        # Backends the pools opened during the rush count from zero.
+        database_cpu = sum(
+            cpu.cpu_seconds(pid) - database.get(pid, 0.0) for pid in cpu.named("postgres")
+        )
 
     statuses = [status for status, _ in answers]
     latencies = sorted(latency for _, latency in answers)
@@ -165,6 +167,21 @@ def main() -> int:
         f"answers: {dict(sorted({s: statuses.count(s) for s in set(statuses)}.items()))}; "
         f"{confirmed} confirmed, {waitlisted} waitlisted; "
         f"arrival stamps {'in' if in_order else 'OUT OF'} waitlist order"
+    )
+    per_signup = {
+        "web": web_cpu,
+        "database": database_cpu,
+        "client": client_cpu,
+    }
+    spent = sum(per_signup.values())
+    print(
+        "CPU per sign-up: "
+        + ", ".join(
+            f"{name} {1000 * value / len(answers):.1f} ms" for name, value in per_signup.items()
+        )
+        + f"; the machine's {os.cpu_count()} cores allow at most "
+        f"{os.cpu_count() * len(answers) / spent * 60:,.0f} sign-ups/min at that cost "
+        f"(PostgreSQL counted when it runs on this machine)"
     )
     misses = []
     if errors:

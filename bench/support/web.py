@@ -11,7 +11,10 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+from bench.support import cpu
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -37,9 +40,19 @@ def load() -> str:
     return f"load {one:.2f} (5 min {five:.2f}) on {os.cpu_count()} cores"
 
 
+@dataclass(frozen=True)
+class WebTier:
+    port: int
+    pid: int  # uvicorn's supervisor; its workers are its children
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the supervisor and its workers have used so far."""
+        return cpu.total(cpu.with_descendants(self.pid))
+
+
 @contextmanager
-def web_processes(processes: int, env: dict[str, str]) -> Iterator[int]:
-    """Start uvicorn with ``processes`` workers; yields its port once every worker is up."""
+def web_processes(processes: int, env: dict[str, str]) -> Iterator[WebTier]:
+    """Start uvicorn with ``processes`` workers; yields it once every worker is up."""
     environment = {**os.environ, **env}
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -68,7 +81,7 @@ def web_processes(processes: int, env: dict[str, str]) -> Iterator[int]:
             except OSError:
                 time.sleep(0.1)
         time.sleep(1)  # every worker process up, not only the first
-        yield port
+        yield WebTier(port, server.pid)
     finally:
         server.terminate()
         try:
