@@ -124,22 +124,27 @@ def test_postgresql_connections_come_from_a_bounded_pool_sized_by_the_environmen
     assert sized["options"]["pool"] == {"min_size": 2, "max_size": 4, "timeout": 2.5}
 
 
-def test_redis_url_switches_the_channel_layer_to_redis(settings_under):
+def test_redis_url_switches_the_channel_layer_to_redis_pub_sub(settings_under):
     settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
-    assert settings["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert settings["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     [host] = settings["layer_config"]["hosts"]
     assert host["address"] == "redis://cache.internal:6379/2"
     assert settings["relay"] is False
 
 
-def test_the_redis_layer_reads_longer_than_one_brpop_wait(settings_under):
-    """redis-py's default 5 s read timeout ends channels-redis' 5 s BRPOP on an idle socket."""
-    from channels_redis.core import RedisChannelLayer
+def test_the_redis_layer_waits_for_news_inside_its_read_timeout(settings_under):
+    """redis-py 8's default 5 s read timeout ended the list-based layer's 5 s BRPOP on an idle
+    socket; the Pub/Sub layer polls 0.1 s at a time, and the timeouts are set, finite, anyway."""
+    import inspect
+
+    from channels_redis.pubsub import RedisSingleShardConnection
 
     settings = settings_under(REDIS_URL="redis://cache.internal:6379/2")
     [host] = settings["layer_config"]["hosts"]
-    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
-    assert host["socket_connect_timeout"] > 0
+    assert "timeout=0.1" in inspect.getsource(RedisSingleShardConnection._do_receiving)
+    assert 0.1 < host["socket_timeout"] < 60
+    assert 0 < host["socket_connect_timeout"] < 60
+    assert host["socket_keepalive"] is True
 
 
 def test_without_redis_the_database_relay_carries_live_news_between_processes(settings_under):

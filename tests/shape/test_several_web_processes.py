@@ -4,7 +4,9 @@ them) behind HAProxy, on one PostgreSQL and one Redis, the stand-in as Telegram.
 * a dashboard held by one web process hears a change made through the other;
 * the same webhook update delivered to both web processes is handled once;
 * a web process killed mid-rush loses nothing: the load balancer sends the rest to the other,
-  and every sign-up that was answered 201 is in the database, the seats exact.
+  and every sign-up that was answered 201 is in the database, the seats exact;
+* Redis restarted under them loses nothing: every sign-up is answered and kept, and an open
+  dashboard hears the news again once Redis is back (on a Redis of the test's own).
 
 (A worker killed mid-batch is tests/worker/test_worker_processes.py.)
 """
@@ -83,14 +85,14 @@ def _database_url() -> str:
 class Web:
     """One web process: ``uvicorn config.asgi:application`` on a port of its own."""
 
-    def __init__(self, standin) -> None:
+    def __init__(self, standin, *, redis_url: str | None = None) -> None:
         self.port = free_port()
         # A file, not a pipe: a pipe nobody reads fills up and stalls a chatty process.
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in stop())
         env = {
             **os.environ,
             "DATABASE_URL": _database_url(),
-            "REDIS_URL": settings.REDIS_URL,
+            "REDIS_URL": redis_url or settings.REDIS_URL,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": standin.base_url,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -300,3 +302,101 @@ def test_a_web_process_killed_mid_rush_loses_nothing_and_the_other_carries_on(
     assert sorted(signups.values_list("youth_id", flat=True)) == sorted(y.pk for y in youth)
     assert signups.filter(status=YouthSignup.Status.CONFIRMED).count() == seats
     assert webs[1].process.poll() is None
+
+
+class PrivateRedis:
+    """A Redis server of the test's own (restarting the shared one would disturb other tests)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, our arguments)
+            [
+                shutil.which("redis-server") or "/usr/bin/redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.port, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[PrivateRedis]:
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_redis_restart_loses_nothing_and_dashboards_hear_news_again(
+    standin, redis_server, municipality, consultant
+):
+    """Redis is stopped and started again (empty: it keeps nothing on disk) under two web
+    processes with a dashboard open. Sign-ups go on through the other process meanwhile: each
+    is answered 201 and kept (the live news of a change made while Redis was away is lost, which
+    the live pages allow), and the same open socket hears the news again once Redis is back."""
+    event = f.EventFactory(municipality=municipality, youth_capacity=50)
+    youth = f.YouthFactory.create_batch(40, municipality=municipality)
+    token = Token.objects.create(user=consultant.user).key
+    webs = [Web(standin, redis_url=redis_server.url), Web(standin, redis_url=redis_server.url)]
+    statuses: list[int] = []
+    try:
+        for web in webs:
+            wait_for(web.port, web.process)
+        first, second = webs
+
+        def sign_up(y) -> int:
+            status = httpx.post(
+                f"{second.url}/api/v1/events/{event.pk}/youth-signups/",
+                json={"youth": y.pk},
+                headers={"Authorization": f"Token {token}"},
+                timeout=30,
+            ).status_code
+            statuses.append(status)
+            return status
+
+        with connect(
+            first.url.replace("http", "ws") + "/ws/dashboard/",
+            origin=first.url,
+            additional_headers={"Cookie": session_cookie(consultant.user)},
+            proxy=None,
+            open_timeout=10,
+        ) as dashboard:
+            sign_up(youth[0])
+            assert json.loads(dashboard.recv(timeout=10))["type"] == "signup.created"
+
+            redis_server.stop()
+            sign_up(youth[1])  # while Redis is away
+            redis_server.start()
+
+            heard = None
+            for y in youth[2:]:
+                sign_up(y)
+                try:
+                    heard = json.loads(dashboard.recv(timeout=1))
+                    break
+                except TimeoutError:
+                    continue
+            assert heard is not None, "the dashboard never heard news again after the restart"
+            assert heard["type"] == "signup.created"
+    finally:
+        for web in webs:
+            web.stop()
+
+    assert set(statuses) == {201}, statuses
+    assert YouthSignup.objects.filter(event=event).count() == len(statuses)

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.db import OperationalError
+from django.db.models import QuerySet
 
 from domain import locking
 from domain.exceptions import DomainError
@@ -52,17 +53,18 @@ def test_redeeming_locks_the_youth_before_the_invite(municipality, consultant):
     assert order == [Youth, Invite]
 
 
-def test_a_deadlock_is_reported_as_busy_not_as_a_crash(db):
+@pytest.mark.parametrize("related", [(), ("municipality",)], ids=["alone", "with-related-rows"])
+def test_a_deadlock_is_reported_as_busy_not_as_a_crash(db, related):
     event = f.EventFactory()
     broken = mock.Mock(side_effect=OperationalError("deadlock detected"))
+    # The locked read is the only query in the block; whichever queryset it builds ends in get().
     with (
-        mock.patch.object(
-            MatchEvent._default_manager, "select_for_update", return_value=mock.Mock(get=broken)
-        ),
+        mock.patch.object(QuerySet, "get", broken),
         pytest.raises(DomainError) as err,
     ):
-        locking.lock_for_update(MatchEvent, event.pk)
+        locking.lock_for_update(MatchEvent, event.pk, related=related)
     assert err.value.code == "busy"
+    broken.assert_called_once()
 
 
 def test_a_youth_who_left_frees_their_telegram_account_for_a_new_record(municipality, consultant):
