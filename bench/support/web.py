@@ -50,6 +50,25 @@ class WebTier:
         return cpu.total(cpu.with_descendants(self.pid))
 
 
+def settle(tier: WebTier, processes: int, *, timeout: float = 120.0) -> None:
+    """Wait until every worker has started and finished importing the application.
+
+    The port accepts connections as soon as the supervisor has bound it, while the workers may
+    still be importing for seconds on a busy machine: a run started then would time the imports.
+    Settled means ``processes`` workers exist and the tier spent under a tenth of a core in the
+    last half second."""
+    deadline = time.monotonic() + timeout
+    before = tier.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = tier.cpu_seconds()
+        workers = len(cpu.with_descendants(tier.pid)) - 1
+        if workers >= processes and now - before < 0.05:
+            return
+        before = now
+    raise RuntimeError(f"the web tier did not settle within {timeout:g} s")
+
+
 @contextmanager
 def web_processes(processes: int, env: dict[str, str]) -> Iterator[WebTier]:
     """Start uvicorn with ``processes`` workers; yields it once every worker is up."""
@@ -80,8 +99,9 @@ def web_processes(processes: int, env: dict[str, str]) -> Iterator[WebTier]:
                 break
             except OSError:
                 time.sleep(0.1)
-        time.sleep(1)  # every worker process up, not only the first
-        yield WebTier(port, server.pid)
+        tier = WebTier(port, server.pid)
+        settle(tier, processes)
+        yield tier
     finally:
         server.terminate()
         try:
