@@ -5,12 +5,11 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from domain.models import Interest
+from domain.models import Interest, Municipality
 from domain.selectors.network import memberships_visible_to_user
 from domain.selectors.placements import interests_visible_to_user
 from domain.selectors.slots import slot_seats_taken_count, slots_visible_to_user
 from portal.access import company_required
-from portal.forms.company import MembershipRequestForm
 from portal.paging import page_of
 
 
@@ -29,14 +28,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = page_of(request, slots)
     memberships = list(memberships_visible_to_user(user=request.user))
     member = request.user.company_member
-    join_form = None
-    if member.is_company_admin:
-        join_form = MembershipRequestForm(exclude_ids=[m.municipality_id for m in memberships])
-        if len(join_form.fields["municipality"].choices) <= 1:
-            join_form = None  # already in (or asking to join) every network
+    # A link, not the list of every other municipality: the page stays the same size however
+    # many municipalities the installation serves.
+    can_join_more = (
+        member.is_company_admin
+        and Municipality.objects.exclude(pk__in=[m.municipality_id for m in memberships]).exists()
+    )
     context = {
         "company": member.company,
-        "join_form": join_form,
+        "can_join_more": can_join_more,
         "slots": page.object_list,
         "slots_page": page,
         # Over every slot, not only this page's.

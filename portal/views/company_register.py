@@ -6,7 +6,6 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from domain.models import Municipality
 from domain.selectors.network import memberships_visible_to_user
@@ -56,24 +55,26 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/company/register.html", {"form": form})
 
 
-@require_POST
 @company_admin_required
 def membership_request_view(request: HttpRequest) -> HttpResponse:
+    """Ask to join another municipality's network: the list of the others on a page of its own,
+    so the front page does not grow with the number of municipalities."""
     company = request.user.company_member.company
     taken = memberships_visible_to_user(user=request.user).values_list("municipality_id", flat=True)
+    if request.method != "POST":
+        form = MembershipRequestForm(exclude_ids=taken)
+        return render(request, "portal/company/join.html", {"form": form, "company": company})
     form = MembershipRequestForm(request.POST, exclude_ids=taken)
-    if form.is_valid():
-        municipality = Municipality.objects.get(slug=form.cleaned_data["municipality"])
-        attempt(
-            request,
-            lambda: membership_request(
-                company=company, municipality=municipality, actor=request.user
-            ),
-            success=_(
-                "You have asked to join %(network)s's network. A consultant there will answer."
-            )
-            % {"network": municipality.name},
-        )
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a municipality from the list."))
+        return render(
+            request, "portal/company/join.html", {"form": form, "company": company}, status=400
+        )
+    municipality = Municipality.objects.get(slug=form.cleaned_data["municipality"])
+    attempt(
+        request,
+        lambda: membership_request(company=company, municipality=municipality, actor=request.user),
+        success=_("You have asked to join %(network)s's network. A consultant there will answer.")
+        % {"network": municipality.name},
+    )
     return redirect("company_dashboard")

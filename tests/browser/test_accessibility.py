@@ -24,6 +24,8 @@ WIDTHS = (1280, 390)
 @pytest.fixture
 def world(municipality, consultant, company, company_member, slot, youth):
     """One of everything a page lists, so each page shows its full layout."""
+    company_member.is_company_admin = True  # the pages only an admin sees (joining, inviting)
+    company_member.save(update_fields=["is_company_admin"])
     group = f.GroupFactory(municipality=municipality, name="Tirsdagsgruppen")
     group.facilitators.add(consultant)
     youth.group = group
@@ -87,6 +89,7 @@ def company_pages(w) -> list[str]:
         reverse("company_events"),
         reverse("company_placements"),
         reverse("company_members"),
+        reverse("company_membership_request"),
         reverse("company_statistics"),
         reverse("calendar"),
     ]

@@ -96,8 +96,11 @@ def test_company_admin_asks_to_join_another_network(
 ):
     admin = f.CompanyMemberFactory(company=company, is_company_admin=True)
     client = client_for(admin)
-    page = client.get(reverse("company_dashboard")).text
+    dashboard = client.get(reverse("company_dashboard")).text
+    assert reverse("company_membership_request") in dashboard
+    page = client.get(reverse("company_membership_request")).text
     assert other_municipality.name in page
+    assert f'value="{municipality.slug}"' not in page  # already in that network
     response = client.post(
         reverse("company_membership_request"), {"municipality": other_municipality.slug}
     )
@@ -106,6 +109,36 @@ def test_company_admin_asks_to_join_another_network(
         NetworkMembership.objects.get(company=company, municipality=other_municipality).status
         == "pending"
     )
+
+
+def test_the_front_page_links_to_joining_instead_of_listing_every_municipality(
+    client_for, company, municipality, django_assert_max_num_queries
+):
+    """The front page stays the same size however many municipalities there are (issue 19)."""
+    admin = f.CompanyMemberFactory(company=company, is_company_admin=True)
+    client = client_for(admin)
+    others = [f.MunicipalityFactory() for _ in range(3)]
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("company_dashboard")).text
+    assert reverse("company_membership_request") in page
+    assert not any(other.name in page for other in others)
+    NetworkMembership.objects.bulk_create(
+        NetworkMembership(company=company, municipality=other) for other in others
+    )
+    page = client.get(reverse("company_dashboard")).text
+    assert reverse("company_membership_request") not in page  # in (or asking to join) every one
+
+
+def test_an_unknown_municipality_is_refused_on_the_page_with_nothing_asked(
+    client_for, company, municipality
+):
+    admin = f.CompanyMemberFactory(company=company, is_company_admin=True)
+    response = client_for(admin).post(
+        reverse("company_membership_request"), {"municipality": "atlantis"}
+    )
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.text or "errorlist" in response.text
+    assert NetworkMembership.objects.filter(company=company).count() == 1
 
 
 def test_asking_twice_for_the_same_network_is_refused_kindly(client_for, company, municipality):
@@ -122,4 +155,5 @@ def test_only_company_admins_ask_to_join_networks(client_for, company_member, ot
         reverse("company_membership_request"), {"municipality": other_municipality.slug}
     )
     assert response.status_code == 403
+    assert client_for(company_member).get(reverse("company_membership_request")).status_code == 403
     assert "Join another" not in client_for(company_member).get(reverse("company_dashboard")).text
