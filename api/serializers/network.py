@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from api.serializers.read import ReadSerializer
+
 
 class MunicipalitySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
@@ -17,7 +19,7 @@ class SectorSerializer(serializers.Serializer):
     name_en = serializers.CharField(read_only=True)
 
 
-class SectorRefSerializer(serializers.Serializer):
+class SectorRefSerializer(ReadSerializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -69,7 +71,7 @@ class MembershipRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="Shown to the company.")
 
 
-class CompanyRefSerializer(serializers.Serializer):
+class CompanyRefSerializer(ReadSerializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 

@@ -3,10 +3,11 @@
 from rest_framework import serializers
 
 from api.serializers.network import CompanyRefSerializer, SectorRefSerializer
+from api.serializers.read import ReadSerializer
 from domain.models import Slot
 
 
-class SlotSerializer(serializers.Serializer):
+class SlotSerializer(ReadSerializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     description = serializers.CharField(read_only=True)
