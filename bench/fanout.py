@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import statistics
 import sys
@@ -126,32 +125,21 @@ async def run(
     tier, dashboards: int, cookie: str, event, youth, user
 ) -> tuple[list[float], float, float]:
     """The latencies, and the CPU seconds the web tier and this process spent on the changes."""
-    port = tier.port
-    from websockets.asyncio.client import connect
+    from bench.support.lean_ws import listen
 
-    async def open_one():
-        return await connect(
-            f"ws://127.0.0.1:{port}/ws/dashboard/",
-            origin=f"http://127.0.0.1:{port}",
-            additional_headers={"Cookie": cookie},
-            open_timeout=60,
-            max_queue=None,
-        )
+    # Every socket stamps each message as it arrives (bench/support/lean_ws.py: the websockets
+    # library's client cost this process about as much CPU per message as the server spent,
+    # on the same two cores).
+    arrivals: list[float] = []
+    headers = {"Origin": f"http://127.0.0.1:{tier.port}", "Cookie": cookie}
+
+    def open_one():
+        return listen(tier.port, "/ws/dashboard/", arrivals.append, headers=headers)
 
     sockets = []
     for start in range(0, dashboards, 100):  # in batches: a handshake is a database read
         sockets += await asyncio.gather(*(open_one() for _ in range(min(100, dashboards - start))))
     await asyncio.sleep(1)  # every socket has joined its group
-    # One reader per socket for the whole run, stamping each message as it arrives: tasks made
-    # per change (a thousand recv()s with their timeouts) cost this process more than the
-    # server's whole fan-out, and stamped late what had long arrived.
-    arrivals: list[float] = []
-
-    async def listen(ws) -> None:
-        async for _ in ws:
-            arrivals.append(time.perf_counter())
-
-    readers = [asyncio.create_task(listen(ws)) for ws in sockets]
     latencies: list[float] = []
     web, client = tier.cpu_seconds(), time.process_time()
     try:
@@ -167,9 +155,9 @@ async def run(
             await asyncio.sleep(0.2)
         web, client = tier.cpu_seconds() - web, time.process_time() - client
     finally:
-        for reader in readers:
-            reader.cancel()
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+        for socket in sockets:
+            socket.close()
+        await asyncio.wait_for(asyncio.gather(*(socket.closed for socket in sockets)), timeout=30)
     return latencies, web, client
 
 
@@ -208,7 +196,6 @@ def main() -> int:
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("Set REDIS_URL: the web processes hear the changes through Redis.")
     setup_django()
-    logging.getLogger("websockets").setLevel(logging.WARNING)
     runs = RUNS if args.dashboards is None else [(args.dashboards, args.processes, args.goal_ms)]
     results = [measure(d, p, goal, args.changes) for d, p, goal in runs]
     return 0 if all(results) else 1
