@@ -270,7 +270,8 @@ class YouthSignupViewSet(mixins.ListModelMixin, _EventChildViewSet):
         return page
 
     def answer(self, signup, serializer_class=None, *, status=200):
-        signup.waitlist_position = signups_service.waitlist_position(signup=signup)
+        if not hasattr(signup, "waitlist_position"):  # a new sign-up knows its place
+            signup.waitlist_position = signups_service.waitlist_position(signup=signup)
         return super().answer(signup, serializer_class, status=status)
 
     def create(self, request, event_pk=None):

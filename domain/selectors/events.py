@@ -109,18 +109,20 @@ class EventLine:
     seated: int
     last_sequence: int  # 0 before the first sign-up
     youth_signup_id: int | None  # the youth's own sign-up of this event, in any state
+    waiting: int = 0  # on the waitlist now
 
 
 def event_line(*, event: MatchEvent, youth: Youth) -> EventLine:
     """Where a sign-up of ``youth`` would stand, in one query (the services ask under the
     event's lock): the seats taken (``YouthSignup.SEATED``, as ``event_seats_taken``), the last
-    place in line, and the youth's earlier sign-up, if any."""
+    place in line, the youth's earlier sign-up, if any, and how many wait on the waitlist."""
     found = YouthSignup.objects.filter(event=event).aggregate(
         seated=Count("pk", filter=Q(status__in=YouthSignup.SEATED)),
         last=Max("sequence"),
         mine=Max("pk", filter=Q(youth=youth)),
+        waiting=Count("pk", filter=Q(status=YouthSignup.Status.WAITLISTED)),
     )
-    return EventLine(found["seated"], found["last"] or 0, found["mine"])
+    return EventLine(found["seated"], found["last"] or 0, found["mine"], found["waiting"])
 
 
 def company_signups_for_event(*, event: MatchEvent) -> QuerySet[CompanySignup]:

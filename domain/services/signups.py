@@ -273,6 +273,9 @@ def youth_signup(
         )
     signup.event = locked
     signup.youth = youth
+    # Its place in line, known here where the line is decided (a cancelled sign-up taken up
+    # again was not waiting).
+    signup.waitlist_position = line.waiting + 1 if status == Status.WAITLISTED else None
     reminders_sync_signup(signup, now=now, new=existing is None)
     _audit_staff(
         actor,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from domain.services.signups import company_signup, youth_signup
+from domain.models import YouthSignup
+from domain.services.signups import company_signup, waitlist_position, youth_signup
 from tests import factories as f
 from tests.api.b_world import assert_same_queries_for_1_and_50
 
@@ -65,9 +66,13 @@ def test_a_youth_sign_up_costs_a_fixed_handful_of_queries(
     event = f.EventFactory(municipality=world.x, youth_capacity=1)
     client = api_as("consultant_x")
     path = f"/api/v1/events/{event.pk}/youth-signups/"
-    for status in ("confirmed", "waitlisted"):
+    for status, position in (("confirmed", None), ("waitlisted", 1), ("waitlisted", 2)):
         youth = f.YouthFactory(municipality=world.x)
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(15 if status == "confirmed" else 10):
             response = client.post(path, {"youth": youth.pk}, format="json")
         assert response.status_code == 201, response.content
         assert response.json()["status"] == status
+        # The place in line is taken where the line is decided, and agrees with a recount.
+        assert response.json()["waitlist_position"] == position
+        signup = YouthSignup.objects.get(pk=response.json()["id"])
+        assert waitlist_position(signup=signup) == position
