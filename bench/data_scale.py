@@ -164,6 +164,7 @@ def _targets():
     from django.test import Client
     from django.urls import reverse
 
+    from bench.support.sessions import pass_second_factor
     from bot.bridge import Who, screen_for
     from bot.callbacks import Filter
     from bot.handlers import browse
@@ -189,6 +190,7 @@ def _targets():
     def client(user) -> Client:
         c = Client()
         c.force_login(user)
+        pass_second_factor(c.session, user)
         return c
 
     staff, company, superuser = client(consultant.user), client(member.user), client(admin)

@@ -60,9 +60,8 @@ def prepare(changes: int):
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from bench.support.sessions import pass_second_factor
     from domain.models import Consultant, MatchEvent, Municipality, Youth
 
     call_command("migrate", verbosity=0)
@@ -76,10 +75,8 @@ def prepare(changes: int):
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    # Consultants pass a second step before any page or socket: as if they had, with an app.
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
+    pass_second_factor(session, user)
     now = timezone.now()
     starts = now + timedelta(days=14)
     event = MatchEvent.objects.create(
