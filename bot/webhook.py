@@ -133,9 +133,11 @@ class WebhookBot:
                 quiet_http_logs()
                 application = build_application(updater=False)
                 await application.initialize()
-                self._application = application
                 for update_id in await bridge.call(inbox_unprocessed):
                     self.spawn(update_id)
+                # Only now: an update arriving meanwhile waits for the lock, behind the one
+                # that started the build, so one chat's updates keep their order.
+                self._application = application
         return self._application
 
     def spawn(self, update_id: int, payload: dict | None = None) -> None:
