@@ -16,6 +16,7 @@ from django.test import AsyncClient
 from bot import bridge, webhook
 from bot.models import WebhookUpdate
 from bot.webhook import webhook_bot
+from tests.standin.conftest import call
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 URL = "/telegram/webhook/"
@@ -189,3 +190,46 @@ async def test_the_web_process_answers_several_chats_in_arrival_order_each(confi
         assert len(texts) == 2 and "NExTWORK" in texts[0]
     rows = await bridge.call(_rows)
     assert len(rows) == 6 and all(row["processed_at"] is not None for row in rows)
+
+
+def _pressed(standin, user) -> dict:
+    """The update of ``user`` pressing a button of a bot message (read from the stand-in's
+    queue, as Telegram would post it)."""
+    markup = {"inline_keyboard": [[{"text": "Menu", "callback_data": "v1:menu:show"}]]}
+    _, sent = call(standin, "sendMessage", chat_id=user.id, text="?", reply_markup=markup)
+    standin.press(user, "v1:menu:show", sent["result"]["message_id"])
+    _, updates = call(standin, "getUpdates")
+    return updates["result"][-1]
+
+
+async def test_a_pressed_button_is_answered_in_the_reply_and_not_again(configured):
+    user = configured.new_user(first_name="Knap")
+    update = _pressed(configured, user)
+    try:
+        response = await post(update)
+        await webhook_bot.drain()
+    finally:
+        await webhook_bot.shutdown()
+    assert response.status_code == 200
+    assert json.loads(response.content) == {
+        "method": "answerCallbackQuery",
+        "callback_query_id": update["callback_query"]["id"],
+    }
+    assert "answerCallbackQuery" not in configured.counters  # the handler left it to the reply
+    assert configured.messages(user)[-1].text != "?"  # the screen was shown
+
+
+async def test_a_button_taken_from_the_inbox_after_a_crash_is_answered_by_the_handler(
+    configured,
+):
+    user = configured.new_user(first_name="Genstart")
+    update = _pressed(configured, user)
+    # Stored by a process that died before its reply could answer the button.
+    await bridge.call(webhook.inbox_store, update_id=update["update_id"], payload=update)
+    try:
+        await post(start_update(user, update["update_id"] + 1, text="hej"))
+        await webhook_bot.drain()
+    finally:
+        await webhook_bot.shutdown()
+    assert configured.counters["answerCallbackQuery"] == 1
+    assert configured.callback_answers(user) == [""]
