@@ -13,7 +13,7 @@ import contextvars
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -44,6 +44,10 @@ OK = b'{"ok": true}'
 # Old updates are pruned on arrival at most this often per process (a DELETE per update was a
 # query per update for nothing); the worker's housekeeping prunes too, hourly.
 PRUNE_EVERY = timedelta(minutes=1)
+# Processed updates are marked in one UPDATE per this many seconds per process, not one each (a
+# query and a thread hop per update). A crash in between leaves those few claimed but unmarked:
+# processed again once their lease lapses and a process starts, as one cut short mid-way is.
+DONE_EVERY = 0.1
 
 # --- the inbox (sync) -----------------------------------------------------------------------------
 
@@ -95,8 +99,10 @@ def inbox_claim(*, update_id: int, now: datetime | None = None) -> dict | None:
     return WebhookUpdate.objects.values_list("payload", flat=True).get(update_id=update_id)
 
 
-def inbox_done(*, update_id: int, now: datetime | None = None) -> None:
-    WebhookUpdate.objects.filter(update_id=update_id).update(processed_at=now or timezone.now())
+def inbox_done(*, update_ids: Collection[int], now: datetime | None = None) -> None:
+    """Mark updates processed (several at once: the web process gathers them, see DONE_EVERY)."""
+    rows = WebhookUpdate.objects.filter(update_id__in=list(update_ids))
+    rows.update(processed_at=now or timezone.now())
 
 
 def inbox_unprocessed(*, now: datetime | None = None) -> list[int]:
@@ -117,6 +123,8 @@ class WebhookBot:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._done: list[int] = []
+        self._recorder: asyncio.Task | None = None
 
     async def application(self) -> Application:
         loop = asyncio.get_running_loop()
@@ -125,6 +133,7 @@ class WebhookBot:
         if self._loop is not loop:
             # A new event loop (a test, a reloaded server): the old client belongs to the old one.
             self._application, self._loop, self._lock = None, loop, asyncio.Lock()
+            self._done, self._recorder = [], None
         assert self._lock is not None
         async with self._lock:
             if self._application is None:
@@ -146,9 +155,13 @@ class WebhookBot:
         it, else it is claimed (and read) from the inbox first."""
         # A fresh context: the request's one holds Django's per-request executor for sync
         # calls, which is gone once the answer has been sent.
-        task = asyncio.get_running_loop().create_task(
-            self.process(update_id, payload), context=contextvars.Context()
+        self._track(
+            asyncio.get_running_loop().create_task(
+                self.process(update_id, payload), context=contextvars.Context()
+            )
         )
+
+    def _track(self, task: asyncio.Task) -> None:
         self._tasks.add(task)
         task.add_done_callback(self._finished)
 
@@ -174,10 +187,22 @@ class WebhookBot:
         await application.update_processor.process_update(
             update, application.process_update(update)
         )
-        await bridge.call(inbox_done, update_id=update_id)
+        self._done.append(update_id)
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.get_running_loop().create_task(
+                self._record_done(), context=contextvars.Context()
+            )
+            self._track(self._recorder)
+
+    async def _record_done(self) -> None:
+        """Mark what finished in the last DONE_EVERY seconds, in one UPDATE, until none is."""
+        while self._done:
+            await asyncio.sleep(DONE_EVERY)
+            done, self._done = self._done, []
+            await bridge.call(inbox_done, update_ids=done)
 
     async def drain(self) -> None:
-        """Wait until every spawned update is processed (tests, shutdown)."""
+        """Wait until every spawned update is processed and marked so (tests, shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
