@@ -42,6 +42,7 @@ from bot.handlers import (
     text,
 )
 from bot.handlers import settings as settings_handlers
+from bot.handlers.common import answer_button
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.callback_query is not None:
         # Usually answered already (handlers answer first); Telegram then refuses a second one.
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
+            await answer_button(update.callback_query)
     try:
         await context.bot.send_message(chat_id, str(texts.SOMETHING_WENT_WRONG))
     except TelegramError:

@@ -27,16 +27,29 @@ from channels.security.websocket import (  # noqa: E402
     WebsocketDenier,
 )
 from django.conf import settings  # noqa: E402
-from django.urls import re_path  # noqa: E402
+from django.urls import re_path, reverse  # noqa: E402
 
+from bot.webhook import webhook_endpoint  # noqa: E402
 from config.capacity import InFlightLimit  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+
+WEBHOOK_PATH = reverse("bot:webhook")
+
+
+async def http_application(scope: dict, receive, send) -> None:
+    """Django, but for the Telegram webhook: it goes straight to its endpoint, past Django's
+    middleware (see ``bot.webhook.webhook_endpoint``)."""
+    if scope["path"] == WEBHOOK_PATH:
+        await webhook_endpoint(scope, receive, send)
+    else:
+        await django_asgi_app(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
     {
         # A bounded number of requests in Django at once; the rest wait, then get a 503.
         "http": InFlightLimit(
-            django_asgi_app, limit=settings.WEB_MAX_IN_FLIGHT, wait=settings.WEB_QUEUE_TIMEOUT
+            http_application, limit=settings.WEB_MAX_IN_FLIGHT, wait=settings.WEB_QUEUE_TIMEOUT
         ),
         "websocket": AllowedHostsOriginValidator(
             # Channels' router raises on an unknown path; close such sockets politely instead.

@@ -195,7 +195,7 @@ def _seed_webhook_updates(world: World) -> None:
     chat.pop("is_bot"), chat.pop("language_code")
     message = {"message_id": 1, "date": 0, "chat": chat, "from": user, "text": VALUES["bot_text"]}
     inbox_store(update_id=900001, payload={"update_id": 900001, "message": message})
-    inbox_done(update_id=900001)
+    inbox_done(update_ids=[900001])
     callback = {"id": "cb1", "from": user, "chat_instance": "1", "data": VALUES["bot_callback"]}
     callback["message"] = {"message_id": 2, "date": 0, "chat": chat, "text": "menu"}
     inbox_store(update_id=900002, payload={"update_id": 900002, "callback_query": callback})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
@@ -14,6 +15,16 @@ from bot import bridge, callbacks, keyboards, texts
 from bot.bridge import Context, Screen, Who
 
 logger = logging.getLogger(__name__)
+
+# The callback query the webhook already answered, in its reply to Telegram's post (see
+# ``bot.webhook``); set for the task that processes that update only.
+ANSWERED_IN_REPLY: ContextVar[str | None] = ContextVar("answered_in_reply", default=None)
+
+
+async def answer_button(query: CallbackQuery) -> None:
+    """Stop the pressed button's spinner, unless the webhook's reply to Telegram did."""
+    if query.id != ANSWERED_IN_REPLY.get():
+        await query.answer()
 
 
 def stale_screen(ctx: Context, *_args: object) -> Screen:
@@ -70,7 +81,7 @@ async def on_button(
     who = Who.of(update)
     if query is None or who is None:
         return
-    await query.answer()
+    await answer_button(query)
     data = callbacks.parse(query.data)
     if data is None:
         screen = await bridge.run(stale_screen, who)

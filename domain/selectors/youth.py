@@ -141,12 +141,15 @@ def _card(interest: Interest, *, now: datetime | None, contact: bool) -> dict:
 def youth_get_for_telegram(*, telegram_user_id: int) -> Youth | None:
     """The linked youth behind a Telegram account (the bot's "who is this?"), or None for
     someone never linked, unlinked, gone or erased (leaving and erasure clear the identity)."""
-    return (
+    # One account, one record (a unique constraint): no ordering to compile and sort, unlike
+    # first() (the bot asks this once per update).
+    rows = (
         Youth.objects.select_related("municipality")
         .filter(telegram_user_id=telegram_user_id, erased_at__isnull=True)
         .exclude(status=Youth.Status.LEFT)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
 
 
 def youth_cards_for_company(

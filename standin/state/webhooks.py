@@ -1,8 +1,12 @@
 """Webhooks: setWebhook, deleteWebhook, getWebhookInfo, and the sender threads that POST queued
-updates to the bot, one at a time per chat in order, retried with backoff until it answers 2xx."""
+updates to the bot, one at a time per chat in order, retried with backoff until it answers 2xx.
+
+As Telegram does, a 2xx answer may carry one Bot API call (``{"method": "answerCallbackQuery",
+…}``): it is carried out, and neither its result nor its error goes back to the bot."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -11,7 +15,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ..wire import Params, bad_request
+from ..wire import ApiError, Params, bad_request, parse_body
 from .records import Pending, Webhook
 from .updates import UPDATE_TYPES_BY_DEFAULT
 
@@ -128,7 +132,9 @@ class WebhooksMixin:
             if job is None:
                 return
             item, hook = job
-            error = self._post(hook, item.update)
+            error, reply = self._post(hook, item.update)
+            if reply:
+                self._reply_method(reply)
             with self._lock:
                 item.in_flight = False
                 if error is None:
@@ -142,8 +148,23 @@ class WebhooksMixin:
                     hook.last_error_message = error
                 self._updates_changed.notify_all()
 
-    def _post(self, hook: Webhook, update: dict[str, Any]) -> str | None:
-        """POST one update; None when the bot answered 2xx, else Telegram's kind of error text."""
+    def _reply_method(self, reply: bytes) -> None:
+        """Carry out the Bot API call a 2xx answer may carry; anything else in it is ignored."""
+        try:
+            params = parse_body("application/json", reply, "")
+        except ApiError:
+            return
+        method = params.values.pop("method", None)
+        if not isinstance(method, str) or not method:
+            return
+        with self._lock:
+            bot_id = self._bot["id"]  # the bot that set the webhook (and called since)
+        with contextlib.suppress(ApiError):  # Telegram reports nothing back either
+            self.call(f"{bot_id}:webhook-reply", method, params)
+
+    def _post(self, hook: Webhook, update: dict[str, Any]) -> tuple[str | None, bytes | None]:
+        """POST one update: (None, the answer's body) when the bot answered 2xx, else (Telegram's
+        kind of error text, None)."""
         headers = {"Content-Type": "application/json"}
         if hook.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = hook.secret_token
@@ -153,11 +174,10 @@ class WebhooksMixin:
         try:
             # The same http(s)-only URL as above (checked in setWebhook), hence S310's noqa.
             with urllib.request.urlopen(request, timeout=self.webhook_timeout) as response:  # noqa: S310
-                response.read()
-                return None
+                return None, response.read()
         except urllib.error.HTTPError as exc:
             exc.close()
-            return f"Wrong response from the webhook: {exc.code} {exc.reason}"
+            return f"Wrong response from the webhook: {exc.code} {exc.reason}", None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            return f"Connection failed: {reason}"
+            return f"Connection failed: {reason}", None

@@ -1,11 +1,17 @@
 """The screens a youth browses most make a fixed number of queries, however many slots,
-companies and shared experiences there are (the bot benchmark's hot path)."""
+companies and shared experiences there are (the bot benchmark's hot path), and the webhook's
+bookkeeping costs one query to store an update and a share of one to finish it."""
 
-from datetime import date
+from datetime import date, timedelta
 
+import pytest
+from django.utils import timezone
+
+from bot import webhook
 from bot.bridge import screen_for
 from bot.callbacks import Filter
 from bot.handlers import browse, slots
+from bot.models import WebhookUpdate
 from domain.models import Placement
 from tests import factories as f
 from tests.bot.test_screens import who_is
@@ -55,3 +61,42 @@ def test_the_slot_card_makes_the_same_few_queries_with_many_shared_experiences(
     with django_assert_max_num_queries(CARD_QUERIES):
         card = screen_for(slots._card, who_is(youth), slot.pk, Filter())
     assert slot.title in card.text and "Godt sted" in card.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_webhook_update_costs_one_query_to_store_and_a_share_of_one_to_finish(
+    monkeypatch, django_assert_num_queries
+):
+    # Outside a transaction, as in the web process: no BEGIN/COMMIT around the INSERT, and old
+    # updates pruned at most once a minute (the first store prunes: BEGIN, DELETE, COMMIT).
+    monkeypatch.setattr(webhook, "_pruned_at", None)
+    now = timezone.now()
+    with django_assert_num_queries(4):
+        assert webhook.inbox_store(update_id=1, payload={"update_id": 1}, now=now, claim=True)
+    with django_assert_num_queries(1):
+        assert webhook.inbox_store(
+            update_id=2, payload={"update_id": 2}, now=now + timedelta(seconds=30), claim=True
+        )
+    with django_assert_num_queries(1):
+        assert not webhook.inbox_store(update_id=2, payload={"update_id": 2}, now=now, claim=True)
+    with django_assert_num_queries(1):
+        webhook.inbox_done(update_ids=[1, 2])
+    with django_assert_num_queries(4):
+        webhook.inbox_store(
+            update_id=3, payload={"update_id": 3}, now=now + webhook.PRUNE_EVERY + timedelta(1)
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claimed_update_waits_for_its_lease_and_an_unclaimed_one_is_taken_at_once():
+    now = timezone.now()
+    webhook.inbox_store(update_id=11, payload={"update_id": 11}, now=now, claim=True)
+    webhook.inbox_store(update_id=12, payload={"update_id": 12}, now=now)
+    assert webhook.inbox_unprocessed(now=now) == [12]
+    assert webhook.inbox_claim(update_id=12, now=now) == {"update_id": 12}
+    assert webhook.inbox_claim(update_id=12, now=now) is None
+    later = now + webhook.LEASE + timedelta(seconds=1)
+    assert webhook.inbox_unprocessed(now=later) == [11, 12]
+    assert webhook.inbox_claim(update_id=11, now=later) == {"update_id": 11}
+    attempts = dict(WebhookUpdate.objects.values_list("update_id", "attempts"))
+    assert attempts == {11: 2, 12: 1}

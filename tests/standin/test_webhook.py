@@ -14,8 +14,9 @@ from tests.standin.conftest import call
 class Receiver:
     """A tiny webhook endpoint: records what it got, answers the statuses it is told to."""
 
-    def __init__(self, statuses=()):
+    def __init__(self, statuses=(), reply=b""):
         self.statuses = list(statuses)
+        self.reply = reply  # the body of every answer
         self.received = []  # (secret header, update)
         self.arrived = threading.Condition()
         receiver = self
@@ -30,8 +31,10 @@ class Receiver:
                     )
                     receiver.arrived.notify_all()
                 self.send_response(status)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(receiver.reply)))
                 self.end_headers()
+                self.wfile.write(receiver.reply)
 
             def log_message(self, *args):
                 pass
@@ -167,3 +170,46 @@ def test_a_bad_secret_token_is_refused(standin):
         400,
         "Bad Request: secret token contains unallowed characters",
     )
+
+
+def _press_a_button(standin, youth) -> None:
+    markup = {"inline_keyboard": [[{"text": "Ja", "callback_data": "v1:menu:show"}]]}
+    status, sent = call(standin, "sendMessage", chat_id=youth.id, text="?", reply_markup=markup)
+    assert status == 200
+    standin.press(youth, "v1:menu:show", sent["result"]["message_id"])
+
+
+def test_a_method_in_the_answer_to_a_post_is_carried_out(fast_standin):
+    youth = fast_standin.new_user()
+    endpoint = Receiver()
+    try:
+        call(fast_standin, "setWebhook", url=endpoint.url)
+        _press_a_button(fast_standin, youth)
+        ((_, update),) = endpoint.wait(1)
+        query_id = update["callback_query"]["id"]
+        endpoint.reply = json.dumps(
+            {"method": "answerCallbackQuery", "callback_query_id": query_id}
+        ).encode()
+        # The answer to the first post carried nothing; a redelivery's answer answers it.
+        fast_standin.redeliver(update["update_id"])
+        endpoint.wait(2)
+        assert wait_until(lambda: fast_standin.callback_answers(youth) == [""])
+        assert fast_standin.counters["answerCallbackQuery"] == 1
+    finally:
+        endpoint.close()
+
+
+@pytest.mark.parametrize(
+    "reply", [b"not json", b"[]", b'{"ok": true}', b'{"method": "noSuchMethod"}']
+)
+def test_an_answer_without_a_known_method_changes_nothing(fast_standin, reply):
+    youth = fast_standin.new_user()
+    endpoint = Receiver(reply=reply)
+    try:
+        call(fast_standin, "setWebhook", url=endpoint.url)
+        fast_standin.send_text(youth, "hej")
+        endpoint.wait(1)
+        assert wait_until(lambda: fast_standin.pending_update_count() == 0)
+        assert fast_standin.callback_answers(youth) == []
+    finally:
+        endpoint.close()
