@@ -67,6 +67,14 @@ def _force_login_passes_the_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _measures_computed_afresh(settings):
+    # Tests change a municipality's data with factories, which the audit trail (the outcome
+    # measures' cache key) does not see; tests/domain/selectors/test_outcome_measures_cache.py
+    # turns the cache on.
+    settings.NEXTWORK_MEASURES_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The factories give every user a real password; PBKDF2 costs ~0.3 s for each one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -102,9 +110,14 @@ def _own_redis_database_per_worker() -> None:
     own = url._replace(path=f"/{number}").geturl()
     os.environ["REDIS_URL"] = own
     settings.REDIS_URL = own
+    from config.settings.channels import layer_prefix
+
     for layer in settings.CHANNEL_LAYERS.values():
         for host in layer.get("CONFIG", {}).get("hosts", []):
             host["address"] = own
+        if "prefix" in layer.get("CONFIG", {}):
+            # Pub/Sub channels ignore the database number: the names carry it.
+            layer["CONFIG"]["prefix"] = layer_prefix(own)
 
 
 def pytest_collection_modifyitems(config, items):

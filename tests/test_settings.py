@@ -147,6 +147,18 @@ def test_the_redis_layer_waits_for_news_inside_its_read_timeout(settings_under):
     assert host["socket_keepalive"] is True
 
 
+def test_the_redis_database_number_keeps_installations_apart_on_one_redis(settings_under):
+    """Redis Pub/Sub ignores the database number: the layer's channel names carry it."""
+    two = settings_under(REDIS_URL="redis://cache.internal:6379/2")["layer_config"]["prefix"]
+    three = settings_under(REDIS_URL="redis://cache.internal:6379/3")["layer_config"]["prefix"]
+    default = settings_under(REDIS_URL="redis://cache.internal:6379")["layer_config"]["prefix"]
+    assert len({two, three, default}) == 3
+    assert (
+        default
+        == settings_under(REDIS_URL="redis://cache.internal:6379/0")["layer_config"]["prefix"]
+    )
+
+
 def test_without_redis_the_database_relay_carries_live_news_between_processes(settings_under):
     assert settings_under()["relay"] is True
     assert settings_under(NEXTWORK_LIVE_RELAY="0")["relay"] is False

@@ -1,6 +1,8 @@
 """Channels: the in-memory layer by default, channels-redis when REDIS_URL is set; without
 Redis, the database relay carries live news between processes (portal/relay.py)."""
 
+from urllib.parse import urlsplit
+
 from .env import env
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -22,8 +24,18 @@ REDIS_LAYER_SOCKET_TIMEOUT = 15
 REDIS_LAYER_CONNECT_TIMEOUT = 5
 
 
+def layer_prefix(url: str) -> str:
+    """The layer's channel names for a Redis at ``url``: Pub/Sub channels are one namespace
+    for the whole server, whatever database number a client selected, so the number goes
+    into the names. Installations (or test workers) on one Redis with different database
+    numbers then never hear each other, as with every other use of Redis here."""
+    number = urlsplit(url).path.strip("/") or "0"
+    return f"nextwork.db{number}."
+
+
 def redis_channel_layer(url: str, **config: object) -> dict:
     """The channel layer for a Redis at ``url``: Pub/Sub, with explicit socket timeouts."""
+    config = {"prefix": layer_prefix(url), **config}
     host = {
         "address": url,
         "socket_timeout": REDIS_LAYER_SOCKET_TIMEOUT,
