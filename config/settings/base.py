@@ -213,6 +213,9 @@ NEXTWORK_RETENTION_DAYS = env.int("NEXTWORK_RETENTION_DAYS", default=730)
 # purpose, apart from the programme's consent).
 NEXTWORK_FOLLOWUP_CONSENT_VERSION = env.str("NEXTWORK_FOLLOWUP_CONSENT_VERSION", default="2026-1")
 NEXTWORK_MEETING_HORIZON_WEEKS = env.int("NEXTWORK_MEETING_HORIZON_WEEKS", default=12)
+# How long a web process keeps a municipality's outcome measures (statistics page) while nothing
+# in the municipality changes; 0 computes them on every view (domain/selectors/outcomes.py).
+NEXTWORK_MEASURES_CACHE_SECONDS = env.int("NEXTWORK_MEASURES_CACHE_SECONDS", default=600)
 
 # --- Capacity of one web process ----------------------------------------------------------------
 # Requests handled at once by one web process (each holds a thread and, while it queries, a

@@ -21,6 +21,7 @@ from domain.models import (
     Youth,
 )
 from domain.models.youth import Language
+from portal.forms.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -261,7 +262,10 @@ class StatisticsFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     group = forms.ModelChoiceField(
-        label=_("Network group"), queryset=NetworkGroup.objects.none(), required=False
+        label=_("Network group"),
+        queryset=NetworkGroup.objects.none(),
+        required=False,
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, municipality: Municipality | None, groups, **kwargs):
