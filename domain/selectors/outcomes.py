@@ -38,17 +38,6 @@ SMALL_CELL = 5
 SUPPRESSED = "< 5"
 NO_ANSWER = "no_answer"
 FOLLOWUP_MONTHS = (3, 6, 12)
-# The age bands of the trial's stratification and of Danish employment statistics.
-AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29))
-
-
-def age_band(age: int | None) -> str | None:
-    """``"18-24"`` for 20; None when unknown (erased) or outside the programme's 15–29."""
-    for label, lowest, highest in AGE_BANDS:
-        if age is not None and lowest <= age <= highest:
-            return label
-    return None
-
 
 @dataclass
 class YouthFacts:

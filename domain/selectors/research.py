@@ -30,15 +30,14 @@ from domain.models import (
     YouthSignup,
 )
 from domain.selectors.outcomes import (
-    AGE_BANDS,
     FOLLOWUP_MONTHS,
     NO_ANSWER,
     YouthFacts,
-    age_band,
     youth_facts,
 )
 from domain.tabular import Column, Table, data_package
 from domain.timeutils import local_date
+from domain.validators import AGE_BANDS, age_band
 
 STATUSES = [Youth.Status.ACTIVE, Youth.Status.PAUSED, Youth.Status.LEFT]
 
