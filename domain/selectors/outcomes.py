@@ -39,6 +39,7 @@ SUPPRESSED = "< 5"
 NO_ANSWER = "no_answer"
 FOLLOWUP_MONTHS = (3, 6, 12)
 
+
 @dataclass
 class YouthFacts:
     """What the measures need to know about one youth (no name, no free text)."""

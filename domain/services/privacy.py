@@ -35,6 +35,7 @@ from domain.models import (
 from domain.services.conversation import messages_erase
 from domain.services.departure import youth_release_commitments
 from domain.services.followups import followups_forget
+from domain.services.intake import referral_forget_for_youth
 from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
 from domain.timeutils import local_date
 
@@ -448,6 +449,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     outbox_cancel_for_youth(youth=youth)
     outbox_forget_payloads(youth=youth, now=now)
     messages_erase(youth=youth)
+    referral_forget_for_youth(youth=youth, actor=actor, reason=reason, now=now)
 
     audit_log(
         actor=actor,
