@@ -17,7 +17,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from domain import policy
 from domain.models import AgeBand, Arm, Draw, Municipality, Referral
@@ -130,3 +130,32 @@ def draw_strata(draw: Draw) -> list[dict]:
 def municipality_randomises(municipality: Municipality) -> bool:
     """Whether the municipality's figures have arms: it draws now, or has drawn before."""
     return municipality.intake_randomised or municipality.draws.exists()
+
+
+def intake_municipalities_for_user(*, user: object) -> QuerySet[Municipality]:
+    """The municipalities whose intake the user may work on: a consultant's own (on or off:
+    the page says which), for an admin every municipality that randomises or has drawn."""
+    ids = _municipality_ids(user)
+    if ids is None:
+        return (
+            Municipality.objects.filter(
+                Q(intake_randomised=True) | Q(pk__in=Draw.objects.values("municipality_id"))
+            )
+            .distinct()
+            .order_by("name")
+        )
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def intake_municipality_get_for_user(*, user: object, municipality_id: int) -> Municipality:
+    municipality = intake_municipalities_for_user(user=user).filter(pk=municipality_id).first()
+    if municipality is None:
+        raise policy.not_found()
+    return municipality
+
+
+def referrals_waiting(*, municipality: Municipality) -> int:
+    """Referrals registered and not yet drawn."""
+    return Referral.objects.filter(
+        municipality=municipality, draw__isnull=True, erased_at__isnull=True
+    ).count()
