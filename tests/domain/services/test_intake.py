@@ -9,6 +9,7 @@ from functools import partial
 
 import pytest
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from domain.models import Arm, AuditEntry, Draw, Municipality, Referral, Youth
 from domain.selectors.intake import (
@@ -299,7 +300,8 @@ def test_a_usual_service_referral_can_never_be_registered_or_invited(randomising
     referral = _drawn(randomising, Arm.USUAL)
 
     error = refused("usual_service", lambda: _create(randomising, consultant.user, referral))
-    assert "usual service" in str(error.message)
+    with translation.override("en"):
+        assert "drawn to usual service" in str(error.message)
 
 
 def test_an_undrawn_referral_cannot_become_a_youth(randomising, consultant):
@@ -391,3 +393,17 @@ def test_housekeeping_runs_the_referrals_retention(randomising, consultant):
     done = housekeeping_run(now=NOW + timedelta(days=5000))
 
     assert done["referrals erased after the retention period"] == 2
+
+
+def test_the_youths_data_export_names_the_referral_they_came_from(randomising, consultant):
+    from domain.services.privacy import youth_export
+
+    referral = _drawn(randomising, Arm.NEXTWORK, reference="SAG-EXPORT-9")
+    youth = _create(randomising, consultant.user, referral)
+
+    data = youth_export(youth=youth, actor=youth, now=NOW)
+
+    assert data["referral"]["case_reference"] == "SAG-EXPORT-9"
+    assert data["referral"]["arm"] == "nextwork"
+    other = f.YouthFactory()
+    assert youth_export(youth=other, actor=other)["referral"] is None
