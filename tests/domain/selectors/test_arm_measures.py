@@ -75,13 +75,17 @@ def test_the_arms_are_compared_where_the_intake_is_randomised(consultant, munici
     assert nextwork["measures"]["left"] == SUPPRESSED
 
 
-def test_an_arm_with_fewer_than_five_shows_no_figure(consultant, municipality, trial):
-    municipality.referrals.filter(arm="usual", age_band="18-24").order_by("pk")[0:1].get().delete()
-    municipality.referrals.filter(arm="usual", age_band="18-24").order_by("pk")[0:1].get().delete()
+def test_an_arm_with_fewer_than_five_shows_no_figure(consultant, municipality, slot):
+    Municipality.objects.filter(pk=municipality.pk).update(intake_randomised=True)
+    draw = f.DrawFactory(municipality=municipality)
+    f.ReferralFactory.create_batch(5, municipality=municipality, draw=draw, arm="nextwork")
+    f.ReferralFactory.create_batch(4, municipality=municipality, draw=draw, arm="usual")
 
-    usual = measures(consultant.user, municipality)["by_arm"]["arms"][1]
+    nextwork, usual = measures(consultant.user, municipality)["by_arm"]["arms"]
 
-    assert usual["referrals"] == SUPPRESSED
+    assert (nextwork["referrals"], usual["referrals"]) == (5, SUPPRESSED)
+    assert nextwork["youth"] == SUPPRESSED  # none registered
+    assert nextwork["weeks_per_referral"]["mean"] == 0.0
 
 
 def test_no_arms_without_a_randomised_intake(consultant, municipality):

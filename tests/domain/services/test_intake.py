@@ -264,6 +264,10 @@ def test_the_database_refuses_to_change_a_drawn_arm_or_a_draws_seed(randomising,
         Referral.objects.filter(pk=referral.pk).update(arm=other)
     with pytest.raises(DatabaseError, match="draw is final"), transaction.atomic():
         Draw.objects.filter(pk=draw.pk).update(seed="f" * 32)
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
+        Referral.objects.filter(pk=referral.pk).delete()
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic():
+        Draw.objects.filter(pk=draw.pk)._raw_delete(Draw.objects.db)
     assert draw_reproduce(draw) == draw_stored_arms(draw)
 
 
