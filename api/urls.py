@@ -15,6 +15,7 @@ from api.views import (
     audit,
     events,
     groups,
+    intake,
     network,
     placements,
     slots,
@@ -22,7 +23,18 @@ from api.views import (
     youth,
 )
 
-AREAS = (accounts, network, slots, youth, statistics, audit, events, groups, placements)
+AREAS = (
+    accounts,
+    network,
+    slots,
+    youth,
+    statistics,
+    audit,
+    events,
+    groups,
+    placements,
+    intake,
+)
 
 router = SimpleRouter()
 for area in AREAS:

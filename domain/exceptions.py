@@ -47,6 +47,12 @@ KINDS: dict[str, Kind] = {
         "youth_already_linked",
         "telegram_already_linked",
         "youth_unreachable",
+        "intake_off",
+        "nothing_to_draw",
+        "not_drawn",
+        "usual_service",
+        "referral_used",
+        "referral_required",
     ),
     **_all(
         Kind.INVALID,
@@ -112,6 +118,11 @@ KINDS: dict[str, Kind] = {
         "answer_invalid",
         "outcome_invalid",
         "date_in_future",
+        "reference_invalid",
+        "reference_taken",
+        "birth_year_invalid",
+        "birth_year_mismatch",
+        "ratio_invalid",
     ),
 }
 

@@ -190,3 +190,19 @@ def can_talk_with_youth(actor: object, youth: Youth) -> bool:
     """The consultants of the youth's municipality (every one of them, so a youth without a
     contact consultant still reaches someone) and admins. Never a company, never the system."""
     return can_follow_up(actor, youth.municipality_id)
+
+
+# --- Randomised intake (domain/services/intake.py) -----------------------------------------------
+
+
+def can_run_intake(actor: object, municipality_id: int) -> bool:
+    """Registering referrals and running a draw: a consultant of that municipality or an admin
+    (a person's act, so not the system). The municipality must have it on (the service checks
+    that: it is a state, not a right)."""
+    return can_follow_up(actor, municipality_id)
+
+
+def can_configure_intake(actor: object) -> bool:
+    """Turning randomised intake on or off and setting its ratio: admins only, since it decides
+    who a municipality may offer the programme to."""
+    return role_of(actor) == "admin"

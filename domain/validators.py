@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 YOUTH_MIN_AGE = 15
 YOUTH_MAX_AGE = 29
+# The age bands of the trial's stratification and of Danish employment statistics: the
+# measures, the research export and the randomised intake's strata all use these.
+AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29))
+
+
+def age_band(age: int | None) -> str | None:
+    """``"18-24"`` for 20; None when unknown (erased) or outside the programme's 15–29."""
+    for label, lowest, highest in AGE_BANDS:
+        if age is not None and lowest <= age <= highest:
+            return label
+    return None
 
 
 def cvr_is_valid(value: str) -> bool:

@@ -9,6 +9,7 @@ from portal.views import consultant_approvals as approvals
 from portal.views import consultant_dashboard as dashboard
 from portal.views import consultant_events as events
 from portal.views import consultant_groups as groups
+from portal.views import consultant_intake as intake
 from portal.views import consultant_messages as talk
 from portal.views import consultant_network as network
 from portal.views import consultant_research as research
@@ -121,4 +122,8 @@ urlpatterns = [
     path("statistik/csv/", statistics.statistics_csv, name="statistics_csv"),
     path("statistik/xlsx/", statistics.statistics_xlsx, name="statistics_xlsx"),
     path("forskning/", research.research, name="research"),
+    # randomised intake
+    path("optag/", intake.referrals, name="referrals"),
+    path("optag/lodtraekning/<int:municipality_id>/", intake.draw_new, name="draw_new"),
+    path("optag/lodtraekninger/<int:draw_id>/", intake.draw_detail, name="draw_detail"),
 ]

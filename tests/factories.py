@@ -237,3 +237,27 @@ class YouthMessageFactory(factory.django.DjangoModelFactory):
     direction = models.YouthMessage.Direction.TO_YOUTH
     text = "Hej, vi ses tirsdag."
     created_at = factory.LazyFunction(timezone.now)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral waiting for the draw (override ``draw``/``arm`` for a drawn one)."""
+
+    class Meta:
+        model = models.Referral
+
+    municipality = factory.SubFactory(MunicipalityFactory, intake_randomised=True)
+    reference = factory.Sequence(lambda n: f"SAG-{n:05d}")
+    birth_year = 2006
+    age_band = "18-24"
+    referral_date = date(2026, 11, 2)
+
+
+class DrawFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Draw
+
+    municipality = factory.SubFactory(MunicipalityFactory, intake_randomised=True)
+    seed = "0123456789abcdef0123456789abcdef"
+    ratio_nextwork = 1
+    ratio_usual = 1
+    drawn_at = factory.LazyFunction(timezone.now)

@@ -58,6 +58,7 @@ VALUES = {
     "chat_draft": "halvskrevet besked om krokodillefrø",
     "message_from_youth": "hvornår svarer Bjarkilds bageri mon",
     "message_to_youth": "Vi ses ved Quarnstrøm-bænken tirsdag",
+    "referral_reference": "QRN-2026-88431",
 }
 TELEGRAM_ID = int(VALUES["telegram_id"])
 BIRTH_DATE = date(2008, 2, 29)
@@ -222,10 +223,25 @@ def _seed_chat_state(world: World) -> None:
     state_set(55, awaiting="interest_message", slot_id=world.slot.pk)
 
 
+def _seed_referral(world: World) -> None:
+    """The youth came through randomised intake: their referral (the municipality's case
+    reference) was drawn to NExTWORK and linked to their record."""
+    draw = f.DrawFactory(municipality=world.municipality)
+    f.ReferralFactory(
+        municipality=world.municipality,
+        reference=VALUES["referral_reference"],
+        birth_year=BIRTH_DATE.year,
+        draw=draw,
+        arm="nextwork",
+        youth=world.youth,
+    )
+
+
 # In order: a seeder may use what an earlier one made (world.youth).
 SEEDERS: dict[str, Seeder] = {
     "portal.Youth": _seed_youth,
     "portal.Invite": _seed_invite,
+    "portal.Referral": _seed_referral,
     "portal.Interest": _seed_interests,
     "portal.Placement": _seed_placements,
     "portal.CheckIn": _seed_checkins,
@@ -271,6 +287,7 @@ NOT_ABOUT_A_YOUTH: dict[str, str] = {
     "portal.Meeting": _ORGANISATION,
     "portal.EmailPreferences": _STAFF,
     "portal.Study": "a research study's name and pseudonym key, set by an admin",
+    "portal.Draw": "a draw's random seed: its referrals' own data is in portal.Referral",
     "web.LiveRelayMessage": (
         "live-page wake-ups between processes: event names and ids only, kept a minute"
     ),

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import id_field
 from api.serializers.network import SectorRefSerializer
 from domain.models import Destination, Youth
 from domain.models.youth import Language
@@ -62,6 +63,12 @@ class YouthChangeSerializer(serializers.Serializer):
 class YouthCreateSerializer(YouthChangeSerializer):
     municipality = serializers.IntegerField(
         required=False, help_text="Admins only; a consultant registers in their own."
+    )
+    referral = id_field(
+        required=False,
+        help_text="The referral drawn to NExTWORK this young person comes from: required where "
+        "the municipality randomises its intake. A usual-service referral is refused (409 "
+        "`usual_service`).",
     )
 
 

@@ -20,9 +20,11 @@ from api.serializers.youth import (
     YouthSerializer,
 )
 from api.views.network import municipality_from
+from api.views.thin import resolved
 from domain import policy
 from domain.exceptions import DomainError
 from domain.models import Consultant
+from domain.selectors.intake import referral_get_for_user
 from domain.selectors.youth import youth_get_for_user, youth_visible_to_user
 from domain.services.invites import invite_create
 from domain.services.youth import (
@@ -86,9 +88,12 @@ def invite_answer(issued) -> dict:
     create=extend_schema(
         summary="Register a young person",
         description="Status `invited`; create an invite to link their Telegram account. Aged "
-        "15–29; names with long numbers (CPR-like) are refused.",
+        "15–29; names with long numbers (CPR-like) are refused. Where the municipality "
+        "randomises its intake, name the `referral` drawn to NExTWORK (409 "
+        "`referral_required` without one, `usual_service` for a usual-service referral; 404 "
+        "for a referral the caller may not see).",
         request=YouthCreateSerializer,
-        responses={201: YouthSerializer, **errors(400, 401, 403, 429)},
+        responses={201: YouthSerializer, **errors(400, 401, 403, 404, 409, 429)},
     ),
     partial_update=extend_schema(
         summary="Correct a youth's record",
@@ -133,6 +138,13 @@ class YouthViewSet(
         if "contact_consultant" in fields:
             fields["contact_consultant"] = _consultant_of(
                 fields["contact_consultant"], municipality.pk
+            )
+        if "referral" in fields:
+            fields["referral"] = resolved(
+                referral_get_for_user,
+                field="referral",
+                user=request.user,
+                referral_id=fields["referral"],
             )
         youth = youth_create(municipality=municipality, actor=request.user, **fields)
         return Response(YouthSerializer(youth).data, status=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from .calendar import CalendarFeed
 from .conversation import YouthMessage
 from .events import CompanySignup, MatchEvent, YouthSignup
 from .groups import Attendance, GroupSchedule, Meeting, NetworkGroup
+from .intake import AgeBand, Arm, Draw, Referral
 from .messaging import EmailPreferences, OutboxMessage
 from .network import Company, CompanyMember, Consultant, Municipality, NetworkMembership, Sector
 from .outcomes import Destination, FollowUp, FollowUpAnswer, PlacementOutcome, Study
@@ -14,6 +15,8 @@ from .signin import MunicipalIdentity, MunicipalSignIn
 from .youth import Invite, Youth
 
 __all__ = [
+    "AgeBand",
+    "Arm",
     "Attendance",
     "AuditEntry",
     "CalendarFeed",
@@ -23,6 +26,7 @@ __all__ = [
     "CompanySignup",
     "Consultant",
     "Destination",
+    "Draw",
     "EmailPreferences",
     "FollowUp",
     "FollowUpAnswer",
@@ -40,6 +44,7 @@ __all__ = [
     "OutboxMessage",
     "Placement",
     "PlacementOutcome",
+    "Referral",
     "Sector",
     "Slot",
     "Study",

@@ -1,7 +1,7 @@
 """Municipalities, sectors, companies, their network memberships, and the staff who log in."""
 
 from django.conf import settings
-from django.core.validators import MinLengthValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -57,6 +57,19 @@ class Municipality(models.Model):
         blank=True,
         validators=[validate_followup_months],
     )
+    # Randomised intake (docs/evaluation.md): referrals are drawn into the NExTWORK arm and
+    # usual service at ratio_nextwork : ratio_usual. Set by an admin (``intake_configure``).
+    intake_randomised = models.BooleanField(_("randomised intake"), default=False)
+    intake_ratio_nextwork = models.PositiveSmallIntegerField(
+        _("NExTWORK share of the draw"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    intake_ratio_usual = models.PositiveSmallIntegerField(
+        _("usual service share of the draw"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
     # The privacy text the bot shows before consent; empty means the standard text.
     privacy_text = models.TextField(_("privacy text"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -65,6 +78,13 @@ class Municipality(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intake_ratio_nextwork__gte=1, intake_ratio_nextwork__lte=9)
+                & Q(intake_ratio_usual__gte=1, intake_ratio_usual__lte=9),
+                name="municipality_intake_ratio_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -30,6 +30,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from domain.models import (
+    AgeBand,
+    Arm,
     Attendance,
     AuditEntry,
     Destination,
@@ -38,8 +40,10 @@ from domain.models import (
     NetworkGroup,
     Placement,
     PlacementOutcome,
+    Referral,
     Youth,
 )
+from domain.selectors.intake import municipality_randomises
 from domain.selectors.statistics import STARTED, _group_for, _municipality_for, _period
 from domain.timeutils import local_date
 from domain.validators import age_on
@@ -48,16 +52,6 @@ SMALL_CELL = 5
 SUPPRESSED = "< 5"
 NO_ANSWER = "no_answer"
 FOLLOWUP_MONTHS = (3, 6, 12)
-# The age bands of the trial's stratification and of Danish employment statistics.
-AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29))
-
-
-def age_band(age: int | None) -> str | None:
-    """``"18-24"`` for 20; None when unknown (erased) or outside the programme's 15–29."""
-    for label, lowest, highest in AGE_BANDS:
-        if age is not None and lowest <= age <= highest:
-            return label
-    return None
 
 
 @dataclass
@@ -299,6 +293,59 @@ def _by_facilitator(facts: list[YouthFacts], groups: list[NetworkGroup]) -> list
     return sorted(rows, key=lambda row: row["name"])
 
 
+def _by_arm(municipality, period, *, now: datetime) -> dict:
+    """The arms of a randomised intake, compared: the referrals drawn in the period (by their
+    referral date), per arm and age band; for the NExTWORK arm the measures of its youth who
+    took part, and weeks in placement per referral (everyone drawn to the arm counts, those
+    never registered with zero weeks, as the trial compared arms). Usual service has no
+    in-programme data: its outcomes come from registers (docs/evaluation.md)."""
+    referrals = Referral.objects.filter(
+        period.days("referral_date"), municipality=municipality, draw__isnull=False
+    )
+    counts = Counter(referrals.values_list("arm", "age_band"))
+    per_arm = Counter()
+    for (arm, _band), n in counts.items():
+        per_arm[arm] += n
+    youth = (
+        Youth.objects.filter(
+            referral__in=referrals.filter(arm=Arm.NEXTWORK), municipality=municipality
+        )
+        .exclude(status=Youth.Status.INVITED)
+        .order_by("pk")
+    )
+    facts = youth_facts(youth, tz_name=period.tz_name, today=period.today, now=now)
+    weeks = [f.weeks_in_placement for f in facts]
+    weeks += [0.0] * (per_arm[Arm.NEXTWORK] - len(facts))
+    return {
+        "arms": [
+            {
+                "arm": Arm.NEXTWORK.value,
+                "label": str(Arm.NEXTWORK.label),
+                "referrals": count_figure(per_arm[Arm.NEXTWORK]),
+                "youth": count_figure(len(facts)),
+                "weeks_per_referral": summary_figure(weeks),
+                "measures": measures_of(facts),
+            },
+            {
+                "arm": Arm.USUAL.value,
+                "label": str(Arm.USUAL.label),
+                "referrals": count_figure(per_arm[Arm.USUAL]),
+                "youth": None,
+                "weeks_per_referral": None,
+                "measures": None,
+            },
+        ],
+        "age_bands": [
+            {
+                "age_band": band,
+                "nextwork": count_figure(counts[(Arm.NEXTWORK, band)]),
+                "usual": count_figure(counts[(Arm.USUAL, band)]),
+            }
+            for band in AgeBand.values
+        ],
+    }
+
+
 def outcome_measures(
     *,
     user: object,
@@ -319,7 +366,11 @@ def outcome_measures(
           "all": {measures_of(...)},
           "by_group": [{"id", "name", "youth", "weeks_in_placement"}],
           "by_facilitator": [{"id", "name", "youth", "weeks_in_placement"}],
+          "by_arm": None | {"arms": [...], "age_bands": [...]},  # see _by_arm
         }
+
+    ``by_arm`` is given where the municipality randomises its intake (or has drawn), for the
+    whole municipality (not for one group: usual service has no group).
 
     where a count is an int or ``"< 5"`` and a summary is ``{"n", "mean", "median",
     "suppressed"}``.
@@ -340,11 +391,15 @@ def outcome_measures(
     now = now or timezone.now()
     facts = youth_facts(youth.order_by("pk"), tz_name=period.tz_name, today=period.today, now=now)
     groups = list(groups.prefetch_related("facilitators__user").order_by("name", "pk"))
+    by_arm = None
+    if group is None and municipality_randomises(municipality):
+        by_arm = _by_arm(municipality, period, now=now)
     measures = {
         "cohort": period.as_dict(),
         "all": measures_of(facts),
         "by_group": _by_group(facts, groups),
         "by_facilitator": _by_facilitator(facts, groups),
+        "by_arm": by_arm,
         "computed_at": now,
     }
     if key is not None:

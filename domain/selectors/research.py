@@ -13,7 +13,8 @@ import hashlib
 import hmac
 import secrets
 from collections import defaultdict
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -21,26 +22,29 @@ from django.utils import timezone
 from domain import policy
 from domain.audit import audit_log
 from domain.models import (
+    Arm,
     CheckIn,
     Destination,
     FollowUpAnswer,
     Municipality,
+    Referral,
     Study,
     Youth,
     YouthSignup,
 )
 from domain.selectors.outcomes import (
-    AGE_BANDS,
     FOLLOWUP_MONTHS,
     NO_ANSWER,
     YouthFacts,
-    age_band,
     youth_facts,
 )
 from domain.tabular import Column, Table, data_package
 from domain.timeutils import local_date
+from domain.validators import AGE_BANDS, age_band
 
 STATUSES = [Youth.Status.ACTIVE, Youth.Status.PAUSED, Youth.Status.LEFT]
+NOT_RANDOMISED = "not_randomised"
+ARMS = [*Arm.values, NOT_RANDOMISED]
 
 COLUMNS = (
     Column(
@@ -217,6 +221,50 @@ COLUMNS = (
         "Den unges data er slettet: rækken tælles med, men kan aldrig kobles.",
         required=True,
     ),
+    Column(
+        "arm",
+        "string",
+        "The arm of the randomised intake: nextwork (drawn to NExTWORK), usual (drawn to usual "
+        "service: never invited, so every measure of the programme is empty) or not_randomised "
+        "(registered without a draw).",
+        "Armen i det lodtrukne optag: nextwork (trukket til NExTWORK), usual (trukket til "
+        "sædvanlig indsats: aldrig inviteret, så programmets mål er tomme) eller "
+        "not_randomised (registreret uden lodtrækning).",
+        enum=ARMS,
+        required=True,
+    ),
+    Column(
+        "referral_month",
+        "yearmonth",
+        "The month of the referral, for a randomised intake; empty when not randomised.",
+        "Henvisningens måned i et lodtrukket optag; tom, når den unge ikke er lodtrukket.",
+    ),
+)
+# A referral drawn in a randomised intake who never took part (usual service, or NExTWORK and
+# never registered) is a row too, as the trial counts everyone drawn: these columns are empty.
+IN_PROGRAMME = {
+    "start_month",
+    "status",
+    "weeks_in_placement",
+    "placements",
+    "switches",
+    "hours",
+    "placement_job_offers",
+    "placement_paid_hours",
+    "meetings_recorded",
+    "events_attended",
+    "checkins",
+}
+COLUMNS = tuple(
+    replace(
+        column,
+        required=False,
+        description_en=f"{column.description_en} Empty for a referral who did not take part.",
+        description_da=f"{column.description_da} Tom for en henvist, der ikke deltog.",
+    )
+    if column.name in IN_PROGRAMME
+    else column
+    for column in COLUMNS
 )
 
 
@@ -246,7 +294,37 @@ def _events_attended(youth_ids: list[int]) -> dict[int, int]:
     return {row["youth_id"]: row["n"] for row in rows}
 
 
-def _row(study: Study, municipality: Municipality, fact: YouthFacts, checkins, events) -> list:
+def _arms(youth_ids: list[int]) -> dict[int, tuple[str, date]]:
+    """Youth id → (arm, referral date) for the youth who came through a draw."""
+    rows = Referral.objects.filter(youth_id__in=youth_ids, draw__isnull=False).values_list(
+        "youth_id", "arm", "referral_date"
+    )
+    return {youth_id: (arm, day) for youth_id, arm, day in rows}
+
+
+def _referral_row(study: Study, municipality: Municipality, referral: Referral) -> list:
+    """A referral drawn but never taking part: its arm, municipality, age band and month only
+    (never its reference)."""
+    pseudonym = (
+        f"X-{secrets.token_hex(6)}"
+        if referral.erased_at is not None
+        else f"D-{study_pseudonym(study, 'referral', referral.pk)}"
+    )
+    values = dict.fromkeys((column.name for column in COLUMNS), None)
+    values.update(
+        pseudonym=pseudonym,
+        municipality=municipality.slug,
+        age_band=referral.age_band,
+        erased=referral.erased_at is not None,
+        arm=referral.arm,
+        referral_month=referral.referral_date,
+    )
+    return [values[column.name] for column in COLUMNS]
+
+
+def _row(
+    study: Study, municipality: Municipality, fact: YouthFacts, checkins, events, arms
+) -> list:
     outcomes = defaultdict(int)
     for outcome in fact.outcomes:
         outcomes[outcome] += 1
@@ -283,6 +361,8 @@ def _row(study: Study, municipality: Municipality, fact: YouthFacts, checkins, e
         fact.destination_date,
         *(fact.followups.get(months) for months in FOLLOWUP_MONTHS),
         fact.erased,
+        arms.get(fact.id, (NOT_RANDOMISED, None))[0],
+        arms.get(fact.id, (NOT_RANDOMISED, None))[1],
     ]
 
 
@@ -308,15 +388,24 @@ def research_export(
         youth, tz_name=municipality.timezone, today=local_date(now, municipality.timezone), now=now
     )
     ids = [fact.id for fact in facts]
-    checkins, events = _checkins(ids), _events_attended(ids)
-    rows = [_row(study, municipality, fact, checkins, events) for fact in facts]
+    checkins, events, arms = _checkins(ids), _events_attended(ids), _arms(ids)
+    rows = [_row(study, municipality, fact, checkins, events, arms) for fact in facts]
+    # Everyone drawn is counted (as the trial did): the referrals not among the rows above.
+    not_taking_part = (
+        Referral.objects.filter(municipality=municipality, draw__isnull=False)
+        .exclude(youth_id__in=ids)
+        .order_by("pk")
+    )
+    rows += [_referral_row(study, municipality, referral) for referral in not_taking_part]
     # Sorted by pseudonym: the row order says nothing about who registered first.
     rows.sort(key=lambda row: row[0])
     table = Table(
         name="youth",
         title="Young people in NExTWORK / Unge i NExTWORK",
-        description="One row per young person who took part (beyond an unanswered invite). "
-        "/ Én række pr. ung, der deltog (mere end en ubesvaret invitation).",
+        description="One row per young person who took part (beyond an unanswered invite), "
+        "and one per referral drawn in a randomised intake who did not. / Én række pr. ung, "
+        "der deltog (mere end en ubesvaret invitation), og én pr. lodtrukket henvist, der "
+        "ikke deltog.",
         columns=COLUMNS,
         rows=rows,
     )

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from domain.services.groups import schedules_extend_all
+from domain.services.intake import referrals_purge_expired
 from domain.services.placements import placements_complete_due, placements_start_due
 from domain.services.privacy import youth_purge_expired
 from domain.services.reminders import reminders_sync_active_placements
@@ -25,6 +26,7 @@ JOBS = {
     "placements completed": placements_complete_due,
     "active placements with check-in prompts ahead": reminders_sync_active_placements,
     "youth erased after the retention period": youth_purge_expired,
+    "referrals erased after the retention period": referrals_purge_expired,
     "unanswered interests chased": lambda *, now: sum(interests_chase_unanswered(now=now).values()),
 }
 

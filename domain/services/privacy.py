@@ -28,6 +28,7 @@ from domain.models import (
     Invite,
     OutboxMessage,
     Placement,
+    Referral,
     Youth,
     YouthMessage,
     YouthSignup,
@@ -35,6 +36,7 @@ from domain.models import (
 from domain.services.conversation import messages_erase
 from domain.services.departure import youth_release_commitments
 from domain.services.followups import followups_forget
+from domain.services.intake import referral_forget_for_youth
 from domain.services.outbox import outbox_cancel_for_youth, outbox_forget_payloads
 from domain.timeutils import local_date
 
@@ -154,6 +156,7 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
     conversation = list(
         YouthMessage.objects.filter(youth=youth).select_related("delivery").order_by("pk")
     )
+    referral = Referral.objects.select_related("draw").filter(youth=youth).first()
 
     def about(model: type, ids: list[int]) -> Q:
         return Q(target_type=model._meta.label_lower, target_id__in=ids)
@@ -203,6 +206,18 @@ def youth_export(*, youth: Youth, actor: object, now: datetime | None = None) ->
             "erased_at": _iso(youth.erased_at),
         },
         "consent": {"version": youth.consent_version, "given_at": _iso(youth.consent_at)},
+        # The randomised intake's referral the record came from, if any (docs/evaluation.md).
+        "referral": (
+            {
+                "case_reference": referral.reference,
+                "birth_year": referral.birth_year,
+                "referral_date": _iso(referral.referral_date),
+                "arm": referral.arm,
+                "drawn_at": _iso(referral.draw.drawn_at),
+            }
+            if referral is not None
+            else None
+        ),
         "followup": {
             "consent_version": youth.followup_consent_version,
             "consent_given_at": _iso(youth.followup_consent_at),
@@ -448,6 +463,7 @@ def _erase(*, youth: Youth, actor: object, now: datetime, reason: str) -> Youth:
     outbox_cancel_for_youth(youth=youth)
     outbox_forget_payloads(youth=youth, now=now)
     messages_erase(youth=youth)
+    referral_forget_for_youth(youth=youth, actor=actor, reason=reason, now=now)
 
     audit_log(
         actor=actor,

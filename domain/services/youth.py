@@ -18,12 +18,22 @@ from domain import events, policy
 from domain.audit import audit_log
 from domain.exceptions import DomainError, invalid_state
 from domain.locking import lock_for_update
-from domain.models import CheckIn, Consultant, Invite, Municipality, NetworkGroup, Sector, Youth
+from domain.models import (
+    CheckIn,
+    Consultant,
+    Invite,
+    Municipality,
+    NetworkGroup,
+    Referral,
+    Sector,
+    Youth,
+)
 from domain.models.placements import MAX_HOURS_PER_WEEK
 from domain.models.youth import Language
 from domain.services.cleaning import clean_text
 from domain.services.departure import youth_release_commitments
 from domain.services.followups import followup_offer
+from domain.services.intake import referral_claim, referral_link, referral_required
 from domain.services.network import sector_from
 from domain.services.outbox import outbox_cancel_for_youth
 from domain.services.outcomes import clean_destination, clean_destination_date
@@ -168,11 +178,18 @@ def youth_create(
     preferred_hours: int | None = None,
     contact_consultant: Consultant | None = None,
     group: NetworkGroup | None = None,
+    referral: Referral | None = None,
     now: datetime | None = None,
 ) -> Youth:
-    """A consultant registers a young person (status ``invited``); an invite links Telegram."""
+    """A consultant registers a young person (status ``invited``); an invite links Telegram.
+
+    Where the municipality randomises its intake, a new youth comes from a ``referral`` drawn
+    to NExTWORK (``referral_claim``): a usual-service referral is refused, so it is never
+    invited."""
     now = now or timezone.now()
     policy.require_municipality(actor, municipality.pk)
+    if referral is None and municipality.intake_randomised:
+        raise referral_required()
     youth = Youth(
         municipality=municipality,
         first_name=_name(first_name, field="first_name", required=True),
@@ -185,8 +202,14 @@ def youth_create(
         status=Status.INVITED,
     )
     sector_list = clean_sectors(sectors)
+    if referral is not None:
+        referral = referral_claim(
+            referral=referral, municipality=municipality, birth_date=youth.birth_date
+        )
     youth.save()
     youth.sectors.set(sector_list)
+    if referral is not None:
+        referral_link(referral=referral, youth=youth)
     audit_log(
         actor=actor, action="youth.create", target=youth, municipality_id=municipality.pk, now=now
     )

@@ -294,3 +294,36 @@ class MessageForm(forms.Form):
     """A consultant's message to a youth, delivered by the bot."""
 
     text = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea({"rows": 3}))
+
+
+class ReferralForm(MunicipalityChoiceMixin, forms.Form):
+    """A referred young person, with the minimum: the service checks the rest."""
+
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=40,
+        help_text=_("The municipality's own case number. Never a name or a CPR number."),
+    )
+    birth_year = forms.IntegerField(label=_("Birth year"), min_value=1900, max_value=2100)
+    referral_date = forms.DateField(label=_("Referral date"), widget=DateInput())
+
+    def __init__(self, *args, municipality: Municipality | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipality is None:
+            self.fields = {
+                "municipality": forms.ModelChoiceField(
+                    label=_("Municipality"),
+                    queryset=Municipality.objects.filter(intake_randomised=True).order_by("name"),
+                ),
+                **self.fields,
+            }
+
+
+class DrawConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: the draw is final, and young people drawn to usual service can "
+            "never be invited."
+        ),
+        error_messages={"required": _("Tick the box to confirm the draw.")},
+    )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from domain.models import PlacementOutcome, Youth
+from domain.selectors.intake import referral_get_for_user
 from domain.selectors.outbox import youth_message_counts
 from domain.selectors.placements import placement_get_for_user
 from domain.selectors.timeline import youth_timeline
@@ -82,13 +83,24 @@ def youth_list(request: HttpRequest) -> HttpResponse:
 
 @consultant_page
 def youth_new(request: HttpRequest) -> HttpResponse:
+    """Register a young person; where the intake is randomised, from a referral drawn to
+    NExTWORK (``?referral=<id>``, which the form carries on)."""
     municipality = own_municipality(request.user)
+    referral_id = request.POST.get("referral") or request.GET.get("referral")
+    referral = None
+    if referral_id:
+        if not str(referral_id).isdigit():
+            raise Http404
+        referral = get_or_404(referral_get_for_user, user=request.user, referral_id=referral_id)
+        municipality = referral.municipality
+    # The form posts back to this address, so ``?referral=`` stays with it.
     form = YouthForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = attempt(
             request,
             lambda: youth_create(
+                referral=referral,
                 municipality=municipality or data["municipality"],
                 actor=request.user,
                 first_name=data["first_name"],
@@ -107,7 +119,10 @@ def youth_new(request: HttpRequest) -> HttpResponse:
             return redirect("consultant:youth_detail", youth_id=created.pk)
     status = 400 if form.errors else 200
     return render(
-        request, "portal/consultant/youth_form.html", {"form": form, "youth": None}, status=status
+        request,
+        "portal/consultant/youth_form.html",
+        {"form": form, "youth": None, "referral": referral},
+        status=status,
     )
 
 

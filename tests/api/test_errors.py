@@ -72,6 +72,13 @@ CONFLICTS_BEFORE_KINDS = [
 # Conflict codes added since, by kind.
 CONFLICTS_SINCE = [
     "youth_unreachable",  # a consultant writes to a youth the bot cannot reach
+    # Randomised intake: the municipality's state or the referral's arm refuses the transition.
+    "intake_off",
+    "nothing_to_draw",
+    "not_drawn",
+    "usual_service",
+    "referral_used",
+    "referral_required",
 ]
 
 

@@ -14,15 +14,18 @@ from django.core.management import CommandError, call_command
 from domain.exceptions import DomainError
 from domain.management.commands import demo_data
 from domain.models import (
+    Draw,
     FollowUp,
     Interest,
     MatchEvent,
     Municipality,
     Placement,
+    Referral,
     Slot,
     Youth,
     YouthSignup,
 )
+from domain.selectors.intake import draw_reproduce, draw_stored_arms
 from domain.services.invites import invite_redeem
 from tests import factories as f
 
@@ -105,6 +108,18 @@ def test_demo_data_loads_a_believable_network_and_is_idempotent(db, invites_file
     assert left.exclude(destination="").count() == left.count() >= 10
     assert FollowUp.objects.exclude(answer="").count() >= 20
     assert Placement.objects.exclude(outcome="").count() >= 10
+    # Vejle randomises its intake: one draw, both arms with figures (not "< 5"), and three
+    # NExTWORK referrals registered as young people; none from usual service.
+    draw = Draw.objects.get()
+    assert draw.municipality.slug == "vejle" and draw.municipality.intake_randomised
+    assert draw.referrals.count() == 12
+    assert draw.referrals.filter(arm="nextwork").count() >= 5
+    assert draw.referrals.filter(arm="usual").count() >= 5
+    assert set(Referral.objects.filter(youth__isnull=False).values_list("arm", flat=True)) == {
+        "nextwork"
+    }
+    assert Referral.objects.filter(youth__isnull=False).count() == 3
+    assert draw_reproduce(draw) == draw_stored_arms(draw)
     event = MatchEvent.objects.get()
     assert event.status == "published"
     assert YouthSignup.objects.filter(event=event, status="waitlisted").exists()

@@ -42,20 +42,28 @@ from domain.models import (
     Attendance,
     AuditEntry,
     CompanySignup,
+    Draw,
     FollowUpNote,
     Interest,
     MatchEvent,
     Meeting,
+    Municipality,
     NetworkGroup,
     NetworkMembership,
     OutboxMessage,
     Placement,
+    Referral,
     Slot,
     Youth,
     YouthSignup,
 )
 from domain.selectors.events import event_get_for_user, event_get_for_youth
 from domain.selectors.groups import meeting_get_for_user, meeting_get_for_youth, meetings_for_youth
+from domain.selectors.intake import (
+    draw_get_for_user,
+    referral_get_for_user,
+    referrals_visible_to_user,
+)
 from domain.selectors.network import membership_get_for_user
 from domain.selectors.placements import (
     interest_get_for_user,
@@ -73,6 +81,7 @@ from domain.selectors.slots import (
 from domain.selectors.youth import youth_card_for_company, youth_get_for_user, youth_visible_to_user
 from domain.services.events import event_cancel, event_create, event_publish
 from domain.services.groups import group_create
+from domain.services.intake import draw_run, intake_configure, referral_register
 from domain.services.interests import (
     interest_accept,
     interest_decline,
@@ -1084,3 +1093,149 @@ def test_membership_get(request, pending_membership, who, expected):
     if not allowed(expected, call):
         return
     assert call() == pending_membership
+
+
+# =================================================================================================
+# randomised intake (register referrals, run a draw): youth – · company – · consultant own
+# municipality, when the municipality has it on · admin all; the switch and ratio: admin only
+# =================================================================================================
+
+
+@pytest.fixture
+def randomising(municipality):
+    Municipality.objects.filter(pk=municipality.pk).update(intake_randomised=True)
+    municipality.refresh_from_db()
+    return municipality
+
+
+ROW_INTAKE = [
+    ("consultant_own", True),
+    ("consultant_other", "forbidden"),
+    ("admin", True),
+    ("company_member_own", "forbidden"),
+    ("company_member_other", "forbidden"),
+    ("youth_self", "forbidden"),
+]
+INTAKE_TABLES = (
+    *TABLES,
+    Referral,
+    Draw,
+    (Municipality, "intake_randomised", "intake_ratio_nextwork"),
+)
+
+
+@matrix("referral_register", ROW_INTAKE)
+def test_referral_register(request, randomising, who, expected):
+    call = partial(
+        referral_register,
+        municipality=randomising,
+        actor=act(request, who),
+        reference="SAG-2026-17",
+        birth_year=2005,
+        referral_date=date(2026, 11, 20),
+    )
+    if expected is not True:
+        helpers.refused(expected, call, models=INTAKE_TABLES)
+        return
+    referral = call()
+    assert Referral.objects.get(municipality=randomising).pk == referral.pk
+
+
+@matrix("draw_run", ROW_INTAKE)
+def test_draw_run(request, randomising, who, expected):
+    f.ReferralFactory.create_batch(2, municipality=randomising)
+    call = partial(draw_run, municipality=randomising, actor=act(request, who))
+    if expected is not True:
+        helpers.refused(expected, call, models=INTAKE_TABLES)
+        return
+    draw = call()
+    assert set(Referral.objects.values_list("draw", flat=True)) == {draw.pk}
+
+
+# When the municipality has it off, nobody registers or draws: a state, not a right.
+ROW_INTAKE_OFF = [("consultant_own", "intake_off"), ("admin", "intake_off")]
+
+
+@matrix("referral_register_when_off", ROW_INTAKE_OFF)
+def test_referral_register_when_off(request, municipality, who, expected):
+    call = partial(
+        referral_register,
+        municipality=municipality,
+        actor=act(request, who),
+        reference="SAG-2026-17",
+        birth_year=2005,
+        referral_date=date(2026, 11, 20),
+    )
+    helpers.refused(expected, call, models=INTAKE_TABLES)
+
+
+ROW_INTAKE_SWITCH = [
+    ("admin", True),
+    ("consultant_own", "forbidden"),
+    ("consultant_other", "forbidden"),
+    ("company_member_own", "forbidden"),
+    ("youth_self", "forbidden"),
+]
+
+
+@matrix("intake_configure", ROW_INTAKE_SWITCH)
+def test_intake_configure(request, municipality, who, expected):
+    call = partial(
+        intake_configure,
+        municipality=municipality,
+        actor=act(request, who),
+        randomised=True,
+        ratio_nextwork=2,
+        ratio_usual=1,
+    )
+    if expected is not True:
+        helpers.refused(expected, call, models=INTAKE_TABLES)
+        return
+    call()
+    municipality.refresh_from_db()
+    assert municipality.intake_randomised and municipality.intake_ratio_nextwork == 2
+
+
+# Fetching a referral or a draw by id (a URL, the API).
+ROW_INTAKE_GET = [
+    ("consultant_own", True),
+    ("consultant_other", "not_found"),
+    ("admin", True),
+    ("company_member_own", "not_found"),
+    ("company_member_other", "not_found"),
+]
+
+
+@matrix("referral_get", ROW_INTAKE_GET)
+def test_referral_get(request, randomising, who, expected):
+    referral = f.ReferralFactory(municipality=randomising)
+    call = fetch(act(request, who), for_user=referral_get_for_user, referral_id=referral.pk)
+    if not allowed(expected, call):
+        return
+    assert call() == referral
+
+
+@matrix("draw_get", ROW_INTAKE_GET)
+def test_draw_get(request, randomising, who, expected):
+    draw = f.DrawFactory(municipality=randomising)
+    call = fetch(act(request, who), for_user=draw_get_for_user, draw_id=draw.pk)
+    if not allowed(expected, call):
+        return
+    assert call() == draw
+
+
+ROW_INTAKE_LIST = [
+    ("consultant_own", {"own"}),
+    ("consultant_other", {"other"}),
+    ("admin", {"own", "other"}),
+    ("company_member_own", set()),
+    ("youth_self", set()),
+]
+
+
+@matrix("referral_list", ROW_INTAKE_LIST)
+def test_referrals_visible_to_user(request, randomising, other_municipality, who, expected):
+    f.ReferralFactory(municipality=randomising, reference="SAG-own-1")
+    f.ReferralFactory(municipality=other_municipality, reference="SAG-other-1")
+    seen = referrals_visible_to_user(user=act(request, who))
+    assert {r.reference.split("-")[1] for r in seen} == expected

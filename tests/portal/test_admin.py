@@ -24,6 +24,7 @@ from domain.models import (
     CompanyMember,
     CompanySignup,
     Consultant,
+    Draw,
     EmailPreferences,
     FollowUp,
     FollowUpNote,
@@ -39,6 +40,7 @@ from domain.models import (
     NetworkMembership,
     OutboxMessage,
     Placement,
+    Referral,
     Sector,
     Slot,
     Study,
@@ -142,6 +144,8 @@ def one_of_each(municipality, consultant, company, company_member, slot) -> dict
         MunicipalIdentity: MunicipalIdentity.objects.create(
             sign_in=sign_in, subject="abc-123", user=consultant.user, created_at=now
         ),
+        Draw: (draw := f.DrawFactory(municipality=municipality)),
+        Referral: f.ReferralFactory(municipality=municipality, draw=draw, arm="usual"),
         AuditEntry: AuditEntry.objects.create(
             actor_label="system",
             action="placement.approve",
@@ -443,3 +447,48 @@ def test_rotating_a_studys_key_is_an_audited_admin_action(admin_client, db):
     assert AuditEntry.objects.filter(action="study.rotate_key", target_id=study.pk).exists()
     page = admin_client.get(_url(Study, "change", study.pk)).content.decode()
     assert study.key not in page
+
+
+@pytest.mark.parametrize("model", [Draw, Referral], ids=lambda m: m.__name__)
+def test_draws_and_referrals_are_shown_never_changed(admin_client, one_of_each, model):
+    obj = one_of_each[model]
+    page = admin_client.get(_url(model, "change", obj.pk))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert admin_client.post(_url(model, "change", obj.pk), {"arm": "nextwork"}).status_code == 403
+    assert admin_client.get(_url(model, "delete", obj.pk)).status_code == 403
+    referral = one_of_each[Referral]
+    referral.refresh_from_db()
+    assert referral.arm == "usual"
+
+
+def test_the_intake_switch_is_set_in_the_admin_through_the_service(admin_client, municipality):
+    form = {
+        "name": municipality.name,
+        "slug": municipality.slug,
+        "timezone": "Europe/Copenhagen",
+        "reminder_settings": "{}",
+        "quiet_hours_start": "21:00",
+        "quiet_hours_end": "08:00",
+        "answer_reminder_days": 3,
+        "answer_alert_days": 5,
+        "answer_close_days": 15,
+        "intake_randomised": "on",
+        "intake_ratio_nextwork": 2,
+        "intake_ratio_usual": 1,
+    }
+    response = admin_client.post(_url(Municipality, "change", municipality.pk), form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    municipality.refresh_from_db()
+    assert municipality.intake_randomised
+    assert (municipality.intake_ratio_nextwork, municipality.intake_ratio_usual) == (2, 1)
+    entry = AuditEntry.objects.get(action="municipality.configure_intake")
+    assert entry.data == {"randomised": True, "ratio": [2, 1]}
+
+    refused = admin_client.post(
+        _url(Municipality, "change", municipality.pk), {**form, "intake_ratio_usual": 0}
+    )
+    assert refused.status_code == 200
+    municipality.refresh_from_db()
+    assert municipality.intake_ratio_usual == 1

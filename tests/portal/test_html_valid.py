@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from domain.models import MatchEvent
+from domain.models import MatchEvent, Municipality
 from tests import factories as f
 from tests.npm_tools import npm_package
 
@@ -49,6 +49,9 @@ MAIN_PAGES = [
     ("consultant", "consultant:event_board", {"event_id": "event"}),
     ("consultant", "consultant:memberships", {}),
     ("consultant", "consultant:statistics", {}),
+    ("consultant", "consultant:referrals", {}),
+    ("consultant", "consultant:draw_new", {"municipality_id": "municipality"}),
+    ("consultant", "consultant:draw_detail", {"draw_id": "draw"}),
 ]
 
 
@@ -63,7 +66,16 @@ def world(municipality, company, slot, youth, consultant):
         status=MatchEvent.Status.PUBLISHED,
         starts_at=timezone.now() + timedelta(days=10),
     )
+    # A randomised intake with a draw and a referral waiting, so its pages and the statistics'
+    # comparison of the arms are checked too.
+    Municipality.objects.filter(pk=municipality.pk).update(intake_randomised=True)
+    draw = f.DrawFactory(municipality=municipality)
+    for arm in ("nextwork", "usual"):
+        f.ReferralFactory.create_batch(5, municipality=municipality, draw=draw, arm=arm)
+    f.ReferralFactory(municipality=municipality)
     return {
+        "municipality": municipality,
+        "draw": draw,
         "slot": slot,
         "youth": youth,
         "group": group,

@@ -23,11 +23,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from domain.exceptions import DomainError
-from domain.models import Company, Consultant, Destination, Municipality, NetworkGroup, Slot, Youth
+from domain.models import (
+    Arm,
+    Company,
+    Consultant,
+    Destination,
+    Municipality,
+    NetworkGroup,
+    Slot,
+    Youth,
+)
 from domain.services import events as event_services
 from domain.services.checkins import checkin_submit
 from domain.services.followups import followup_answer, followup_consent_give
 from domain.services.groups import group_create, group_member_add, schedule_add
+from domain.services.intake import draw_run, intake_configure, referral_register
 from domain.services.interests import interest_accept, interest_decline, interest_show
 from domain.services.invites import invite_check, invite_create, invite_redeem
 from domain.services.meetings import attendance_record
@@ -304,6 +314,7 @@ class Command(BaseCommand):
         invites = self._youth(demo)
         self._alumni(demo)
         self._event(demo)
+        self._intake(demo)
         # History was written with past times; what it would have sent then is not sent now.
         outbox_skip_overdue(due_before=now, reason="demo history")
         return invites
@@ -656,6 +667,41 @@ class Command(BaseCommand):
                 now=moment,
             )
 
+    def _intake(self, demo: Demo) -> None:
+        """Vejle randomises its intake: an admin turned it on, a consultant registered a dozen
+        referrals and drew them, and registered three of the NExTWORK arm as young people."""
+        municipality = demo.municipalities["vejle"]
+        consultant = demo.consultants["sofie"]
+        staff = consultant.user
+        intake_configure(
+            municipality=municipality,
+            actor=demo.admin,
+            randomised=True,
+            now=demo.now - timedelta(weeks=5),
+        )
+        municipality.refresh_from_db()
+        for reference, born, days_ago in INTAKE_REFERRALS:
+            referral_register(
+                municipality=municipality,
+                actor=staff,
+                reference=reference,
+                birth_year=born,
+                referral_date=timezone.localdate(demo.now - timedelta(days=days_ago)),
+                now=demo.now - timedelta(days=days_ago),
+            )
+        draw = draw_run(municipality=municipality, actor=staff, now=demo.now - timedelta(days=3))
+        nextwork = draw.referrals.filter(arm=Arm.NEXTWORK).order_by("pk")
+        for first, referral in zip(INTAKE_FIRST_NAMES, nextwork, strict=False):
+            youth_create(
+                municipality=municipality,
+                actor=staff,
+                first_name=first,
+                birth_date=date(referral.birth_year, 6, 1),
+                contact_consultant=consultant,
+                referral=referral,
+                now=demo.now - timedelta(days=2),
+            )
+
     def _event(self, demo: Demo) -> None:
         roskilde = demo.municipalities["roskilde"]
         mette = demo.consultants["mette"].user
@@ -692,6 +738,13 @@ class Command(BaseCommand):
         )
         for person in youth[:7]:
             youth_signup(event=event, youth=person, actor=person, now=demo.now)
+
+
+# Vejle's randomised intake: referrals (case reference, birth year, days ago), drawn at once.
+INTAKE_REFERRALS = [
+    (f"VEJ-2026-{number:03d}", 1998 + number % 12, 30 - 2 * number) for number in range(1, 13)
+]
+INTAKE_FIRST_NAMES = ("Rasmus", "Nanna", "Tobias")
 
 
 def _demo_cvr(number: int) -> str:

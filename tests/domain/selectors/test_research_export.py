@@ -14,7 +14,7 @@ import time_machine
 from frictionless import validate
 
 from domain.exceptions import DomainError
-from domain.models import AuditEntry, FollowUp, Placement, Study, YouthSignup
+from domain.models import AuditEntry, FollowUp, Placement, Referral, Study, YouthSignup
 from domain.selectors.research import COLUMNS, research_export
 from domain.selectors.statistics import youth_pseudonym
 from domain.services.privacy import youth_erase
@@ -24,6 +24,7 @@ from domain.tabular import data_package_zip
 from tests import factories as f
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+ERASED = [column.name for column in COLUMNS].index("erased")
 START = NOW - timedelta(weeks=20)
 SECRET_TEXTS = ("Hemmelig besked", "Jeg hader mandage", "Kontaktpersonen var syg")
 
@@ -183,7 +184,7 @@ def test_pseudonyms_are_stable_per_study_and_break_when_the_key_rotates(
 ):
     def pseudonyms(which):
         _descriptor, tables = export(admin_user, which, municipality)
-        return {row[0] for row in tables[0].rows if not row[-1]}
+        return {row[0] for row in tables[0].rows if not row[ERASED]}
 
     first = pseudonyms(study)
     assert first == pseudonyms(study)
@@ -195,7 +196,7 @@ def test_pseudonyms_are_stable_per_study_and_break_when_the_key_rotates(
 
 def test_erased_youth_never_link_between_exports(admin_user, study, municipality, people):
     def erased(rows):
-        return {row[0] for row in rows if row[-1]}
+        return {row[0] for row in rows if row[ERASED]}
 
     assert not erased(export(admin_user, study, municipality)[1][0].rows) & erased(
         export(admin_user, study, municipality)[1][0].rows
@@ -226,3 +227,88 @@ def test_an_unknown_study_is_not_found(admin_user, municipality):
     with pytest.raises(DomainError) as exc:
         research_export(user=admin_user, study_id=999, municipality_id=municipality.pk)
     assert exc.value.code == "not_found"
+
+
+# --- randomised intake: the arm column ------------------------------------------------------------
+
+
+@pytest.fixture
+def drawn(municipality, people, consultant):
+    """A draw of three referrals: one NExTWORK referral became Asger's record, one NExTWORK
+    referral was never registered, one went to usual service."""
+    draw = f.DrawFactory(municipality=municipality)
+    nextwork = f.ReferralFactory(
+        municipality=municipality,
+        reference="SAG-ASGER-1",
+        birth_year=2008,
+        age_band="18-24",
+        referral_date=date(2026, 1, 5),
+        draw=draw,
+        arm="nextwork",
+        youth=people[0],
+    )
+    unregistered = f.ReferralFactory(
+        municipality=municipality,
+        reference="SAG-NEVER-2",
+        age_band="25-29",
+        referral_date=date(2026, 2, 9),
+        draw=draw,
+        arm="nextwork",
+    )
+    usual = f.ReferralFactory(
+        municipality=municipality,
+        reference="SAG-USUAL-3",
+        age_band="15-17",
+        referral_date=date(2026, 3, 14),
+        draw=draw,
+        arm="usual",
+    )
+    f.ReferralFactory(municipality=municipality, reference="SAG-WAITING-4")  # not drawn yet
+    return nextwork, unregistered, usual
+
+
+def test_the_arm_column_says_how_each_row_came_in(
+    admin_user, study, municipality, people, drawn, tmp_path
+):
+    archive = unpack(*export(admin_user, study, municipality), tmp_path)
+    rows = rows_of(archive)
+
+    assert len(rows) == 4 + 2  # the youth, and the two drawn referrals who never took part
+    assert sorted(row["arm"] for row in rows) == sorted(
+        ["nextwork", "not_randomised", "not_randomised", "not_randomised", "nextwork", "usual"]
+    )
+    asger = next(row for row in rows if row["placements"] == "1")
+    assert (asger["arm"], asger["referral_month"]) == ("nextwork", "2026-01")
+    usual = next(row for row in rows if row["arm"] == "usual")
+    assert {name for name, value in usual.items() if value} == {
+        "pseudonym",
+        "municipality",
+        "age_band",
+        "erased",
+        "arm",
+        "referral_month",
+    }
+    assert (usual["age_band"], usual["referral_month"], usual["erased"]) == (
+        "15-17",
+        "2026-03",
+        "false",
+    )
+    text = archive.read("youth.csv").decode()
+    for referral in drawn:
+        assert referral.reference not in text
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_a_usual_service_row_keeps_its_pseudonym_until_erased(
+    admin_user, study, municipality, people, drawn
+):
+    def usual_pseudonym():
+        _descriptor, tables = export(admin_user, study, municipality)
+        arm = [column.name for column in COLUMNS].index("arm")
+        return next(row[0] for row in tables[0].rows if row[arm] == "usual")
+
+    first = usual_pseudonym()
+    assert first == usual_pseudonym() and first.startswith("D-")
+    Referral.objects.filter(pk=drawn[2].pk).update(reference="", birth_year=None, erased_at=NOW)
+    assert usual_pseudonym().startswith("X-")
