@@ -30,6 +30,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["target_type", "target_id"]),
             # Newest first, page after page (keyset), without sorting the whole trail.
             models.Index(fields=["-created_at", "-id"], name="audit_newest"),
+            # A municipality's newest entry, read by the outcome measures' cache key.
+            models.Index(fields=["municipality", "-id"], name="audit_municipality_newest"),
         ]
 
     def __str__(self) -> str:
