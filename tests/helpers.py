@@ -1,11 +1,14 @@
 """Plain helpers the test modules share (fixtures live in the conftest files)."""
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db import models as db_models
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -164,3 +167,23 @@ def recovery_code(user) -> str:
     code = StaticToken.random_token()
     StaticToken.objects.create(device=device, token=code)
     return code
+
+
+def run_together(calls: list) -> list[str]:
+    """Run each call in its own thread and database connection, all released at once by a
+    barrier (PostgreSQL concurrency tests). Returns "ok" or the DomainError's code per call;
+    any other exception fails the test."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call) -> str:
+        try:
+            barrier.wait(timeout=30)
+            call()
+            return "ok"
+        except DomainError as exc:
+            return exc.code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))

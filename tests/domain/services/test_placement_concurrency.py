@@ -1,18 +1,16 @@
 """Real concurrency on PostgreSQL: seats are never overbooked, duplicates turn into conflicts."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from django.db import connection
 
-from domain.exceptions import DomainError
 from domain.models import Interest, Placement
 from domain.services import interests as interest_services
 from domain.services.interests import interest_show
 from domain.services.placements import placement_approve, placement_start
 from tests import factories as f
+from tests.helpers import run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -21,25 +19,6 @@ pytestmark = [
 
 THREADS = 20
 SEATS = 3
-
-
-def run_together(calls: list) -> list[str]:
-    """Run each call in its own thread and connection, all released at once by a barrier.
-    Returns "ok" or the DomainError's code per call; any other exception fails the test."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call) -> str:
-        try:
-            barrier.wait(timeout=30)
-            call()
-            return "ok"
-        except DomainError as exc:
-            return exc.code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_concurrent_approvals_never_exceed_the_slots_seats(municipality, company, consultant):
