@@ -10,7 +10,7 @@ PAGE_SIZE = 20
 
 
 def page_of(
-    request: HttpRequest, rows: QuerySet, *, param: str = "page", per_page: int = PAGE_SIZE
+    request: HttpRequest, rows: QuerySet | list, *, param: str = "page", per_page: int = PAGE_SIZE
 ) -> Page:
     """The page ``request.GET[param]`` asks for; a missing or bad number is the first page, a
     number past the end the last one (a list that shrank under a live reload stays usable)."""

@@ -18,6 +18,7 @@ from domain.selectors.statistics import (
 )
 from portal.errors import get_or_404
 from portal.forms.consultant import StatisticsFilterForm
+from portal.paging import page_of
 from portal.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -78,14 +79,22 @@ def _filters(request: HttpRequest):
 @consultant_page
 def statistics(request: HttpRequest) -> HttpResponse:
     form, arguments = _filters(request)
-    stats = measures = None
+    stats = measures = groups_page = None
     if arguments is not None:
         stats = get_or_404(municipality_statistics, user=request.user, **arguments)
         measures = get_or_404(outcome_measures, user=request.user, **arguments)
+        # A big municipality has a hundred groups: their table is a page long, like every list.
+        groups_page = page_of(request, measures["by_group"], param="groups")
     return render(
         request,
         "portal/consultant/statistics.html",
-        {"form": form, "stats": stats, "measures": measures, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "stats": stats,
+            "measures": measures,
+            "groups_page": groups_page,
+            "query": request.GET.urlencode(),
+        },
         status=200 if arguments is not None else 400,
     )
 

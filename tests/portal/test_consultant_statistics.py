@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from domain.models import MatchEvent, Placement
+from domain.models import MatchEvent, NetworkGroup, Placement
 from domain.selectors.statistics import CSV_HEADER, youth_pseudonym
 from portal.views.consultant_statistics import EXPORT_COLUMNS
 from tests import factories as f
@@ -229,3 +229,26 @@ def test_the_group_filter_costs_the_same_queries_for_1_and_30_groups(
     html = client.get(PAGE).content.decode()
     assert queries_for(client, PAGE) == one
     assert html.count('<option value="') >= 30
+
+
+def test_the_groups_measures_are_a_page_long_with_their_count(
+    client_for, consultant, municipality, history
+):
+    names = [f"Gruppe {n:02d}" for n in range(25)]
+    for name in names:
+        f.GroupFactory(municipality=municipality, name=name)
+    client = client_for(consultant)
+
+    def rows(query: str) -> list[str]:
+        html = client.get(PAGE + query).content.decode()
+        table = html.split('id="measures-groups"', 1)[1].split("</table>", 1)[0]
+        return [name for name in names if f">{name}</th>" in table]
+
+    first = client.get(PAGE).content.decode()
+    groups = NetworkGroup.objects.filter(municipality=municipality).count()
+    assert groups > 20
+    assert f"({groups} grupper)" in first or f"({groups} groups)" in first
+    assert "groups=2" in first  # the pager keeps the other lists' pages and the filters
+    assert len(rows("")) + len(rows("?groups=2")) == len(names)
+    assert not set(rows("")) & set(rows("?groups=2"))
+    assert rows("?groups=99") == rows("?groups=2")  # past the end: the last page
