@@ -67,11 +67,11 @@ def _force_login_passes_the_second_factor(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _measures_computed_afresh(settings):
-    # Tests change a municipality's data with factories, which the audit trail (the outcome
-    # measures' cache key) does not see; tests/domain/selectors/test_outcome_measures_cache.py
+def _statistics_computed_afresh(settings):
+    # Tests change a municipality's data with factories, which the audit trail (the statistics'
+    # cache key) does not see; tests/domain/selectors/test_kept_statistics.py
     # turns the cache on.
-    settings.NEXTWORK_MEASURES_CACHE_SECONDS = 0
+    settings.NEXTWORK_STATISTICS_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

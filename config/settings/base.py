@@ -215,7 +215,7 @@ NEXTWORK_FOLLOWUP_CONSENT_VERSION = env.str("NEXTWORK_FOLLOWUP_CONSENT_VERSION",
 NEXTWORK_MEETING_HORIZON_WEEKS = env.int("NEXTWORK_MEETING_HORIZON_WEEKS", default=12)
 # How long a web process keeps a municipality's outcome measures (statistics page) while nothing
 # in the municipality changes; 0 computes them on every view (domain/selectors/outcomes.py).
-NEXTWORK_MEASURES_CACHE_SECONDS = env.int("NEXTWORK_MEASURES_CACHE_SECONDS", default=600)
+NEXTWORK_STATISTICS_CACHE_SECONDS = env.int("NEXTWORK_STATISTICS_CACHE_SECONDS", default=600)
 
 # --- Capacity of one web process ----------------------------------------------------------------
 # Requests handled at once by one web process (each holds a thread and, while it queries, a

@@ -8,10 +8,8 @@ computed and how it maps to the trial is in docs/evaluation.md. A fixed number o
 however many youth there are.
 
 Computing them reads every youth of the municipality (and their placements, attendance and
-follow-ups), so it grows with the municipality. The figures are kept, per process, for
-``NEXTWORK_MEASURES_CACHE_SECONDS`` at most and only while nothing in the municipality has
-changed since: the key holds the municipality's newest audit entry, and every change the
-services make is audited. A view of the page within that time costs two small queries.
+follow-ups), so it grows with the municipality: they are kept while nothing in it changes
+(domain/selectors/kept.py).
 """
 
 from __future__ import annotations
@@ -22,18 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from domain.models import (
     AgeBand,
     Arm,
     Attendance,
-    AuditEntry,
     Destination,
     FollowUp,
     FollowUpAnswer,
@@ -44,6 +38,7 @@ from domain.models import (
     Youth,
 )
 from domain.selectors.intake import municipality_randomises
+from domain.selectors.kept import kept_for_municipality
 from domain.selectors.statistics import STARTED, _group_for, _municipality_for, _period
 from domain.timeutils import local_date
 from domain.validators import age_on
@@ -385,48 +380,24 @@ def outcome_measures(
     if group is not None:
         youth = youth.filter(Q(group=group) | Q(group__isnull=True, former_group=group))
         groups = groups.filter(pk=group.pk)
-    key = _measures_key(municipality, group_id, period)
-    if key is not None and (kept := cache.get(key)) is not None:
-        return kept
-    now = now or timezone.now()
-    facts = youth_facts(youth.order_by("pk"), tz_name=period.tz_name, today=period.today, now=now)
-    groups = list(groups.prefetch_related("facilitators__user").order_by("name", "pk"))
-    by_arm = None
-    if group is None and municipality_randomises(municipality):
-        by_arm = _by_arm(municipality, period, now=now)
-    measures = {
-        "cohort": period.as_dict(),
-        "all": measures_of(facts),
-        "by_group": _by_group(facts, groups),
-        "by_facilitator": _by_facilitator(facts, groups),
-        "by_arm": by_arm,
-        "computed_at": now,
-    }
-    if key is not None:
-        cache.set(key, measures, settings.NEXTWORK_MEASURES_CACHE_SECONDS)
-    return measures
 
-
-def _measures_key(municipality, group_id: int | None, period) -> str | None:
-    """The cache key of one municipality's measures as of its last change; None: not kept."""
-    if settings.NEXTWORK_MEASURES_CACHE_SECONDS <= 0:
-        return None
-    last_change = (
-        AuditEntry.objects.filter(municipality=municipality)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return ":".join(
-        str(part)
-        for part in (
-            "outcome-measures",
-            municipality.pk,
-            group_id,
-            period.date_from,
-            period.date_to,
-            period.today,
-            last_change,
-            get_language(),
+    def compute() -> dict:
+        at = now or timezone.now()
+        facts = youth_facts(
+            youth.order_by("pk"), tz_name=period.tz_name, today=period.today, now=at
         )
-    )
+        chosen = list(groups.prefetch_related("facilitators__user").order_by("name", "pk"))
+        by_arm = None
+        if group is None and municipality_randomises(municipality):
+            by_arm = _by_arm(municipality, period, now=at)
+        return {
+            "cohort": period.as_dict(),
+            "all": measures_of(facts),
+            "by_group": _by_group(facts, chosen),
+            "by_facilitator": _by_facilitator(facts, chosen),
+            "by_arm": by_arm,
+            "computed_at": at,
+        }
+
+    parts = (group_id, period.date_from, period.date_to, period.today)
+    return kept_for_municipality("outcome-measures", municipality, parts, compute)

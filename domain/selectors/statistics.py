@@ -31,6 +31,7 @@ from domain.models import (
     Youth,
     YouthSignup,
 )
+from domain.selectors.kept import kept_for_municipality
 from domain.selectors.slots import slot_seats_taken_count
 from domain.timeutils import local_date, local_datetime
 
@@ -378,8 +379,17 @@ def municipality_statistics(
     municipality = _municipality_for(user, municipality_id)
     group = _group_for(municipality, group_id)
     period = _period(date_from, date_to, municipality.timezone, now)
-    scope = _MunicipalityScope(municipality, group, period)
+    parts = (group_id, period.date_from, period.date_to, period.today)
+    return kept_for_municipality(
+        "statistics",
+        municipality,
+        parts,
+        lambda: _statistics(municipality, group, period),
+    )
 
+
+def _statistics(municipality: Municipality, group: NetworkGroup | None, period: _Period) -> dict:
+    scope = _MunicipalityScope(municipality, group, period)
     per_youth = _placement_weeks(scope.placements_running, period)
     youth_rows = sorted(
         (
