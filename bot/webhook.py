@@ -31,7 +31,7 @@ from bot.handlers.common import ANSWERED_IN_REPLY
 from bot.models import WebhookUpdate
 from bot.privacy import UPDATE_RETENTION, updates_prune
 from bot.runner import quiet_http_logs, remember_missing_sniffio
-from config.capacity import is_database_busy
+from domain.connections import is_database_busy
 
 logger = logging.getLogger(__name__)
 

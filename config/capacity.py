@@ -23,39 +23,16 @@ import sys
 import weakref
 from typing import Any
 
-import psycopg
 from django.conf import settings
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
-from psycopg_pool import PoolTimeout
 
+from domain.connections import is_database_busy
 from portal.views import error_pages
-
-# PostgreSQL's answers that mean "no connection for you now": too_many_connections,
-# cannot_connect_now, and the whole connection-exception class.
-_BUSY_SQLSTATES = {"53300", "57P03"}
-_CONNECTION_EXCEPTION_CLASS = "08"
 
 _MESSAGE = {
     "da": "Der er travlt lige nu. Prøv igen om lidt.",
     "en": "The service is busy right now. Please try again in a moment.",
 }
-
-
-def is_database_busy(error: BaseException | None) -> bool:
-    """True when ``error`` says no database connection could be had (as opposed to a query
-    that failed on a connection it had)."""
-    if not isinstance(error, OperationalError):
-        return False
-    cause = error.__cause__
-    if isinstance(cause, PoolTimeout):
-        return True
-    if not isinstance(cause, psycopg.OperationalError):
-        return False
-    state = cause.sqlstate
-    if state is None:  # refused, reset or unreachable before PostgreSQL could say anything
-        return True
-    return state in _BUSY_SQLSTATES or state.startswith(_CONNECTION_EXCEPTION_CLASS)
 
 
 def _body(path: str) -> tuple[bytes, str]:

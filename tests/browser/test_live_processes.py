@@ -182,11 +182,16 @@ def test_a_bot_action_reaches_the_open_dashboard_within_a_second(product):
             frames.clear()
             consent.click()
             deadline = time.monotonic() + 10
-            while not frames and time.monotonic() < deadline:
+
+            def youth_news() -> list[tuple[float, str]]:
+                # The worker's housekeeping may tell the page of other news meanwhile (a group's
+                # next meetings planned): the consent's own news is what is timed.
+                return [frame for frame in frames if '"youth.' in frame[1]]
+
+            while not youth_news() and time.monotonic() < deadline:
                 dashboard.wait_for_timeout(20)
-            assert frames, "nothing reached the dashboard"
-            arrived, payload = frames[0]
-            assert '"youth.' in payload
+            assert youth_news(), f"the consent's news did not reach the dashboard: {frames}"
+            arrived, payload = youth_news()[0]
             # Measured from the moment the bot's process made the change (the consent it
             # stored) to the moment the open page heard of it: the live path, not the time a
             # busy machine takes to run the bot's handler.
