@@ -27,9 +27,9 @@ from channels.security.websocket import (  # noqa: E402
     WebsocketDenier,
 )
 from django.conf import settings  # noqa: E402
-from django.urls import re_path, reverse  # noqa: E402
+from django.urls import re_path, reverse  # noqa: E402 (after Django is set up, above)
 
-from bot.webhook import webhook_endpoint  # noqa: E402
+from bot.webhook import webhook_endpoint  # noqa: E402 (imports models: after set-up)
 from config.capacity import InFlightLimit  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 

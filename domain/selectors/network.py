@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from domain import policy
-from domain.models import Company, NetworkMembership
+from domain.models import Company, Municipality, NetworkMembership
 
 
 def companies_visible_to_user(*, user: object) -> QuerySet[Company]:
@@ -31,6 +31,15 @@ def company_get_for_user(*, user: object, company_id: int) -> Company:
     if company is None:
         raise policy.not_found()
     return company
+
+
+def networks_to_join(*, user: object) -> QuerySet[Municipality]:
+    """The municipalities a company member's company is neither in nor asking to join (by
+    name); none for anyone else."""
+    if policy.role_of(user) != "company":
+        return Municipality.objects.none()
+    taken = NetworkMembership.objects.filter(company_id=policy.member_company_id(user))
+    return Municipality.objects.exclude(pk__in=taken.values("municipality_id")).order_by("name")
 
 
 def memberships_visible_to_user(*, user: object) -> QuerySet[NetworkMembership]:

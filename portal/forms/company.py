@@ -20,8 +20,10 @@ def sector_choices() -> list[tuple[str, str]]:
     return [("", _("Choose a sector"))] + [(s.code, s.name) for s in Sector.objects.all()]
 
 
-def municipality_choices(exclude_ids=()) -> list[tuple[str, str]]:
-    municipalities = Municipality.objects.exclude(pk__in=list(exclude_ids)).order_by("name")
+def municipality_choices(municipalities=None) -> list[tuple[str, str]]:
+    """A choice per municipality (every one unless ``municipalities`` says which)."""
+    if municipalities is None:
+        municipalities = Municipality.objects.order_by("name")
     return [("", _("Choose a municipality"))] + [(m.slug, m.name) for m in municipalities]
 
 
@@ -123,9 +125,9 @@ class CompanyProfileForm(PortalForm):
 class MembershipRequestForm(PortalForm):
     municipality = forms.ChoiceField(label=_("Municipality"))
 
-    def __init__(self, *args, exclude_ids=(), **kwargs):
+    def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = municipality_choices(exclude_ids)
+        self.fields["municipality"].choices = municipality_choices(municipalities)
 
 
 class MemberInviteForm(PortalForm):

@@ -5,8 +5,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from domain.models import Interest, Municipality
-from domain.selectors.network import memberships_visible_to_user
+from domain.models import Interest
+from domain.selectors.network import memberships_visible_to_user, networks_to_join
 from domain.selectors.placements import interests_visible_to_user
 from domain.selectors.slots import slot_seats_taken_count, slots_visible_to_user
 from portal.access import company_required
@@ -30,10 +30,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     member = request.user.company_member
     # A link, not the list of every other municipality: the page stays the same size however
     # many municipalities the installation serves.
-    can_join_more = (
-        member.is_company_admin
-        and Municipality.objects.exclude(pk__in=[m.municipality_id for m in memberships]).exists()
-    )
+    can_join_more = member.is_company_admin and networks_to_join(user=request.user).exists()
     context = {
         "company": member.company,
         "can_join_more": can_join_more,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from domain.models import Municipality
-from domain.selectors.network import memberships_visible_to_user
+from domain.selectors.network import networks_to_join
 from domain.services.network import company_register, membership_request
 from portal.access import company_admin_required
 from portal.errors import attempt
@@ -60,11 +60,11 @@ def membership_request_view(request: HttpRequest) -> HttpResponse:
     """Ask to join another municipality's network: the list of the others on a page of its own,
     so the front page does not grow with the number of municipalities."""
     company = request.user.company_member.company
-    taken = memberships_visible_to_user(user=request.user).values_list("municipality_id", flat=True)
+    municipalities = networks_to_join(user=request.user)
     if request.method != "POST":
-        form = MembershipRequestForm(exclude_ids=taken)
+        form = MembershipRequestForm(municipalities=municipalities)
         return render(request, "portal/company/join.html", {"form": form, "company": company})
-    form = MembershipRequestForm(request.POST, exclude_ids=taken)
+    form = MembershipRequestForm(request.POST, municipalities=municipalities)
     if not form.is_valid():
         messages.error(request, _("Choose a municipality from the list."))
         return render(
