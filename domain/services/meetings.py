@@ -275,7 +275,7 @@ def attendance_record(
         raise DomainError(_("The meeting has not started yet."), code="meeting_not_started")
     row = _upsert_attendance(meeting, youth, status, now)
     if meeting.starts_at > now:
-        reminders_sync_meeting(meeting, now=now)  # an excused youth gets no more reminders
+        reminders_sync_meeting(meeting, now=now, only=youth)  # an excused youth: no more reminders
     audit_log(
         actor=actor,
         action="attendance.record",

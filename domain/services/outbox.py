@@ -120,10 +120,11 @@ def outbox_schedule(
     )
     useless = stale or (expires_at is not None and due >= expires_at)
     status = Status.SKIPPED if useless else Status.PENDING
+    # Compared by id below: reading ``row.recipient`` would fetch the youth again per row.
     values = {
-        "recipient": recipient,
+        "recipient_id": recipient.pk,
         "kind": kind,
-        "content_type": ContentType.objects.get_for_model(subject) if subject else None,
+        "content_type_id": ContentType.objects.get_for_model(subject).pk if subject else None,
         "object_id": subject.pk if subject else None,
         "payload": payload or {},
         "due_at": due,

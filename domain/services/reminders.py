@@ -111,7 +111,10 @@ def _reconcile(
     payload: dict,
     now: datetime,
     new: bool = False,
+    recipient: Youth | None = None,
 ) -> list[OutboxMessage]:
+    """Schedule ``wanted`` and cancel the subject's other messages of ``kind`` (to
+    ``recipient`` alone, when the wanted ones are only theirs)."""
     wanted = _one_per_moment(wanted)
     rows = []
     for want in wanted:
@@ -128,7 +131,9 @@ def _reconcile(
         if row is not None:
             rows.append(row)
     if not new:  # a subject made just now has no earlier messages to take back
-        outbox_cancel(subject=subject, kinds=[kind], keep_keys=[w.key for w in wanted])
+        outbox_cancel(
+            subject=subject, kinds=[kind], recipient=recipient, keep_keys=[w.key for w in wanted]
+        )
     return rows
 
 
@@ -162,24 +167,22 @@ def _timed(
     ]
 
 
-def reminders_sync_meeting(meeting: Meeting, *, now: datetime | None = None) -> list[OutboxMessage]:
-    """Reminders for every member of the group who has not said they can't come."""
+def reminders_sync_meeting(
+    meeting: Meeting, *, now: datetime | None = None, only: Youth | None = None
+) -> list[OutboxMessage]:
+    """Reminders for every member of the group who has not said they can't come; ``only``:
+    for that one youth, the other members' reminders left as they are (one member's change
+    need not re-derive the whole group's)."""
     now = now or timezone.now()
     municipality = meeting.group.municipality
     youth: list[Youth] = []
     if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at > now:
-        excused = set(
-            Attendance.objects.filter(
-                meeting=meeting, status=Attendance.Status.EXCUSED
-            ).values_list("youth_id", flat=True)
-        )
-        youth = [
-            y
-            for y in meeting.group.members.filter(status=Youth.Status.ACTIVE).select_related(
-                "municipality"
-            )
-            if y.pk not in excused
-        ]
+        excused = Attendance.objects.filter(meeting=meeting, status=Attendance.Status.EXCUSED)
+        members = meeting.group.members.filter(status=Youth.Status.ACTIVE)
+        if only is not None:
+            excused, members = excused.filter(youth=only), members.filter(pk=only.pk)
+        excused_ids = set(excused.values_list("youth_id", flat=True))
+        youth = [y for y in members.select_related("municipality") if y.pk not in excused_ids]
     wanted = _timed(
         prefix=f"meeting:{meeting.pk}",
         rules=rules_for(municipality, "meeting"),
@@ -194,6 +197,7 @@ def reminders_sync_meeting(meeting: Meeting, *, now: datetime | None = None) -> 
         expires_at=meeting.starts_at,
         payload={"starts_at": meeting.starts_at.isoformat(), "place": meeting.place},
         now=now,
+        recipient=only,
     )
 
 
@@ -353,7 +357,7 @@ def reminders_sync_youth(youth: Youth, *, now: datetime | None = None) -> None:
     for meeting in Meeting.objects.filter(
         group__in=[youth.group_id] if youth.group_id else [], starts_at__gt=now
     ).select_related("group__municipality"):
-        reminders_sync_meeting(meeting, now=now)
+        reminders_sync_meeting(meeting, now=now, only=youth)
     # Meetings of groups the youth has left: their reminders for this youth are cancelled, and
     # so is news of them not sent yet (a move or cancellation no longer concerns them).
     outbox_cancel_for_meetings_left(

@@ -5,6 +5,8 @@ from functools import partial
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from domain.exceptions import DomainError
 from domain.models import AuditEntry, GroupSchedule, Meeting, NetworkGroup, OutboxMessage, Youth
@@ -253,6 +255,36 @@ def test_group_member_add_moves_a_youth_and_their_reminders(
         ("group.member_removed", group.pk),
         ("group.member_added", new_group.pk),
     ]
+
+
+def count_queries(action) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def test_group_member_add_schedules_only_the_new_members_reminders(municipality, group, consultant):
+    """Adding one youth re-derives that youth's reminders, not every member's: the others'
+    rows are left as they are, and the work does not grow with the group."""
+    meetings = [meeting_at(group, days=d) for d in (3, 10)]
+    members = f.YouthFactory.create_batch(3, municipality=municipality)
+    for member in members:
+        group_member_add(group=group, youth=member, actor=consultant.user)
+    others = OutboxMessage.objects.filter(recipient__in=members).order_by("pk")
+    before = list(others.values_list("pk", "status", "due_at", "updated_at"))
+    assert len(before) == 3 * len(meetings) * 2  # each member: the day before, 2 hours before
+
+    newcomer = f.YouthFactory(municipality=municipality)
+    small = count_queries(
+        lambda: group_member_add(group=group, youth=newcomer, actor=consultant.user)
+    )
+    assert pending_meeting_reminders(newcomer) == {m.pk for m in meetings}
+    assert list(others.values_list("pk", "status", "due_at", "updated_at")) == before
+
+    f.YouthFactory.create_batch(6, municipality=municipality, group=group)
+    late = f.YouthFactory(municipality=municipality)
+    large = count_queries(lambda: group_member_add(group=group, youth=late, actor=consultant.user))
+    assert large == small
 
 
 def test_group_member_add_refuses_other_municipalitys_youth_members_and_leavers(
