@@ -268,7 +268,7 @@ class Worker:
             await self._slots.acquire()
             if stop.is_set():  # stopped while all slots were busy: give it back below
                 self._slots.release()
-                self.limiter.release(message.chat_id)
+                await self.limiter.release(message.chat_id)
                 self._ready.appendleft(message)
                 return
             task = asyncio.create_task(self._send(message, stop))
@@ -388,7 +388,7 @@ class Worker:
             # A database error while recording: the lease brings the row back.
             logger.exception("deliver outbox=%s not recorded", message.message_id)
         finally:
-            self.limiter.release(message.chat_id)  # nothing went, if it is still taken
+            await self.limiter.release(message.chat_id)  # nothing went, if it is still taken
             if message.message_id not in self._aside_ids:
                 self._held.discard(message.message_id)  # settled, dropped or lost
             self._slots.release()
@@ -406,7 +406,7 @@ class Worker:
         try:
             turn = await self._turn(stop, message.chat_id)
         except ChatTaken as taken:  # another worker sent to this chat meanwhile
-            self.limiter.release(message.chat_id)
+            await self.limiter.release(message.chat_id)
             await db(
                 outbox_abandon,
                 message_id=mid,
@@ -418,7 +418,7 @@ class Worker:
             self._put_aside(message, taken.wait)
             return
         if turn is None:
-            self.limiter.release(message.chat_id)
+            await self.limiter.release(message.chat_id)
             await db(outbox_abandon, message_id=mid, worker=name, now=self.clock())
             return
         if not self._still_ours(stamped):

@@ -17,11 +17,14 @@ instead of bumping into them, and any number of workers together are as exact as
   however the network delays them, no second at Telegram holds more.
 * **Pause**: a 429's ``retry_after`` stops the sends of every worker until it has passed,
   including a slot already reserved.
-* **Per chat, at arrival**: a chat's next message leaves only ``PER_CHAT_SECONDS`` after the
-  previous one was *answered*. A message arrives before it is answered, so two messages to one
-  chat arrive at least that far apart, whatever the network's delays. A message whose answer
-  never came (a read timeout) holds its chat for one more answer timeout, and a message of a
-  worker that died holds it for the answer timeout after it left.
+* **Per chat, at arrival**: a worker *claims* a chat's turn before it waits for a slot, so
+  no other worker spends a slot on that chat meanwhile (a slot reserved for a chat another
+  worker then sends to first would be lost to everyone). A chat's next message leaves only
+  ``PER_CHAT_SECONDS`` after the previous one was *answered*. A message arrives before it is
+  answered, so two messages to one chat arrive at least that far apart, whatever the
+  network's delays. A message whose answer never came (a read timeout) holds its chat for one
+  more answer timeout, and a claim or a message of a worker that died holds it for the
+  answer timeout after it was taken or left.
 * **Shared through Redis** (with ``REDIS_URL``): the schedule, the ledger, the pause and the
   chats' turns live in Redis, each step one atomic Lua script timed by Redis's own clock, so
   workers on several machines agree. Without Redis there is one worker (the embedded default)
@@ -31,6 +34,7 @@ instead of bumping into them, and any number of workers together are as exact as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import time
@@ -39,6 +43,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 # Telegram's documented overall ceiling; the worker's default rate stays just under it.
 TELEGRAM_RATE = 30
@@ -134,7 +139,7 @@ class LocalLedger:
         self._entries[key] = slot
         return slot - now
 
-    async def go(self, key: str, chat_id: int | None, hold: float) -> tuple[str, float]:
+    async def go(self, key: str, chat_id: int | None, hold: float, owner: str) -> tuple[str, float]:
         now = time.monotonic()
         slot = self._entries.pop(key, now)
         if self._paused_until > now:
@@ -166,8 +171,12 @@ class LocalLedger:
         self._paused_until = max(self._paused_until, now + seconds)
         return self._paused_until - now
 
-    async def chat_free_in(self, chat_id: int) -> float:
-        return 0.0  # one worker: the limiter's own memory of its chats is the whole truth
+    # One worker: the limiter's own memory of its chats is the whole truth.
+    async def claim_chat(self, chat_id: int, owner: str, hold: float) -> tuple[float, bool]:
+        return 0.0, False
+
+    async def unclaim_chat(self, chat_id: int, owner: str) -> None:
+        pass
 
     async def aclose(self) -> None:
         pass
@@ -180,6 +189,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local function fmt(x) return string.format('%.6f', x) end
 local function num(v) return tonumber(v or '0') or 0 end
+-- A chat's key: when it is free again, and the worker that claimed it (none once sent).
+local function chat(key)
+  local v = redis.call('GET', key)
+  if not v then return 0, '' end
+  local free, owner = string.match(v, '^(%S+) ?(%S*)$')
+  return num(free), owner
+end
 """
 
 # KEYS: next slot, paused until, ledger, on the wire. ARGV: interval, capacity, entry, seconds
@@ -209,7 +225,7 @@ return fmt(slot - now)
 )
 
 # KEYS: next slot, paused until, ledger, on the wire, chat. ARGV: entry, interval, capacity,
-# chat hold, catch-up, "1" if there is a chat, kept ms.
+# chat hold, catch-up, "1" if there is a chat, kept ms, this worker's name.
 _GO = (
     _NOW
     + """
@@ -220,8 +236,8 @@ if paused > now then
   return {'pause', fmt(paused - now)}
 end
 if ARGV[6] == '1' then
-  local free = num(redis.call('GET', KEYS[5]))
-  if free > now then
+  local free, owner = chat(KEYS[5])
+  if free > now and owner ~= ARGV[8] then
     return {'chat', fmt(free - now)}
   end
 end
@@ -272,13 +288,27 @@ return fmt(until_at - now)
 """
 )
 
-# KEYS: chat.
-_CHAT_FREE_IN = (
+# KEYS: chat. ARGV: this worker's name, how long the claim holds (s). Returns 0 when the
+# chat is now this worker's, else the seconds until it is free and "1" if only claimed.
+_CLAIM_CHAT = (
     _NOW
     + """
-return fmt(math.max(0, num(redis.call('GET', KEYS[1])) - now))
+local free, owner = chat(KEYS[1])
+if free > now and owner ~= ARGV[1] then
+  return {fmt(free - now), owner ~= '' and '1' or '0'}
+end
+local hold = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], fmt(now + hold) .. ' ' .. ARGV[1], 'PX', math.ceil(hold * 1000) + 1000)
+return {'0', '0'}
 """
 )
+
+# KEYS: chat. ARGV: this worker's name. A claim that sent nothing is given up.
+_UNCLAIM_CHAT = """
+local v = redis.call('GET', KEYS[1])
+if v and string.match(v, ' (%S+)$') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+"""
 
 
 class RedisLedger:
@@ -297,7 +327,8 @@ class RedisLedger:
         self._go = self._redis.register_script(_GO)
         self._settle = self._redis.register_script(_SETTLE)
         self._pause = self._redis.register_script(_PAUSE)
-        self._chat_free_in = self._redis.register_script(_CHAT_FREE_IN)
+        self._claim_chat = self._redis.register_script(_CLAIM_CHAT)
+        self._unclaim_chat = self._redis.register_script(_UNCLAIM_CHAT)
 
     def _chat(self, chat_id: int | None) -> str:
         return f"{self._prefix}:chat:{chat_id or 0}"
@@ -317,7 +348,7 @@ class RedisLedger:
         )
         return float(wait)
 
-    async def go(self, key: str, chat_id: int | None, hold: float) -> tuple[str, float]:
+    async def go(self, key: str, chat_id: int | None, hold: float, owner: str) -> tuple[str, float]:
         pace = self.pace
         verdict, wait = await self._go(
             keys=[self._next, self._paused, self._ledger, self._on_the_wire, self._chat(chat_id)],
@@ -329,6 +360,7 @@ class RedisLedger:
                 CATCH_UP,
                 "1" if chat_id is not None else "0",
                 SHARED_KEPT_MS,
+                owner,
             ],
         )
         return verdict.decode(), float(wait)
@@ -346,8 +378,12 @@ class RedisLedger:
     async def pause(self, seconds: float) -> float:
         return float(await self._pause(keys=[self._paused], args=[seconds]))
 
-    async def chat_free_in(self, chat_id: int) -> float:
-        return float(await self._chat_free_in(keys=[self._chat(chat_id)]))
+    async def claim_chat(self, chat_id: int, owner: str, hold: float) -> tuple[float, bool]:
+        wait, claimed = await self._claim_chat(keys=[self._chat(chat_id)], args=[owner, hold])
+        return float(wait), claimed == b"1"
+
+    async def unclaim_chat(self, chat_id: int, owner: str) -> None:
+        await self._unclaim_chat(keys=[self._chat(chat_id)], args=[owner])
 
     async def aclose(self) -> None:
         await self._redis.aclose()
@@ -356,11 +392,11 @@ class RedisLedger:
 class SendLimiter:
     """Decides when the next message may go, for the whole bot and per chat.
 
-    ``chat_wait(chat)`` takes a chat's turn in this worker (or says how long until it is free);
+    ``chat_wait(chat)`` takes a chat's turn for this worker (or says how long until it is free);
     ``acquire(chat)`` waits for the next slot and returns the ``Send``, or raises ``ChatTaken``
     when another worker sent to that chat meanwhile; ``answered(send)`` once Telegram's answer
     (or error) is back, ``answered(send, timed_out=True)`` when it never came; ``release(chat)``
-    when a chat's turn was taken but nothing was sent."""
+    after every send, and when a chat's turn was taken but nothing was sent."""
 
     def __init__(
         self,
@@ -390,36 +426,45 @@ class SendLimiter:
     # --- per chat ------------------------------------------------------------------------------
 
     async def chat_wait(self, chat_id: int) -> float:
-        """Take the chat's turn now (0.0), or say how many seconds until it is free."""
+        """Take the chat's turn now (0.0), or say how many seconds until it is free.
+
+        The turn is claimed for every worker until this one sends (and then holds it until
+        the answer and the interval after): a claim lapses if the worker dies first."""
         now = time.monotonic()
         free_at = self._chat_free_at.get(chat_id, 0.0)
         if free_at > now:
             return min(free_at - now, PER_CHAT_SECONDS)
-        if (shared := await self.ledger.chat_free_in(chat_id)) > 0:
-            return shared
+        wait, only_claimed = await self.ledger.claim_chat(chat_id, self._name, self._chat_hold)
+        if wait > 0:
+            # A chat another worker has claimed but not sent to yet may be given back soon.
+            return min(wait, PER_CHAT_SECONDS) if only_claimed else wait
         if len(self._chat_free_at) >= CHATS_REMEMBERED:
             self._chat_free_at = {c: t for c, t in self._chat_free_at.items() if t > now}
         self._chat_free_at[chat_id] = math.inf
         return 0.0
 
-    def release(self, chat_id: int) -> None:
-        """The chat's turn was taken but nothing went: it is free at once."""
+    async def release(self, chat_id: int) -> None:
+        """The chat's turn was taken but nothing went: it is free at once (for every worker).
+        After a send this changes nothing."""
         if self._chat_free_at.get(chat_id) == math.inf:
             del self._chat_free_at[chat_id]
+            # Unreachable Redis: the claim lapses by itself after the hold.
+            with contextlib.suppress(RedisError, OSError):
+                await self.ledger.unclaim_chat(chat_id, self._name)
 
     # --- overall -------------------------------------------------------------------------------
 
     async def acquire(self, chat_id: int | None = None) -> Send:
         """Wait until one more message may go to Telegram (to ``chat_id``), and count it. Tell
         ``answered`` when Telegram's answer (or error) is back."""
-        hold = self.answer_timeout + PER_CHAT_SECONDS
+        hold = self._chat_hold
         while True:
             key = f"{self._name}:{next(self._keys)}"
             try:
                 wait = await self.ledger.reserve(key)
                 if wait > 0:
                     await asyncio.sleep(wait)
-                verdict, wait = await self.ledger.go(key, chat_id, hold)
+                verdict, wait = await self.ledger.go(key, chat_id, hold, self._name)
             except BaseException:
                 await asyncio.shield(self.ledger.forget(key))
                 raise
@@ -456,6 +501,11 @@ class SendLimiter:
 
     async def aclose(self) -> None:
         await self.ledger.aclose()
+
+    @property
+    def _chat_hold(self) -> float:
+        # The longest a chat may wait for its send's answer, and the interval after.
+        return self.answer_timeout + PER_CHAT_SECONDS
 
     @property
     def paused_for(self) -> float:

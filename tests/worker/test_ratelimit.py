@@ -220,6 +220,41 @@ def test_a_chat_is_free_again_only_its_interval_after_the_answer_in_every_worker
 
 
 @needs_redis
+def test_a_chat_claimed_by_one_worker_is_not_taken_by_another_before_its_send():
+    """The turn is claimed when a worker picks the message, before it waits for a slot: the
+    other workers put that chat aside instead of reserving a slot they could not use. A claim
+    given back frees the chat at once; one whose worker died lapses after the hold."""
+
+    async def run() -> tuple[float, float, float, float, float]:
+        first, second, third = limiters = shared(rate=100, count=3, answer_timeout=0.2)
+        try:
+            assert await first.chat_wait(7) == 0.0
+            while_claimed = await second.chat_wait(7)
+            send = await first.acquire(7)  # its own claim does not stop it
+            await first.answered(send)
+            after_send = await second.chat_wait(7)
+            await first.release(7)  # after a send: changes nothing
+            still_held = await second.chat_wait(7)
+
+            assert await second.chat_wait(8) == 0.0
+            await second.release(8)  # nothing went: free for every worker at once
+            given_back = await third.chat_wait(8)
+
+            assert await third.chat_wait(9) == 0.0  # ... and then the third worker dies
+            await asyncio.sleep(0.2 + PER_CHAT_SECONDS + 0.1)
+            lapsed = await first.chat_wait(9)
+            return while_claimed, after_send, still_held, given_back, lapsed
+        finally:
+            await closing(limiters)
+
+    while_claimed, after_send, still_held, given_back, lapsed = asyncio.run(run())
+    assert 0 < while_claimed <= PER_CHAT_SECONDS
+    assert PER_CHAT_SECONDS - 0.1 < after_send <= PER_CHAT_SECONDS
+    assert PER_CHAT_SECONDS - 0.2 < still_held <= PER_CHAT_SECONDS
+    assert (given_back, lapsed) == (0.0, 0.0)
+
+
+@needs_redis
 def test_estimated_arrivals_of_one_worker_hold_back_the_others():
     async def run() -> list[float]:
         first, second = limiters = shared(rate=10)
