@@ -82,6 +82,18 @@ def _fast_password_hashing(settings):
 
 def pytest_configure(config):
     _own_redis_database_per_worker()
+    _static_files_found_when_asked()
+
+
+def _static_files_found_when_asked() -> None:
+    """Every test client builds the middleware afresh, and WhiteNoise's, with the debug
+    settings' finders and no autorefresh (pytest-django turns DEBUG off), would list every
+    static file of every app each time: 40 ms a test. Looked up per request instead, as in
+    development; what production serves is tested through real processes
+    (tests/test_startup.py)."""
+    from django.conf import settings
+
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def _own_redis_database_per_worker() -> None:

@@ -10,6 +10,7 @@ database relay's test (portal/relay.py); with Redis it is channels-redis'.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import socket
@@ -97,39 +98,77 @@ GIVE_RECOVERY_CODE = (
 )
 
 
-@pytest.fixture
-def product(request, tmp_path, monkeypatch):
-    """Migrate, load the demo and start every process as ``dev.py run`` does; yields
-    (web port, stand-in port, the demo's printout). Stopped in order afterwards."""
+PRODUCT_KEYS = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "NEXTWORK_LIVE_RELAY", "REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, worker_id) -> tuple[Path, str]:
+    """An SQLite database migrated and loaded with the demo as ``dev.py run`` does it, with
+    mette's recovery code, and the demo's printout: made once per run (the xdist workers share
+    it through a lock in the run's own directory); each product starts on a copy."""
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); CI installs it")
+    run_dir = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run_dir = run_dir.parent  # .../pytest-N, this run's own: the workers' is one below
+    template, printout = run_dir / "live-demo.sqlite3", run_dir / "live-demo.txt"
+    with open(run_dir / "live-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printout.exists():
+            printout.write_text(_load_demo(template))
+    return template, printout.read_text()
+
+
+def _load_demo(database: Path) -> str:
+    python = Path(sys.executable)
+    # demo_data keeps its invite links per database under var/: the printout holds them.
+    before = set(dev.ROOT.glob("var/demo-invites-*.txt"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", f"sqlite:///{database}")
+        for key in PRODUCT_KEYS:
+            patch.delenv(key, raising=False)
+        try:
+            dev.call([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], "Migrating")
+            demo = dev.load_demo_data(python)
+            assert demo, "the demo data did not load"
+            # Consultants sign in with a second step: give mette a recovery code to type.
+            dev.call(
+                [python, "manage.py", "shell", "-c", GIVE_RECOVERY_CODE], "Making a recovery code"
+            )
+        finally:
+            for path in set(dev.ROOT.glob("var/demo-invites-*.txt")) - before:
+                path.unlink()
+    return demo
+
+
+@pytest.fixture
+def product(request, tmp_path, monkeypatch, demo_database):
+    """The demo's database (a copy) and every process started as ``dev.py run`` does; yields
+    (web port, stand-in port, the demo's printout). Stopped in order afterwards."""
     layer = request.param
     if layer == "redis" and (reason := redis_missing()):
         pytest.skip(reason)
+    template, demo = demo_database
+    database = tmp_path / "nextwork.sqlite3"
+    with (
+        contextlib.closing(sqlite3.connect(template)) as source,
+        contextlib.closing(sqlite3.connect(database)) as copy,
+    ):
+        source.backup(copy)
     port, standin_port = free_port(), free_port()
     environment = {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'nextwork.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{database}",
         "TELEGRAM_STANDIN_PORT": str(standin_port),
         "PORT": str(port),
     }
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
-    for key in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "NEXTWORK_LIVE_RELAY", "REDIS_URL"):
+    for key in PRODUCT_KEYS:
         monkeypatch.delenv(key, raising=False)
     if layer == "redis":
         monkeypatch.setenv("REDIS_URL", TEST_REDIS_URL)
         redis.Redis.from_url(TEST_REDIS_URL).flushdb()
     python = Path(sys.executable)
-    # demo_data keeps its invite links per database under var/: this test's go with it.
-    before = set(dev.ROOT.glob("var/demo-invites-*.txt"))
-    request.addfinalizer(
-        lambda: [p.unlink() for p in set(dev.ROOT.glob("var/demo-invites-*.txt")) - before]
-    )
-    dev.call([python, "manage.py", "migrate", "--noinput", "--verbosity", "0"], "Migrating")
-    demo = dev.load_demo_data(python)
-    assert demo, "the demo data did not load"
-    # Consultants sign in with a second step: give mette a recovery code to type.
-    dev.call([python, "manage.py", "shell", "-c", GIVE_RECOVERY_CODE], "Making a recovery code")
     started = dev.processes(dict(os.environ))
     assert [p.name for p in started] == ["web", "telegram", "bot", "worker"]
     supervisor = dev.Supervisor(python, port, started)
@@ -138,7 +177,7 @@ def product(request, tmp_path, monkeypatch):
         dev.wait_for_port(port, supervisor.procs)
         assert all(p.poll() is None for p in supervisor.procs.values()), "a process died"
         warm_up(port)
-        yield port, standin_port, demo, tmp_path / "nextwork.sqlite3"
+        yield port, standin_port, demo, database
     finally:
         supervisor.stop_all()
 
