@@ -5,6 +5,7 @@ A service call in the test must reach exactly the sockets allowed to see it.
 """
 
 import pytest
+from channels import consumer
 from channels.db import database_sync_to_async
 
 from domain.services.interests import interest_show
@@ -204,3 +205,31 @@ async def test_a_colleague_removed_from_the_company_stops_hearing_its_news(
         assert (await staying.receive_json_from())["type"] == "company.member_removed"
         await database_sync_to_async(interest_show)(youth=youth, slot=slot, actor=youth)
         assert (await staying.receive_json_from())["type"] == "interest.created"
+
+
+# --- the cost of news --------------------------------------------------------------------------
+
+
+async def test_news_reaches_a_socket_without_a_hop_to_a_thread(
+    monkeypatch, slot, youth, consultant
+):
+    """Forwarding news touches no database: it is sent without Channels' per-message closing
+    of old connections (a hop to a thread for every socket a change reaches), which the
+    socket's other messages (its connection, the browser's frames) still get."""
+    hops: list[str] = []
+    original = consumer.aclose_old_connections
+
+    async def counted() -> None:
+        hops.append("hop")
+        await original()
+
+    monkeypatch.setattr(consumer, "aclose_old_connections", counted)
+    async with Sockets() as sockets:
+        dashboard = await sockets.listen(DASHBOARD, consultant.user)
+        assert hops, "the connection itself still closes old connections"
+        hops.clear()
+        interest = await database_sync_to_async(interest_show)(
+            youth=youth, slot=slot, actor=youth, message="Jeg vil gerne bage."
+        )
+        assert (await dashboard.receive_json_from())["id"] == interest.pk
+        assert hops == []
