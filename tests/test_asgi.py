@@ -2,7 +2,7 @@
 
 import json
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.testing import HttpCommunicator, WebsocketCommunicator
 
 from config.asgi import application
@@ -50,3 +50,32 @@ def test_websocket_from_a_foreign_origin_is_rejected():
         return connected
 
     assert async_to_sync(connect)() is False
+
+
+def test_a_request_runs_its_middleware_in_one_thread(monkeypatch):
+    """Django's own middleware in async mode hands each of its hooks to a thread and back;
+    with a sync-only middleware innermost (config.middleware.OneThreadMiddleware) the whole
+    stack runs in the request's one thread: no process_request or process_response of its own
+    is handed off, and the stack enters a thread once."""
+    handoffs: list[str] = []
+    original = SyncToAsync.thread_handler
+
+    def counted(self, loop, *args, **kwargs):
+        handoffs.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return original(self, loop, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "thread_handler", counted)
+
+    async def get_health() -> dict:
+        communicator = HttpCommunicator(
+            application, "GET", "/health/", headers=[(b"host", b"localhost")]
+        )
+        response = await communicator.get_response()
+        await communicator.wait()
+        return response
+
+    assert async_to_sync(get_health)()["status"] == 200
+    hooks = [h for h in handoffs if h.endswith((".process_request", ".process_response"))]
+    assert hooks == []
+    assert handoffs.count("convert_exception_to_response.<locals>.inner") == 1, handoffs
+    assert "health" in handoffs  # the view itself: Django's async handler always hands it off

@@ -66,8 +66,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into its lock-out answer.
+    # Last of the real ones, as django-axes asks: it turns a locked-out login into its
+    # lock-out answer.
     "axes.middleware.AxesMiddleware",
+    # Sync only, innermost: the stack above runs in the request's one thread (see its doc).
+    "config.middleware.OneThreadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
