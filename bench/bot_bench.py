@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.support import cpu  # noqa: E402 - needs ROOT on the path
+from bench.support.processes import stop  # noqa: E402 - needs ROOT on the path
 from bot import callbacks as cb  # noqa: E402 - needs ROOT on the path
 
 # Buttons that only look: browsing, filters, pages, slot cards, the menu. Never ones that change
@@ -234,12 +235,7 @@ def polling_bot(kind: str, standin) -> Iterator[BotUnderTest]:
         wait_until_polling(standin, bot)
         yield BotUnderTest(f"{kind} (one process, long polling)", lambda: [bot.pid])
     finally:
-        bot.terminate()
-        try:
-            bot.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-            bot.wait()
+        stop(bot, grace=15)
 
 
 def set_webhook(standin, url: str) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.support import cpu
+from bench.support.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -104,9 +105,4 @@ def web_processes(processes: int, env: dict[str, str]) -> Iterator[WebTier]:
         settle(tier, processes)
         yield tier
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, grace=30)

@@ -3,14 +3,11 @@
 import hashlib
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from threading import Barrier
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection
 
 from domain.exceptions import DomainError
 from domain.models import AuditEntry, Invite, Youth
@@ -298,22 +295,6 @@ def test_redeem_refuses_a_nonsense_telegram_id(issued, invited):
 # --- concurrency -------------------------------------------------------------------------------
 
 
-def _race(calls):
-    barrier = Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        try:
-            return call()
-        except DomainError as exc:
-            return exc.code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_telegram_accounts_racing_for_one_invite_link_only_one():
@@ -322,9 +303,11 @@ def test_two_telegram_accounts_racing_for_one_invite_link_only_one():
     invited = f.InvitedYouthFactory(municipality=municipality)
     token = invite_create(youth=invited, actor=consultant.user).token
 
-    results = _race([lambda uid=uid: redeem(token, user_id=uid, now=None) for uid in (7001, 7002)])
+    results = helpers.run_together(
+        [lambda uid=uid: redeem(token, user_id=uid, now=None) for uid in (7001, 7002)]
+    )
 
-    assert sorted(r if isinstance(r, str) else "ok" for r in results) == ["invite_used", "ok"]
+    assert sorted(results) == ["invite_used", "ok"]
     invited.refresh_from_db()
     invite = Invite.objects.get(youth=invited)
     assert invited.telegram_user_id == invite.used_by_telegram_id
@@ -339,11 +322,8 @@ def test_one_telegram_account_racing_for_two_youth_links_only_one():
     youth = [f.InvitedYouthFactory(municipality=municipality) for _ in range(2)]
     tokens = [invite_create(youth=y, actor=consultant.user).token for y in youth]
 
-    results = _race([lambda t=t: redeem(t, user_id=8001, now=None) for t in tokens])
+    results = helpers.run_together([lambda t=t: redeem(t, user_id=8001, now=None) for t in tokens])
 
-    assert sorted(r if isinstance(r, str) else "ok" for r in results) == [
-        "ok",
-        "telegram_already_linked",
-    ]
+    assert sorted(results) == ["ok", "telegram_already_linked"]
     assert Youth.objects.filter(telegram_user_id=8001).count() == 1
     assert Invite.objects.filter(used_at__isnull=False).count() == 1
